@@ -1,0 +1,194 @@
+"""The typed model of an issue: issue → columns → articles → blocks.
+
+Every stage talks to the next only through these dataclasses.  They are plain
+data: no behaviour beyond JSON round-tripping.  The JSON form is described by
+``schema/issue.schema.json`` and tests validate against it.
+
+Block types (``Block.type``):
+
+=============  ==============================================================
+``paragraph``  ``text`` (plain, no markup characters) and ``emphasis``: a list
+               of ``[start, end)`` character ranges, e.g. a run-in bold lead.
+``heading``    ``level`` (1 = top level inside an article) and ``text``.
+``verse``      ``lines``: the poem's lines; an empty string marks a stanza
+               break.
+``caption``    ``text`` and optional ``credit`` (``唐俊 摄``, ``县委宣传部供图``).
+``note``       ``text``: ``（作者系…）``, ``来源：…`` and the like.
+``credits``    ``text``: newspaper credits (``策划 / … 文 / …``).
+``salutation`` ``text``: ``同志们：``.
+=============  ==============================================================
+
+``source`` on blocks and articles holds the 1-based input line numbers the
+item was read from (``[first, last]``), so that nothing is silently lost.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+BLOCK_TYPES = ("paragraph", "heading", "verse", "caption", "note", "credits", "salutation")
+ARTICLE_KINDS = ("editorial", "speech", "article", "literary", "report")
+
+
+@dataclass
+class Block:
+    type: str
+    text: str = ""
+    level: int | None = None
+    lines: list[str] | None = None
+    emphasis: list[list[int]] = field(default_factory=list)
+    credit: str | None = None
+    source: list[int] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        if self.type == "verse":
+            out["lines"] = list(self.lines or [])
+        else:
+            out["text"] = self.text
+        if self.level is not None:
+            out["level"] = self.level
+        if self.emphasis:
+            out["emphasis"] = [list(r) for r in self.emphasis]
+        if self.credit is not None:
+            out["credit"] = self.credit
+        if self.source is not None:
+            out["source"] = list(self.source)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Block":
+        return cls(
+            type=d["type"],
+            text=d.get("text", ""),
+            level=d.get("level"),
+            lines=d.get("lines"),
+            emphasis=[list(r) for r in d.get("emphasis", [])],
+            credit=d.get("credit"),
+            source=d.get("source"),
+        )
+
+
+@dataclass
+class Author:
+    name: str
+    role: str | None = None
+
+
+@dataclass
+class Article:
+    title: str
+    id: str = ""  # stable within the issue: "a01", "a02", … in reading order
+    subtitle: str | None = None
+    kicker: str | None = None  # 引题, printed above the title
+    authors: list[Author] = field(default_factory=list)
+    page: int | None = None  # print page from the 目录
+    kind: str = "article"
+    blocks: list[Block] = field(default_factory=list)
+    source: list[int] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "kicker": self.kicker,
+            "authors": [asdict(a) for a in self.authors],
+            "page": self.page,
+            "kind": self.kind,
+            "blocks": [b.to_json() for b in self.blocks],
+            "source": self.source,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Article":
+        return cls(
+            title=d["title"],
+            id=d.get("id", ""),
+            subtitle=d.get("subtitle"),
+            kicker=d.get("kicker"),
+            authors=[Author(**a) for a in d.get("authors", [])],
+            page=d.get("page"),
+            kind=d.get("kind", "article"),
+            blocks=[Block.from_json(b) for b in d.get("blocks", [])],
+            source=d.get("source"),
+        )
+
+
+@dataclass
+class Column:
+    name: str  # "" for a single article that has no column
+    articles: list[Article] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "articles": [a.to_json() for a in self.articles]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Column":
+        return cls(name=d["name"], articles=[Article.from_json(a) for a in d.get("articles", [])])
+
+
+@dataclass
+class Meta:
+    """Issue-level metadata: from the sidecar TOML, CLI options, or defaults."""
+
+    magazine: str = ""
+    issue_label: str = ""  # 2023年第1期
+    number: int | None = None  # position of the issue in the magazine's run
+    year: int | None = None
+    date: str | None = None  # ISO 8601 date, e.g. 2023-03-01
+    publisher: str = ""
+    issn: str | None = None
+    cn: str | None = None
+    cover: str | None = None  # path to a cover image, relative to the sidecar
+    name: str = ""  # output file stem
+    language: str = "zh-CN"
+    page_size: str = "185mm 260mm"  # CSS size; 16开 by default
+    new_page_per_article: bool = False
+
+    @property
+    def title(self) -> str:
+        return " ".join(p for p in (self.magazine, self.issue_label) if p)
+
+
+@dataclass
+class Warning:
+    code: str  # stable code, e.g. "R101"
+    message: str
+    line: int | None = None
+
+
+@dataclass
+class Issue:
+    meta: Meta = field(default_factory=Meta)
+    columns: list[Column] = field(default_factory=list)
+    warnings: list[Warning] = field(default_factory=list)
+    source_path: str | None = None
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for c in self.columns for a in c.articles]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "meta": asdict(self.meta),
+            "columns": [c.to_json() for c in self.columns],
+            "warnings": [asdict(w) for w in self.warnings],
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Issue":
+        known = {f.name for f in fields(Meta)}
+        return cls(
+            meta=Meta(**{k: v for k, v in d.get("meta", {}).items() if k in known}),
+            columns=[Column.from_json(c) for c in d.get("columns", [])],
+            warnings=[Warning(**w) for w in d.get("warnings", [])],
+        )
+
+    @classmethod
+    def loads(cls, s: str) -> "Issue":
+        return cls.from_json(json.loads(s))

@@ -1,0 +1,1 @@
+"""Rendering shared by the backends: the Jinja environment and the inline typography pass."""

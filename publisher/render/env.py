@@ -1,0 +1,29 @@
+"""One Jinja environment for every backend's templates (``templates/``)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..paths import TEMPLATES_DIR
+from .markup import inline, stanzas, title_lines
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(enabled_extensions=("html", "xhtml", "j2"), default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["inline"] = inline
+    env.filters["title_lines"] = title_lines
+    env.filters["stanzas"] = stanzas
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian/Ubuntu machine, idempotent (a second run is fast):
+#   scripts/bootstrap.sh demo        set up, then build the bundled sample into build/
+#   scripts/bootstrap.sh test [ARGS] set up, then run the whole test suite (pytest ARGS)
+#   scripts/bootstrap.sh setup       set up only
+# Setup = the Debian packages below (only the missing ones) + a virtualenv in .venv
+# with the project installed editable (reinstalled only when pyproject.toml changes).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  python3-venv
+  fonts-noto-cjk fonts-lxgw-wenkai      # Song/Hei and Kai faces named in fonts/manifest.toml
+  libpango-1.0-0 libpangoft2-1.0-0      # WeasyPrint's text layout
+  libharfbuzz-subset0                   # fast font subsetting in WeasyPrint
+  default-jre-headless                  # EPUBCheck
+  poppler-utils qpdf                    # pdftoppm/pdffonts for checks, qpdf structure check
+)
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+setup_apt() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+setup_venv() {
+  local py="${PYTHON:-python3}"
+  if [ ! -x .venv/bin/python ]; then
+    log "creating .venv"
+    "$py" -m venv .venv
+  fi
+  local stamp
+  stamp=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
+    log "installing Python dependencies into .venv"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+    echo "$stamp" > .venv/.installed
+  fi
+}
+
+cmd="${1:-setup}"
+shift || true
+setup_apt
+setup_venv
+case "$cmd" in
+  setup) ;;
+  demo)
+    .venv/bin/publisher build examples/sample-issue.txt -o build/
+    log "built: $(ls build/sample-issue.* 2>/dev/null | tr '\n' ' ')"
+    ;;
+  test)
+    # pytest exits 5 when it collected no test: that is a failure here, as any non-zero exit.
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+  *) log "usage: scripts/bootstrap.sh [setup|demo|test [pytest args]]"; exit 2 ;;
+esac

@@ -1,0 +1,52 @@
+"""Shared fixtures.  Corpus tests read ../shared/corpus/ beside the clone.
+
+Without it they skip with a message (the bundled sample still covers every stage);
+under CI (CI=true) the corpus must be there, and its absence fails the run.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "sample-issue.txt"
+CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS_DIR.glob("*.txt")) if CORPUS_DIR.is_dir() else []
+
+
+def _require_corpus() -> Path:
+    if not corpus_files():
+        msg = f"corpus tests skipped: {CORPUS_DIR} not found (the bundled sample still covers every stage)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs the corpus: {CORPUS_DIR} not found")
+        pytest.skip(msg)
+    return CORPUS_DIR
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return _require_corpus()
+
+
+@pytest.fixture
+def sample_path() -> Path:
+    return SAMPLE
+
+
+def corpus_file(prefix: str) -> Path:
+    """The corpus file whose name starts with ``prefix`` (e.g. "000"); skips/fails as above."""
+    _require_corpus()
+    matches = [p for p in corpus_files() if p.name.startswith(prefix)]
+    if not matches:
+        pytest.fail(f"no corpus file starting with {prefix!r} in {CORPUS_DIR}")
+    return matches[0]
+
+
+def pytest_report_header(config):
+    n = len(corpus_files())
+    return f"corpus: {CORPUS_DIR} ({n} files)" if n else f"corpus: not found at {CORPUS_DIR}: corpus tests skip"
