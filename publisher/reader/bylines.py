@@ -1,0 +1,223 @@
+"""Author lines, credits and pen-name signatures → ``Author(name, role)``.
+
+Shapes handled (each by form, with word tables for roles and organisations):
+
+* role + name: ``中共衡东县委书记 谭建华``, ``衡东县发展和改革局党组书记、局长 周志波``;
+* several names: ``陈康 苏伟哲``; a role for the names after it: ``通讯员 颜伶俐 王 峰``;
+* a name the extraction split into single characters: ``唐 翔`` → 唐翔;
+* an organisation as author: ``中共衡东县委研究中心``, ``县委政策研究室``;
+* credits with labels: ``文/陈晓 图/王磊``, ``（文/… 摄/…）``,
+  ``■策划 / 邓 智 统筹 / 李永民 文 / 衡阳日报全媒体记者 唐 翔`` — the writers
+  (``文``, ``撰文``, ``作者``) become authors; the line itself stays in the body as a
+  ``credits`` block;
+* a pen-name signature closing an editorial: ``……增光添彩。（沫声）`` → 沫声, and a
+  signature on a line of its own: ``（陈康 苏伟哲）``.
+
+``（作者系…）`` is a note, not a byline: it is longer than a name and has ``系``.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Author
+from .shape import HAN, collapse_spaces, strip_markup
+
+# A role ends with one of these (a title of office or a profession).
+ROLE_SUFFIXES = (
+    "书记",  # 中共衡东县委书记 谭建华, 高湖镇党委书记 谢志勇
+    "县长", "市长", "区长", "镇长", "乡长", "省长", "州长",  # 县委副书记、县长 蒋崇华
+    "局长", "厅长", "处长", "科长", "部长", "司长", "所长", "站长", "院长", "校长", "馆长", "行长", "社长", "队长", "组长",  # 科工信局党组书记、局长
+    "主任", "主席", "会长", "理事长", "秘书长", "董事长", "总经理", "经理",  # 研究中心主任
+    "委员", "常委", "代表",  # 县委常委、常务副县长
+    "记者", "通讯员", "编辑", "主编", "总编", "评论员", "特约撰稿人",  # 衡阳日报全媒体记者 唐 翔, 通讯员 颜伶俐
+    "教授", "研究员", "讲师", "教师", "医生", "作家", "诗人", "干部", "村民",
+)
+# An author that is an organisation ends with one of these.
+ORG_SUFFIXES = (
+    "研究中心", "中心",  # 中共衡东县委研究中心
+    "研究室", "政策研究室", "办公室", "办公厅", "调研组", "课题组", "写作组", "编辑部",  # 县委政策研究室, 课题组
+    "委员会", "党委", "党组", "县委", "市委", "政府", "局", "委", "办", "部", "厅", "院", "所",  # 县农业农村局
+    "协会", "学会", "联合会", "研究会", "报社", "杂志社", "电视台", "公司", "银行", "学校", "大学",
+)
+# Credit labels in newspaper credits and bylines; writers become authors.
+WRITER_LABELS = ("文", "撰文", "作者", "执笔")  # 文 / 衡阳日报全媒体记者 唐 翔
+OTHER_LABELS = ("图", "摄", "摄影", "策划", "统筹", "编辑", "责编", "校对", "监制", "出品", "设计", "制图", "视频", "审核", "通讯员", "记者")
+_LABEL_RE = re.compile(
+    r"(?:(?<=^)|(?<=[\s■□●◆|｜（(，,；;]))("
+    + "|".join(sorted(WRITER_LABELS + OTHER_LABELS, key=len, reverse=True))
+    + r")\s*[/／:：]\s*"
+)
+# Words that close a text in parentheses but are not signatures.
+NOT_SIGNATURES = ("待续", "未完", "完", "全文完", "续完", "节选", "有删节", "摘编", "摘录", "供稿", "原创", "图片", "资料")
+
+_NAME = re.compile(f"^[{HAN}·]{{2,4}}$")
+_SINGLE = re.compile(f"^[{HAN}]$")
+_SENTENCE_MARK = re.compile(r"[。；！？!?;：:，,“”\"]")
+_SIGNATURE_TAIL = re.compile(
+    rf"^(?P<body>.*[。！？!?…”』」])\s*[（(]\s*(?P<names>[{HAN}·]{{2,4}}(?:[\s、，,]+[{HAN}·]{{2,4}})*)\s*[）)]\s*$"
+)
+_SIGNATURE_LINE = re.compile(rf"^[（(]\s*(?P<names>[{HAN}·]{{2,4}}(?:[\s、，,]+[{HAN}·]{{2,4}})*)\s*[）)]$")
+_OUTER_PARENS = re.compile(r"^[（(](.*)[）)]$")
+
+
+def is_role(token: str) -> bool:
+    if _SENTENCE_MARK.search(token):
+        return False
+    if "、" in token:
+        return True
+    return any(token.endswith(s) for s in ROLE_SUFFIXES) and len(token) >= 2
+
+
+def is_org(token: str) -> bool:
+    return len(token) >= 4 and not _SENTENCE_MARK.search(token) and any(token.endswith(s) for s in ORG_SUFFIXES)
+
+
+def is_name(token: str) -> bool:
+    return bool(_NAME.match(token)) and not is_role(token) and token not in NOT_SIGNATURES
+
+
+def _merge_single_chars(tokens: list[str]) -> list[str]:
+    """``唐 翔`` → ``唐翔``: runs of single Han characters are one name split by extraction."""
+    out: list[str] = []
+    run: list[str] = []
+    for t in tokens:
+        if _SINGLE.match(t):
+            run.append(t)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        out.append(t)
+    if run:
+        out.append("".join(run))
+    return out
+
+
+def parse_people(text: str) -> list[Author] | None:
+    """Role/name tokens → authors, or None if the text is not just people and roles."""
+    tokens = _merge_single_chars(collapse_spaces(text).split(" "))
+    authors: list[Author] = []
+    role: str | None = None
+    role_open = False  # a role waiting for its name
+    for t in tokens:
+        if not t:
+            continue
+        if is_name(t):
+            authors.append(Author(name=t, role=role))
+            role_open = False
+        elif is_role(t) or (is_org(t) and len(tokens) > 1):
+            # "衡东县委常委 常务副县长 颜亚华": consecutive role tokens form one role
+            role = f"{role} {t}" if role_open and role else t
+            role_open = True
+        else:
+            return None
+    if role_open:
+        # a trailing role without a name: not a byline (unless it is an organisation)
+        return None
+    return authors or None
+
+
+def parse_byline(text: str) -> list[Author] | None:
+    """Authors if the whole line is a byline (``中共衡东县委书记 谭建华``), else None."""
+    t = strip_markup(text)
+    m = _OUTER_PARENS.match(t)
+    if m:
+        t = m.group(1).strip()
+    if not t or len(t) > 40:
+        return None
+    if is_credits(t):
+        return None
+    people = parse_people(t)
+    if people is not None:
+        return people
+    if " " not in t and is_org(t):
+        return [Author(name=t)]
+    return None
+
+
+def is_credits(text: str) -> bool:
+    """A credits line: labelled parts such as ``文/陈晓 图/王磊`` or ``■策划 / …``."""
+    t = strip_markup(text)
+    if len(t) > 200:
+        return False
+    labels = _LABEL_RE.findall(t)
+    if not labels:
+        return False
+    if t.lstrip("■□●◆（( ").startswith(tuple(WRITER_LABELS + OTHER_LABELS)) and _LABEL_RE.match(t.lstrip("■□●◆（( ")):
+        return True
+    return len(labels) >= 2
+
+
+def credit_authors(text: str) -> list[Author]:
+    """The writers named in a credits line (``文 / 记者 唐 翔 通讯员 颜伶俐``)."""
+    t = strip_markup(text).lstrip("■□●◆ ")
+    m = _OUTER_PARENS.match(t)
+    if m:
+        t = m.group(1)
+    parts = list(_LABEL_RE.finditer(t))
+    authors: list[Author] = []
+    for i, m in enumerate(parts):
+        if m.group(1) not in WRITER_LABELS:
+            continue
+        end = parts[i + 1].start() if i + 1 < len(parts) else len(t)
+        seg = t[m.end() : end].strip(" ，,；;）)")
+        people = parse_people(seg)
+        if people:
+            authors.extend(people)
+        elif seg:
+            names = [n for n in re.split(r"[\s、，,]+", seg) if is_name(n)]
+            authors.extend(Author(name=n) for n in names)
+    return authors
+
+
+def split_signature(text: str) -> tuple[str, list[Author]] | None:
+    """``……增光添彩。（沫声）`` → (``……增光添彩。``, [沫声]); None if no signature."""
+    m = _SIGNATURE_TAIL.match(text.rstrip())
+    if not m:
+        return None
+    names = _names(m.group("names"))
+    if not names:
+        return None
+    return m.group("body").rstrip(), names
+
+
+def signature_line(text: str) -> list[Author] | None:
+    """A signature alone on its line: ``（陈康 苏伟哲）``."""
+    m = _SIGNATURE_LINE.match(strip_markup(text))
+    if not m:
+        return None
+    return _names(m.group("names")) or None
+
+
+def _names(s: str) -> list[Author]:
+    parts = [p for p in re.split(r"[\s、，,]+", s.strip()) if p]
+    if not parts or any(not is_name(p) for p in parts):
+        return []
+    return [Author(name=p) for p in parts]
+
+
+def toc_authors(text: str) -> list[Author]:
+    """The ``/author`` part of a 目录 entry; an unparsable part is kept whole as a name."""
+    people = parse_byline(text)
+    if people:
+        return people
+    if is_credits(text):
+        found = credit_authors(text)
+        if found:
+            return found
+    t = collapse_spaces(strip_markup(text))
+    return [Author(name=t)] if t else []
+
+
+def merge_authors(primary: list[Author], secondary: list[Author]) -> list[Author]:
+    """``primary`` first, then names from ``secondary`` not already present (roles filled in)."""
+    out = [Author(a.name, a.role) for a in primary]
+    seen = {a.name: a for a in out}
+    for a in secondary:
+        if a.name in seen:
+            if not seen[a.name].role and a.role:
+                seen[a.name].role = a.role
+            continue
+        out.append(Author(a.name, a.role))
+        seen[a.name] = out[-1]
+    return out

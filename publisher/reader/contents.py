@@ -1,0 +1,261 @@
+"""The 目录 (table of contents) block: where it is and what its entries say.
+
+Entries come in two layouts seen in print exports:
+
+* page first: ``08 在……的讲话/中共衡东县委书记 谭建华`` (optionally behind a list
+  marker ``- 26 …``), the author part sometimes on the next line (``/何可人``);
+* page last: ``关于……的调研报告 …… 12`` or ``标题 12``.
+
+A column header is a line without a page number that is followed by an entry
+(``政策资讯``, ``专题聚焦 · 建设县域经济强县``).  A title continued on the next line
+is a line without a page number directly under an entry.  Layout noise inside the
+block (running taglines, stray page numbers, the heading repeated) is dropped with
+a warning.  The block ends at the first line that fits none of these.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Warning
+from .lines import SourceLine
+from .shape import collapse_spaces, ends_sentence, han_count, key, strip_markup
+
+# The heading of the block: "CONTENTS 目 录", "目录", "目 录", "目次", "本期目录",
+# "【目录】", "Contents".  Matched after Markdown markers and brackets are removed.
+_HEADING = re.compile(
+    r"^(?:contents?\s*)?(?:本\s*期\s*)?(?:目\s*录|目\s*次|要\s*目)(?:\s*contents?)?$|^contents?$",
+    re.IGNORECASE,
+)
+_BRACKETS = "【】[]〔〕「」《》()（）"
+
+# Page first: "08 标题", "P8 标题", "8. 标题" is NOT accepted (numbered lists look
+# like that); a number glued to Han text must have a leading zero ("01坚持…").
+_PAGE_FIRST = re.compile(r"^(?:[Pp]\.?\s*)?(\d{1,3})(?:\s+|(?<=0\d)(?=[^\d\s.、，,]))(\S.*)$")
+# Page last with leaders: "标题……12", "标题 ........ 12", "标题·····12", "标题——12".
+_PAGE_LAST_LEADERS = re.compile(r"^(.*?\S)\s*(?:[.。·•…_—\-－]{2,}|…)\s*(?:[Pp]\.?\s*)?(\d{1,3})$")
+# Page last after white space: "标题   12" (the title must not itself end in a digit).
+_PAGE_LAST_SPACE = re.compile(r"^(.*?[^\d\s])\s+(?:[Pp]\.?\s*)?(\d{1,3})$")
+# The author part of an entry: "标题/作者", "标题 ／作者" (not "1/3").
+_AUTHOR_SPLIT = re.compile(r"\s*[/／]\s*(?=[^\d\s/／])")
+# A list marker the layout put before an entry ("- 26 …", "• 标题 …… 3").
+_LIST_MARKER = re.compile(r"^[-*+•·▪●◆]\s+")
+
+# Running taglines and furniture that print exports drop into the 目录 block.
+# Each pattern names the case that motivates it.
+NOISE_PATTERNS = (
+    re.compile(r"^\d{1,4}$"),  # a stray page number on its own line
+    re.compile(r"\d{4}\s*年.*第\s*[\d一二三四五六七八九十]+\s*期"),  # "衡东决策参考 2023年第1期"
+    re.compile(r"^(?:总\s*)?第\s*[\d一二三四五六七八九十]+\s*期"),  # "第3期", "总第45期"
+    re.compile(r"^(?:主\s*办|协\s*办|承\s*办|主\s*编|编\s*辑|出\s*版|印\s*刷|地\s*址|电\s*话|邮\s*编|刊\s*号)\s*[：:]"),  # masthead
+    re.compile(r"\b(?:ISSN|CN)\s*[\dA-Z]", re.IGNORECASE),  # serial numbers in a tagline
+    re.compile(r"^[A-Za-z][A-Za-z\s&'.,·\-]*$"),  # an all-Latin running head ("CONTENTS", a masthead in English)
+)
+
+# Words that often occur in column names.  Only a tie-breaker between "column
+# header" and "title continued after a blank line"; each entry names its case.
+COLUMN_HINTS = (
+    "卷首",  # 卷首语
+    "资讯", "动态", "快讯",  # 政策资讯
+    "前沿", "论坛", "视点", "观察", "聚焦", "专题", "特稿", "交流", "调研", "研究",  # 决策前沿, 领导论坛, 专题聚焦, 经验交流
+    "文艺", "文苑", "副刊", "印象", "散文", "诗", "随笔", "风采",  # 洙水文艺, 帅乡印象
+)
+# Separators inside a column header that carries a theme ("专题聚焦 · 建设县域经济强县").
+COLUMN_SEPARATORS = ("·", "•", "|", "｜", "丨", "—")
+
+
+@dataclass
+class TocEntry:
+    title: str
+    page: int | None
+    column: str
+    author: str | None = None
+    lines: list[int] = field(default_factory=list)  # 1-based input lines of the entry
+
+
+@dataclass
+class Contents:
+    first: int  # line number of the heading
+    last: int  # line number of the last line that belongs to the block
+    entries: list[TocEntry]
+    columns: list[str]  # in order of first appearance
+    warnings: list[Warning]
+
+    def covers(self, number: int) -> bool:
+        return self.first <= number <= self.last
+
+
+def is_heading(text: str) -> bool:
+    t = strip_markup(text).strip(_BRACKETS + " ").replace("\u3000", " ")
+    return bool(t) and len(t) <= 20 and bool(_HEADING.match(collapse_spaces(t)))
+
+
+def is_noise(text: str) -> bool:
+    return any(p.search(text) for p in NOISE_PATTERNS) or is_heading(text)
+
+
+def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
+    """``(page, title, author)`` if the stripped line is a 目录 entry with a page number."""
+    t = _LIST_MARKER.sub("", strip_markup(text))
+    if not t:
+        return None
+    page = None
+    title = None
+    m = _PAGE_LAST_LEADERS.match(t)
+    if m:
+        title, page = m.group(1), int(m.group(2))
+    else:
+        m = _PAGE_FIRST.match(t)
+        if m and han_count(m.group(2)) >= 2:
+            page, title = int(m.group(1)), m.group(2)
+        else:
+            m = _PAGE_LAST_SPACE.match(t)
+            if m and han_count(m.group(1)) >= 2:
+                title, page = m.group(1), int(m.group(2))
+    if title is None or page is None:
+        return None
+    # an entry ending in a page number is never a running sentence
+    title = title.strip()
+    author = None
+    parts = _AUTHOR_SPLIT.split(title, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip():
+        title, author = parts[0].strip(), parts[1].strip()
+    title = collapse_spaces(title)
+    if han_count(title) < 2 or len(title) > 80 or "。" in title or ends_sentence(title):
+        return None
+    return page, title, (collapse_spaces(author) if author else None)
+
+
+def _looks_like_column(text: str) -> bool:
+    t = collapse_spaces(text)
+    if not t or len(t) > 30 or ends_sentence(t) or han_count(t) < 2:
+        return False
+    return True
+
+
+def _column_score(text: str) -> int:
+    """Higher = more like a column header than a continued title."""
+    score = 0
+    k = key(text)
+    if len(k) <= 8:
+        score += 2
+    if any(s in text for s in COLUMN_SEPARATORS):
+        score += 2
+    if any(h in text for h in COLUMN_HINTS):
+        score += 1
+    return score
+
+
+def find_contents(lines: list[SourceLine]) -> Contents | None:
+    """The first 目录 block with at least one entry, or None (a single article)."""
+    i = 0
+    n = len(lines)
+    while i < n:
+        if lines[i].text.strip() and is_heading(lines[i].text):
+            c = _read_block(lines, i)
+            if c is not None:
+                return c
+        i += 1
+    return None
+
+
+def _next_nonblank(lines: list[SourceLine], i: int, limit: int = 8) -> int | None:
+    j = i + 1
+    n = len(lines)
+    while j < n and j <= i + limit:
+        if lines[j].text.strip():
+            return j
+        j += 1
+    return None
+
+
+def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
+    n = len(lines)
+    entries: list[TocEntry] = []
+    columns: list[str] = []
+    column = ""
+    warnings: list[Warning] = []
+    pending_noise: list[SourceLine] = []
+    last_index = h  # index of the last line that certainly belongs to the block
+    prev_blank = False
+    i = h + 1
+
+    def entry_ahead(j: int) -> bool:
+        """Is the next non-blank line after index j (skipping noise) an entry?"""
+        steps = 0
+        while steps < 4:
+            k = _next_nonblank(lines, j)
+            if k is None:
+                return False
+            t = lines[k].text
+            if parse_entry(t) is not None:
+                return True
+            if not is_noise(strip_markup(t)):
+                return False
+            j = k
+            steps += 1
+        return False
+
+    def commit(idx: int) -> None:
+        nonlocal last_index, pending_noise
+        for sl in pending_noise:
+            warnings.append(Warning("R202", f"目录: dropped layout noise {strip_markup(sl.text)!r}", sl.number))
+        pending_noise = []
+        last_index = idx
+
+    while i < n:
+        raw = lines[i].text
+        s = strip_markup(raw)
+        if not s:
+            prev_blank = True
+            i += 1
+            continue
+        parsed = parse_entry(raw)
+        last = entries[-1] if entries else None
+        if parsed is not None:
+            page, title, author = parsed
+            if column not in columns:
+                columns.append(column)
+            entries.append(TocEntry(title=title, page=page, column=column, author=author, lines=[lines[i].number]))
+            commit(i)
+        elif s[0] in "/／" and last is not None and last.author is None and han_count(s) >= 2:
+            last.author = collapse_spaces(s[1:])
+            last.lines.append(lines[i].number)
+            commit(i)
+        elif is_noise(s):
+            pending_noise.append(lines[i])
+        elif last is not None and not prev_blank and last_index == i - 1 and _looks_like_column(s):
+            if entry_ahead(i) and _column_score(s) >= 2:
+                # a short header directly under an entry in a compact layout
+                column = collapse_spaces(s)
+            elif last.author is None:
+                # a title continued directly under its entry (no blank line between)
+                last.title = last.title + (" " if _space_between(last.title, s) else "") + s
+                last.lines.append(lines[i].number)
+            else:
+                last.author = collapse_spaces(last.author + " " + s)
+                last.lines.append(lines[i].number)
+            commit(i)
+        elif _looks_like_column(s) and entry_ahead(i):
+            column = collapse_spaces(s)
+            commit(i)
+        else:
+            break
+        prev_blank = False
+        i += 1
+
+    if not entries:
+        return None
+    # columns that never received an entry are not columns
+    return Contents(
+        first=lines[h].number,
+        last=lines[last_index].number,
+        entries=entries,
+        columns=[c for c in columns if any(e.column == c for e in entries)],
+        warnings=warnings,
+    )
+
+
+def _space_between(left: str, right: str) -> bool:
+    """Join a continued 目录 title with a space only between Latin/digit runs."""
+    return bool(left) and bool(right) and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum()

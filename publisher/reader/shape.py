@@ -1,0 +1,104 @@
+"""Small shape tests on single lines shared by the structure stages of the reader.
+
+Everything here looks at the *form* of a line (length, punctuation, markers), never
+at the words of a particular issue.  The Markdown markers of the Markdown-flavoured
+family (``#``, ``**``, list dashes) are unreliable, so structure code strips them and
+decides by what is left.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+
+# Leading Markdown / list decoration: "## ", "> ", "- ", "* ", "• ", "+ ".
+_LEAD_MARKUP = re.compile(r"^(?:\s*(?:#{1,6}(?=\s|[^#\s])|>|[-*+•·▪●◆■□](?=\s))\s*)+")
+_EMPH = re.compile(r"\*\*|__|(?<![*\w])\*(?=\S)|(?<=\S)\*(?![*\w])")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+
+# Sentence-final marks: a line ending with one of these is running text, not a title.
+SENTENCE_END = "。；，、：:;,"
+# Marks a title may end with (rhetorical titles) but ordinary short lines often do too.
+SOFT_END = "！？!?…"
+
+
+def strip_markup(text: str) -> str:
+    """The line without Markdown heading/list/emphasis markers and outer white space."""
+    t = _LEAD_MARKUP.sub("", text)
+    t = _EMPH.sub("", t)
+    return _SPACES.sub(" ", t).strip()
+
+
+def collapse_spaces(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def key(text: str) -> str:
+    """Comparison key: only Han characters, letters and digits (NFKC, lower case).
+
+    Body titles differ from 目录 titles in spaces, line breaks and punctuation
+    (``晓霞峰 你是谁的青罗衫`` / ``晓霞峰：你是谁的青罗衫``); the key ignores all of it.
+    """
+    t = unicodedata.normalize("NFKC", text).lower()
+    return "".join(c for c in t if c.isalnum())
+
+
+def han_count(text: str) -> int:
+    return len(HAN_RE.findall(text))
+
+
+def is_han(ch: str) -> bool:
+    return bool(ch) and bool(HAN_RE.match(ch))
+
+
+def ends_sentence(text: str) -> bool:
+    t = text.rstrip("”’\"'）)」』 ")
+    return bool(t) and t[-1] in SENTENCE_END + "。！？!?…"
+
+
+def title_like(text: str, max_len: int = 60) -> bool:
+    """Could this (already stripped) line be a headline or a part of one?
+
+    Short, has Han text, and does not end like a sentence (``。；，、：``).
+    A title may end with ``！？`` or a closing quote, so those are allowed.
+    """
+    if not text or len(text) > max_len:
+        return False
+    if han_count(text) < 2:
+        return False
+    t = text.rstrip("”’\"'」』 ")
+    if not t:
+        return False
+    if t[-1] in SENTENCE_END:
+        return False
+    # a line that contains a full stop inside is running text ("……。（沫声）")
+    if "。" in t[:-1]:
+        return False
+    return True
+
+
+def similarity(a: str, b: str) -> float:
+    """Similarity of two keys in [0, 1]: Dice coefficient of character bigrams.
+
+    Linear in the lengths; tolerant of a replaced word (清廉/勤廉) and of a
+    missing or extra part.
+    """
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if len(a) < 2 or len(b) < 2:
+        return 1.0 if a == b else 0.0
+    ga: dict[str, int] = {}
+    for i in range(len(a) - 1):
+        g = a[i : i + 2]
+        ga[g] = ga.get(g, 0) + 1
+    common = 0
+    for i in range(len(b) - 1):
+        g = b[i : i + 2]
+        if ga.get(g, 0) > 0:
+            ga[g] -= 1
+            common += 1
+    return 2.0 * common / (len(a) - 1 + len(b) - 1)
