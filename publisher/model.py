@@ -165,6 +165,9 @@ class Issue:
     columns: list[Column] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     source_path: str | None = None
+    # 1-based input lines [first, last] of the 目录 block, which the reader turned
+    # into the columns/entries above (so those lines are accounted for); None if none.
+    contents_source: list[int] | None = None
 
     @property
     def articles(self) -> list[Article]:
@@ -175,6 +178,7 @@ class Issue:
             "meta": asdict(self.meta),
             "columns": [c.to_json() for c in self.columns],
             "warnings": [asdict(w) for w in self.warnings],
+            "contents_source": self.contents_source,
         }
 
     def dumps(self) -> str:
@@ -187,6 +191,7 @@ class Issue:
             meta=Meta(**{k: v for k, v in d.get("meta", {}).items() if k in known}),
             columns=[Column.from_json(c) for c in d.get("columns", [])],
             warnings=[Warning(**w) for w in d.get("warnings", [])],
+            contents_source=d.get("contents_source"),
         )
 
     @classmethod
