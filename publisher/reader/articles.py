@@ -1,0 +1,430 @@
+"""Split the body of an issue into articles anchored on the 目录 entries.
+
+Anchoring works on *candidate* lines only: lines shaped like a headline (short,
+Han text, not ending like a sentence; see ``shape.title_like``), outside the 目录
+block.  Matching is linear:
+
+1. exact pass: a hash from the comparison key (Han/letters/digits only) of every
+   candidate line, and of every pair of adjacent candidate lines (a two-line title:
+   引题 + 主题, or a headline broken over two lines), to its positions; each entry
+   takes the first position after the previous anchor (entries are in reading
+   order, so anchors only move forward);
+2. fuzzy pass for entries left over: only candidates between the neighbouring
+   anchors, at most ``FUZZY_WINDOW`` of them, scored by bigram similarity (the body
+   may change a word: 清廉/勤廉).  Every fuzzy match gets a warning with its score.
+
+The 卷首语 may stand before the 目录 block: the body is the input minus the block,
+so the first entry simply anchors there.  An article never runs across the 目录
+block; text that belongs to no article is reported line by line.
+
+Warning codes (stable):
+
+R201  title matched below certainty (fuzzy), with the score
+R203  目录 entry not found in the body; the article is kept with its page, empty
+R205  a line outside every article (before the first one, or between the 目录
+      block and the next article): dropped
+R206  text before the 目录 block that no entry matches: kept as an unlisted article
+R207  no headline found: a title was made from the first words
+R208  an article has no body text
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .. import typography as ty
+from ..model import Article, Author, Block, Warning
+from . import bylines
+from .contents import Contents, TocEntry
+from .lines import SourceLine
+from .shape import collapse_spaces, ends_sentence, key, similarity, strip_markup, title_like
+
+FUZZY_WINDOW = 400  # candidates looked at per unmatched entry (keeps matching linear)
+FUZZY_ACCEPT = 0.6  # lowest similarity accepted as a match
+TITLE_MAX = 60  # longest line (characters) taken as a possible headline
+
+# A 引题 (kicker) above the title names an issuing body and ends with the issuing
+# verb: "中共中央办公厅印发" above "关于在全党大兴调查研究的工作方案".
+KICKER_ENDINGS = ("印发", "发布", "颁布", "出台", "公布", "转发", "通知", "批复", "联合印发", "召开", "举行", "发出")
+# A title that is a document name starts like this; a short line above it is a kicker.
+DOCUMENT_TITLE_STARTS = ("关于",)
+# Subtitle lines: "——乡村调研杂记", "—— 写在…", "--副题".
+_SUBTITLE = re.compile(r"^(?:——|—|－－|--|──|－|―)\s*(?=\S)")
+
+# Article kinds.  Each table names the case that motivates it.
+EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论")  # 卷首语
+LITERARY_COLUMN_HINTS = ("文艺", "文苑", "副刊", "印象", "散文", "诗", "文学", "随笔", "文化", "风物", "书香")  # 洙水文艺, 帅乡印象
+SPEECH_TITLE_WORDS = ("讲话", "致辞", "发言", "演讲", "讲稿", "报告会上")  # 在……动员大会上的讲话
+REPORT_TITLE_WORDS = ("调研报告", "调查报告", "考察报告", "报告")  # 关于……的调研报告
+REPORTER_ROLES = ("记者", "通讯员")  # newspaper feature: 文 / 衡阳日报全媒体记者 唐 翔
+# A salutation line opening a speech: "同志们：", "各位企业家、同志们：", "尊敬的各位来宾：".
+_SALUTATION = re.compile(r"^(?:尊敬的|各位|亲爱的)?.{0,24}(?:们|来宾|代表|同志|朋友|嘉宾)[：:]$|^(?:尊敬的|各位).{1,24}[：:]$")
+
+
+@dataclass
+class Match:
+    entry: TocEntry | None
+    title_idx: list[int]  # indexes (into the line list) of the title line(s)
+    score: float = 1.0
+
+
+@dataclass
+class Draft:
+    """An article before blocks are built."""
+
+    entry: TocEntry | None
+    column: str
+    start: int  # index of the first line (kicker or title)
+    end: int  # index after the last line
+    title_idx: list[int]
+    score: float = 1.0
+    unlisted: bool = False
+    before_contents: bool = False
+    warnings: list[Warning] = field(default_factory=list)
+
+
+def _stripped(lines: list[SourceLine]) -> list[str]:
+    return [strip_markup(sl.text) for sl in lines]
+
+
+def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tuple[str, Article]], list[Warning]]:
+    """(column name, article) pairs in reading order, and the warnings."""
+    text = _stripped(lines)
+    n = len(lines)
+    in_toc = [contents.covers(sl.number) for sl in lines]
+    toc_start = next(i for i in range(n) if in_toc[i])
+    toc_end = max(i for i in range(toc_start, n) if in_toc[i]) + 1 if toc_start < n else n
+
+    # candidates: title-shaped lines outside the block, in order
+    cands = [i for i in range(n) if not in_toc[i] and title_like(text[i], TITLE_MAX)]
+    ckeys = {i: key(text[i]) for i in cands}
+    is_cand = set(cands)
+    nxt: dict[int, int] = {}  # candidate → next non-blank line if it is an adjacent candidate
+    for i in cands:
+        j = i + 1
+        while j < n and not text[j] and not in_toc[j]:
+            j += 1
+        if j < n and j in is_cand and not in_toc[j] and j - i <= 3:
+            nxt[i] = j
+    single_pos: dict[str, list[int]] = {}
+    pair_pos: dict[str, list[int]] = {}
+    for i in cands:
+        single_pos.setdefault(ckeys[i], []).append(i)
+        if i in nxt:
+            pair_pos.setdefault(ckeys[i] + ckeys[nxt[i]], []).append(i)
+
+    warnings: list[Warning] = []
+    entries = contents.entries
+    matches: list[Match | None] = [None] * len(entries)
+
+    # 1. exact pass
+    prev = -1
+    for k, e in enumerate(entries):
+        ek = key(e.title)
+        best: tuple[int, list[int]] | None = None
+        for table, is_pair in ((single_pos, False), (pair_pos, True)):
+            pos = table.get(ek)
+            if not pos:
+                continue
+            p = bisect.bisect_right(pos, prev)
+            if p < len(pos):
+                i = pos[p]
+                idx = [i, nxt[i]] if is_pair else [i]
+                if best is None or i < best[0]:
+                    best = (i, idx)
+        if best is not None:
+            matches[k] = Match(e, best[1], 1.0)
+            prev = best[1][-1]
+
+    # 2. fuzzy pass between anchors
+    prev = -1
+    for k, e in enumerate(entries):
+        m = matches[k]
+        if m is not None:
+            prev = m.title_idx[-1]
+            continue
+        nxt_anchor = next((mm.title_idx[0] for mm in matches[k + 1 :] if mm is not None), n)
+        ek = key(e.title)
+        start = bisect.bisect_right(cands, prev)
+        best_score, best_idx = 0.0, None
+        for c in cands[start : start + FUZZY_WINDOW]:
+            if c >= nxt_anchor:
+                break
+            options = [[c]]
+            if c in nxt and nxt[c] < nxt_anchor:
+                options.append([c, nxt[c]])
+            for idx in options:
+                ck = "".join(ckeys[i] for i in idx)
+                s = _score(ek, ck)
+                if s > best_score + 1e-9:
+                    best_score, best_idx = s, idx
+        if best_idx is not None and best_score >= FUZZY_ACCEPT:
+            matches[k] = Match(e, best_idx, best_score)
+            prev = best_idx[-1]
+            shown = "".join(text[i] for i in best_idx)
+            warnings.append(
+                Warning(
+                    "R201",
+                    f"目录 title {e.title!r} matched body title {shown!r} with similarity {best_score:.2f}",
+                    lines[best_idx[0]].number,
+                )
+            )
+
+    # 3. drafts: each matched entry starts an article
+    drafts: list[Draft] = []
+    for k, e in enumerate(entries):
+        m = matches[k]
+        if m is None:
+            continue
+        drafts.append(Draft(entry=e, column=e.column, start=m.title_idx[0], end=n, title_idx=list(m.title_idx), score=m.score))
+    # kicker above a one-line match (引题 + 主题 where the 目录 lists only the 主题)
+    floor = -1
+    for d in drafts:
+        if len(d.title_idx) == 1:
+            p = d.start - 1
+            while p > floor and not text[p] and not in_toc[p]:
+                p -= 1
+            if p > floor and not in_toc[p] and p in is_cand and _is_kicker(text[p], text[d.start]):
+                d.start = p
+                d.title_idx = [p] + d.title_idx
+        floor = d.title_idx[-1]
+    for a, b in zip(drafts, drafts[1:]):
+        a.end = b.start
+    # an article never runs across the 目录 block
+    orphans: list[int] = []
+    for d in drafts:
+        if d.start < toc_start < d.end:
+            d.before_contents = True
+            tail = d.end
+            d.end = toc_start
+            orphans.extend(range(toc_end, tail))
+        elif d.start < toc_start:
+            d.before_contents = True
+    first = drafts[0].start if drafts else n
+    front = [i for i in range(0, min(first, toc_start)) if text[i]]
+    after_toc = [i for i in range(toc_end, first) if text[i]] if first > toc_end else []
+    if front and _has_running_text(text, front):
+        # text before the 目录 that no entry claims: an unlisted leading article (a 卷首语)
+        start = front[0]
+        end = min(first, toc_start)
+        title_idx = [start] if title_like(text[start], TITLE_MAX) else []
+        drafts.insert(
+            0, Draft(entry=None, column="", start=start, end=end, title_idx=title_idx, unlisted=True, before_contents=True)
+        )
+        warnings.append(Warning("R206", "text before the 目录 block matches no entry: kept as an unlisted leading article", lines[start].number))
+    else:
+        orphans.extend(front)
+    orphans.extend(after_toc)
+    for i in sorted(set(orphans)):
+        if text[i] and not in_toc[i]:
+            warnings.append(Warning("R205", f"line outside every article dropped: {_clip(text[i])!r}", lines[i].number))
+
+    # 4. build the articles, in 目录 order (entries not found keep their place)
+    out: list[tuple[str, Article]] = []
+    by_entry = {id(d.entry): d for d in drafts if d.entry is not None}
+    for d in drafts:
+        if d.unlisted:
+            art, w = build_article(lines, d, toc_title=None, toc_authors=[])
+            art.kind = "editorial"
+            out.append((d.column, art))
+            warnings.extend(w)
+    for k, e in enumerate(entries):
+        d = by_entry.get(id(e))
+        if d is None:
+            art = Article(
+                title=ty.normalise_title(e.title),
+                page=e.page,
+                authors=bylines.toc_authors(e.author) if e.author else [],
+                kind=article_kind(e.column, e.title, [], False),
+            )
+            warnings.append(Warning("R203", f"目录 entry {e.title!r} (page {e.page}) not found in the body: kept without text", e.lines[0]))
+            out.append((e.column, art))
+            continue
+        art, w = build_article(lines, d, toc_title=e.title, toc_authors=bylines.toc_authors(e.author) if e.author else [])
+        art.page = e.page
+        out.append((e.column, art))
+        warnings.extend(w)
+    return out, warnings
+
+
+def _score(entry_key: str, cand_key: str) -> float:
+    s = similarity(entry_key, cand_key)
+    short, long_ = sorted((entry_key, cand_key), key=len)
+    if short and short in long_ and len(short) >= 0.6 * len(long_):
+        s = max(s, 0.85)  # one is the other plus a kicker or a subtitle
+    return s
+
+
+def _is_kicker(above: str, title: str) -> bool:
+    if len(above) > 30 or ends_sentence(above) or _SUBTITLE.match(above):
+        return False
+    if bylines.parse_byline(above) is not None or bylines.is_credits(above):
+        return False
+    a = collapse_spaces(above).rstrip("：:—- ")
+    return a.endswith(KICKER_ENDINGS) or collapse_spaces(title).startswith(DOCUMENT_TITLE_STARTS)
+
+
+def _has_running_text(text: list[str], idx: list[int]) -> bool:
+    return any(len(text[i]) > TITLE_MAX or ends_sentence(text[i]) for i in idx)
+
+
+def _clip(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[:n] + "…"
+
+
+# --- one article ---------------------------------------------------------------
+
+
+def join_title(parts: list[str], toc_title: str | None) -> str:
+    """Headline text from its body line(s), with spaces only where the 目录 has them.
+
+    A space inside a body title is either deliberate (``坚持首位战略 凝心聚力…``, which
+    the 目录 repeats) or a print line break (``…县域经济强县 动员大会上的讲话``, which the
+    目录 does not have).  Without a 目录 title every space and line break is kept as one
+    space (the headline's parts).
+    """
+    raw = " ".join(collapse_spaces(p) for p in parts if p)
+    if toc_title is None:
+        return ty.normalise_title(raw)
+    toc = collapse_spaces(toc_title)
+    keep = {(toc[i - 1], toc[i + 1]) for i in range(1, len(toc) - 1) if toc[i] == " "}
+
+    def repl(m: re.Match) -> str:
+        a, b = m.group(1), m.group(2)
+        return a + (" " if (a, b) in keep else "")
+
+    return ty.normalise_title(re.sub(r"(\S) +(?=(\S))", repl, raw))
+
+
+def is_salutation(text: str) -> bool:
+    t = collapse_spaces(strip_markup(text))
+    return len(t) <= 30 and bool(_SALUTATION.match(t))
+
+
+def article_kind(column: str, title: str, body_first: list[str], before_contents: bool, reporters: bool = False) -> str:
+    """editorial / literary / speech / report / article, by column, title and opening."""
+    if any(h in column for h in EDITORIAL_COLUMN_HINTS):
+        return "editorial"
+    if any(h in column for h in LITERARY_COLUMN_HINTS):
+        return "literary"
+    if any(w in title for w in SPEECH_TITLE_WORDS) or any(is_salutation(t) for t in body_first[:2]):
+        return "speech"
+    if any(w in title for w in REPORT_TITLE_WORDS) or reporters:
+        return "report"
+    if before_contents and not column:
+        return "editorial"
+    return "article"
+
+
+def build_article(
+    lines: list[SourceLine], d: Draft, toc_title: str | None, toc_authors: list[Author]
+) -> tuple[Article, list[Warning]]:
+    """Head (kicker, title, subtitle, bylines), tail signature, then blocks via R2's build_blocks."""
+    from .blocks import build_blocks  # R2's module: imported late so structure code loads without it
+
+    warnings: list[Warning] = list(d.warnings)
+    text = _stripped(lines[d.start : d.end])
+    base = d.start
+    consumed: set[int] = set()
+    kicker = None
+    title_parts: list[str] = []
+    subtitle = None
+
+    tidx = list(d.title_idx)
+    if len(tidx) == 2:
+        first, second = text[tidx[0] - base], text[tidx[1] - base]
+        if _SUBTITLE.match(second):
+            subtitle = second
+            title_parts = [first]
+        elif _is_kicker(first, second):
+            kicker, title_parts = first, [second]
+        else:
+            title_parts = [first, second]
+    elif len(tidx) == 1:
+        title_parts = [text[tidx[0] - base]]
+    consumed.update(tidx)
+    if not title_parts:
+        fallback = toc_title or _first_words(text)
+        title_parts = [fallback]
+        warnings.append(Warning("R207", f"no headline found: title made from {fallback!r}", lines[d.start].number))
+
+    # head lines after the title: subtitle, bylines (credits lines stay in the body)
+    authors: list[Author] = []
+    reporters = False
+    pos = (tidx[-1] + 1) if tidx else d.start
+    looked = 0
+    while pos < d.end and looked < 5:
+        t = text[pos - base]
+        if not t:
+            pos += 1
+            continue
+        looked += 1
+        if subtitle is None and not authors and _SUBTITLE.match(t) and len(t) <= TITLE_MAX:
+            subtitle = t
+            consumed.add(pos)
+        elif bylines.is_credits(t):
+            found = bylines.credit_authors(t)
+            reporters = reporters or any(a.role and a.role.endswith(REPORTER_ROLES) for a in found)
+            authors = bylines.merge_authors(authors, found)
+        else:
+            people = bylines.parse_byline(t)
+            if people is None:
+                break
+            authors = bylines.merge_authors(authors, people)
+            consumed.add(pos)
+        pos += 1
+
+    # tail: a signature alone on the last line, or closing the last paragraph
+    body_start = (tidx[-1] + 1) if tidx else d.start
+    body = [lines[i] for i in range(body_start, d.end) if i not in consumed]
+    last = max((k for k, sl in enumerate(body) if sl.text.strip()), default=None)
+    if last is not None:
+        sig = bylines.signature_line(body[last].text)
+        if sig:
+            authors = bylines.merge_authors(authors, sig)
+            body = body[:last] + body[last + 1 :]
+        else:
+            split = bylines.split_signature(body[last].text)
+            if split:
+                rest, names = split
+                authors = bylines.merge_authors(authors, names)
+                body[last] = SourceLine(body[last].number, rest)
+    if not authors:
+        authors = [Author(a.name, a.role) for a in toc_authors]
+    else:
+        authors = bylines.merge_authors(authors, [a for a in toc_authors if any(a.name == b.name for b in authors)])
+
+    title = join_title(title_parts, toc_title)
+    column = d.column
+    opening = [strip_markup(sl.text) for sl in body if sl.text.strip()][:2]
+    kind = article_kind(column, title, opening, d.before_contents, reporters)
+    blocks, bw = build_blocks(body, kind)
+    warnings.extend(bw)
+    nonblank = [sl.number for sl in lines[d.start : d.end] if sl.text.strip()]
+    source = [nonblank[0], nonblank[-1]] if nonblank else None
+    if not blocks:
+        warnings.append(Warning("R208", f"article {title!r} has no body text", lines[d.start].number if d.start < len(lines) else None))
+    art = Article(
+        title=title,
+        subtitle=_normalise_subtitle(subtitle) if subtitle else None,
+        kicker=ty.normalise_title(kicker) if kicker else None,
+        authors=authors,
+        kind=kind,
+        blocks=blocks,
+        source=source,
+    )
+    return art, warnings
+
+
+def _normalise_subtitle(s: str) -> str:
+    """``——乡村调研杂记`` (the dash is kept, normalised to one ``——``)."""
+    return "——" + ty.normalise_title(_SUBTITLE.sub("", s).strip())
+
+
+def _first_words(text: list[str]) -> str:
+    for t in text:
+        if t:
+            head = re.split(r"[。！？；，,.!?;]", t, maxsplit=1)[0]
+            return head[:20] or t[:20]
+    return "无题"

@@ -1,0 +1,50 @@
+"""An input without a 目录 block: one article, in one column named "".
+
+The feature articles of the corpus look like this: a headline (sometimes broken
+over two lines: ``守正创新 笃行致远`` / ``推动衡南高质量发展``), a ``——`` subtitle,
+a credits line (``■策划 / … 文 / …``) or an author line with a role
+(``衡南县委书记 许达``), then the text.
+"""
+from __future__ import annotations
+
+from ..model import Article, Warning
+from . import bylines
+from .articles import TITLE_MAX, Draft, _SUBTITLE, build_article, is_salutation
+from .lines import SourceLine
+from .shape import strip_markup, title_like
+
+# The second line of a headline broken in two is short (a headline half).
+SECOND_TITLE_LINE_MAX = 30
+
+
+def read_single(lines: list[SourceLine]) -> tuple[Article, list[Warning]]:
+    text = [strip_markup(sl.text) for sl in lines]
+    n = len(lines)
+    nonblank = [i for i in range(n) if text[i]]
+    title_idx: list[int] = []
+    if nonblank and title_like(text[nonblank[0]], TITLE_MAX) and not _is_head_line(text[nonblank[0]]):
+        title_idx = [nonblank[0]]
+        if len(nonblank) > 2:
+            j, after = nonblank[1], nonblank[2]
+            t = text[j]
+            if (
+                j - nonblank[0] <= 3
+                and title_like(t, SECOND_TITLE_LINE_MAX)
+                and not _is_head_line(t)
+                # the body must go on after it: a second headline line is not the whole text
+                and after > j
+            ):
+                title_idx.append(j)
+    start = nonblank[0] if nonblank else 0
+    d = Draft(entry=None, column="", start=start, end=n, title_idx=title_idx)
+    return build_article(lines, d, toc_title=None, toc_authors=[])
+
+
+def _is_head_line(t: str) -> bool:
+    """Subtitle, byline, credits or salutation: never part of a headline."""
+    return bool(
+        _SUBTITLE.match(t)
+        or bylines.parse_byline(t) is not None
+        or bylines.is_credits(t)
+        or is_salutation(t)
+    )
