@@ -1,0 +1,254 @@
+"""Body lines of one article → typed blocks.
+
+``build_blocks(lines, kind)`` takes the body lines of ONE article (title and byline
+lines already consumed), blank lines included and Markdown markers still in them,
+and returns ``model.Block`` objects plus ``model.Warning`` objects for every line
+it drops.  It works in linear passes over the lines:
+
+1. *scan* (``reader.lines_scan``): strip Markdown markup, record bold ranges and
+   the blank-line gap before every line; drop page numbers, running heads and
+   empty markup with a warning each.
+2. *classify* each line by what its text is (``reader.headings``,
+   ``reader.captions``, ``reader.verse``): numbering family, run-in lead, note,
+   salutation, credits, caption, verse candidate.
+3. *decide* per numbering family whether its members are headings or paragraph
+   leads (a family whose members are followed by body text and are short is a
+   heading family), find verse runs, and give heading families relative levels.
+4. *assemble* blocks in one pass, rejoining paragraphs split at page or column
+   breaks: a paragraph that does not end a sentence takes the next line unless
+   that line starts a new structure.
+
+Every output text goes through ``typography.normalise`` (or ``normalise_title``
+for headings, verse lines and credits).
+"""
+from __future__ import annotations
+
+from ..model import Block, Warning
+from .. import typography as ty
+from . import captions, headings, verse
+from .lines import SourceLine
+from .lines_scan import Item, scan
+
+
+def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[Warning]]:
+    items, warnings = scan(lines)
+    if not items:
+        return [], warnings
+    literary = kind == "literary"
+    for it in items:
+        _classify(it, literary)
+    headings.decide_families(items)
+    verse.mark_runs(items, literary)
+    _mark_plain_headings(items, literary)
+    captions.mark_layout_captions(items)
+    levels = headings.assign_levels(items)
+    blocks = _assemble(items, levels)
+    return blocks, warnings
+
+
+# --- classification ----------------------------------------------------------
+
+
+def _classify(it: Item, literary: bool) -> None:
+    t = it.text
+    if captions.is_note(t):
+        it.cls = "note"
+    elif captions.is_salutation(t):
+        it.cls = "salutation"
+    elif it.marker == "■" and captions.is_credits(t):
+        it.cls = "credits"
+    elif captions.credit_only(t):
+        it.cls = "credit"
+    elif captions.split_credit(t)[1] is not None:
+        it.cls = "caption"
+    else:
+        fam = headings.family(t)
+        if fam is not None:
+            it.family = fam
+            it.cls = "numbered"
+        elif headings.is_bracket_head(it):
+            it.family = "bracket"
+            it.cls = "numbered"
+        elif headings.is_runin(t) or (it.bold and it.bold[0][0] == 0 and it.bold[0][1] < len(t)):
+            it.cls = "lead"  # 一是… / 第一，… / **【镜头一】**… : a paragraph start
+        elif it.md_level and headings.heading_shaped(t):
+            it.family = f"md{it.md_level}"
+            it.cls = "heading"
+        elif it.marker in headings.SUBHEAD_MARKERS and headings.heading_shaped(t):
+            it.family = "plain"
+            it.cls = "heading"
+        else:
+            it.cls = "text"
+
+
+def _mark_plain_headings(items: list[Item], literary: bool) -> None:
+    """Short standalone lines with no punctuation between prose: headings
+    (``走进豆垅村`` in a literary piece)."""
+    n = len(items)
+    limit = headings.PLAIN_HEADING_MAX_LITERARY if literary else headings.PLAIN_HEADING_MAX
+    for i, it in enumerate(items):
+        if it.cls != "text" or it.in_verse:
+            continue
+        if not headings.plain_heading_shaped(it.text, limit):
+            continue
+        prev = items[i - 1] if i > 0 else None
+        nxt = items[i + 1] if i + 1 < n else None
+        if prev is not None and prev.cls in ("text", "numbered") and not ty.is_closed(prev.text) and not prev.in_verse:
+            continue  # a fragment of a split paragraph
+        if nxt is None or nxt.in_verse or nxt.cls not in ("text", "numbered", "salutation"):
+            continue
+        if nxt.gap == 0 and it.gap == 0 and prev is not None:
+            continue  # inside a run of lines: not a standalone line
+        if len(nxt.text) < 2 * len(it.text):
+            continue  # a heading is followed by body text
+        it.cls = "heading"
+        it.family = "plain"
+
+
+# --- assembly ----------------------------------------------------------------
+
+
+class _Para:
+    __slots__ = ("parts", "bold", "first", "last", "length")
+
+    def __init__(self, it: Item):
+        self.parts: list[str] = []
+        self.bold: list[tuple[int, int]] = []
+        self.first = it.number
+        self.last = it.number
+        self.length = 0
+        self.add(it)
+
+    def add(self, it: Item) -> None:
+        text = it.text
+        if self.parts:
+            prev = self.parts[-1]
+            if prev and text and ty.is_western(prev[-1]) and ty.is_western(text[0]):
+                self.parts.append(" ")
+                self.length += 1
+        for s, e in it.bold:
+            self.bold.append((self.length + s, self.length + e))
+        self.parts.append(text)
+        self.length += len(text)
+        self.last = it.number
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _continues(para: _Para | None, it: Item) -> bool:
+    """Does ``it`` continue the open paragraph ``para`` (split at a page break)?"""
+    if para is None:
+        return False
+    raw = para.parts[-1]
+    if it.text[:1] and it.text[0] in headings.CANNOT_START:
+        return True  # ”，。、 cannot start a paragraph
+    if ty.is_closed(raw):
+        return False
+    return it.cls in ("text", "caption_layout") and not it.in_verse or (
+        it.cls == "heading" and it.family == "plain" and not it.marker
+    )
+
+
+def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
+    blocks: list[Block] = []
+    para: _Para | None = None
+
+    def flush() -> None:
+        nonlocal para
+        if para is not None:
+            blocks.append(_paragraph(para))
+            para = None
+
+    i = 0
+    n = len(items)
+    while i < n:
+        it = items[i]
+        if para is not None and _continues(para, it):
+            para.add(it)
+            i += 1
+            continue
+        flush()
+        if it.in_verse:
+            j = i
+            while j < n and items[j].in_verse and items[j].verse_id == it.verse_id:
+                j += 1
+            blocks.append(verse.block(items[i:j]))
+            i = j
+            continue
+        if it.cls == "heading":
+            text = it.text
+            last = it.number
+            j = i + 1
+            # a heading broken over two lines
+            if j < n and headings.joins_heading(it, items[j], items[j + 1] if j + 1 < n else None):
+                text = text + items[j].text
+                last = items[j].number
+                j += 1
+            blocks.append(
+                Block(type="heading", text=ty.normalise_title(text), level=levels.get(it.family or "plain", 1), source=[it.number, last])
+            )
+            i = j
+            continue
+        if it.cls in ("caption", "caption_layout"):
+            text, credit = captions.split_credit(it.text)
+            last = it.number
+            j = i + 1
+            if credit is None and j < n and items[j].cls == "credit":
+                credit = captions.credit_only(items[j].text)
+                last = items[j].number
+                j += 1
+            blocks.append(
+                Block(
+                    type="caption",
+                    text=ty.normalise(text),
+                    credit=ty.normalise_title(credit) if credit else None,
+                    source=[it.number, last],
+                )
+            )
+            i = j
+            continue
+        if it.cls == "credit":
+            # a credit line with no caption before it: attach to the previous caption
+            credit = captions.credit_only(it.text)
+            if blocks and blocks[-1].type == "caption" and blocks[-1].credit is None:
+                blocks[-1].credit = ty.normalise_title(credit or it.text)
+                blocks[-1].source = [blocks[-1].source[0], it.number]
+            else:
+                blocks.append(Block(type="caption", text="", credit=ty.normalise_title(credit or it.text), source=[it.number, it.number]))
+            i += 1
+            continue
+        if it.cls in ("note", "salutation"):
+            blocks.append(Block(type=it.cls, text=ty.normalise(it.text), source=[it.number, it.number]))
+            i += 1
+            continue
+        if it.cls == "credits":
+            blocks.append(Block(type="credits", text=captions.credits_text(it.text), source=[it.number, it.number]))
+            i += 1
+            continue
+        # numbered (paragraph-lead family) or plain text: start a paragraph
+        para = _Para(it)
+        i += 1
+    flush()
+    return blocks
+
+
+def _paragraph(p: _Para) -> Block:
+    raw = p.text
+    text, origins = ty.normalise_map(raw)
+    ranges = [ty.map_range(origins, s, e) for s, e in p.bold]
+    ranges += headings.lead_ranges(text)
+    return Block(type="paragraph", text=text, emphasis=_merge(ranges, len(text)), source=[p.first, p.last])
+
+
+def _merge(ranges: list[tuple[int, int]], n: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    for s, e in sorted((max(0, s), min(n, e)) for s, e in ranges):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return out

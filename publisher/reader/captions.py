@@ -1,0 +1,112 @@
+"""Captions, photo credits, notes, salutations and newspaper credits lines."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .. import typography as ty
+
+# Notes: （作者系…）, 来源：…, （本文…）, 注：…, 编者按：…, (责任编辑：…).
+NOTE_RE = re.compile(
+    r"^(?:[（(]\s*(?:作者(?:系|为|单位)|本文|注[:：]|编者|来源|稿件来源|责任编辑|责编|编辑|审核|校对)"
+    r"|(?:来源|稿件来源|资料来源|本文来源|信息来源|文章来源|转自|原载)\s*[:：]"
+    r"|注\s*[:：]|编者按|(?:责任编辑|责编|审核|校对|编辑)\s*[:：])"
+)
+NOTE_MAX = 120
+
+# Salutations in speeches: a short line ending in ：addressing the audience.
+SALUTATION_WORDS = ("同志", "朋友", "来宾", "代表", "企业家", "女士", "先生", "老师", "同学", "各位", "尊敬", "亲爱", "乡亲", "委员")
+SALUTATION_RE = re.compile(r"^[^。！？；]{2,40}[:：]$")
+
+# Newspaper credits: role / names …  (■策划 / 邓 智 统筹 / 李永民 文 / …)
+CREDIT_ROLES = ("策划", "统筹", "文", "图", "摄影", "摄", "编辑", "记者", "通讯员", "设计", "制图", "视频", "撰文", "监制", "执行")
+CREDITS_RE = re.compile(r"(?:^|\s)(?:" + "|".join(CREDIT_ROLES) + r")\s*[/／]")
+
+# A photo credit at the end of a caption: …。 ■唐俊 摄 / …。（唐俊 摄）
+INLINE_CREDIT_RES = [
+    re.compile(r"^(?P<t>.+?)\s*[■□]\s*(?P<c>[^■□。！？]{1,24}?\s*(?:摄|供图|图))$"),
+    re.compile(r"^(?P<t>.+?[。！？])\s*[（(](?P<c>[^（）()]{1,24}?\s*(?:摄|供图))[）)]$"),
+    re.compile(r"^(?P<t>.+?[。！？])\s+(?P<c>[^\s，。]{2,12}\s*摄)$"),
+]
+# A line that is only a credit: 县委宣传部供图 / 唐俊 摄 / 图/王磊 / 摄影：唐俊
+CREDIT_ONLY_RES = [
+    re.compile(r"^[■□]?\s*(?P<c>[^\s，。：:；]{2,20}供图)$"),
+    re.compile(r"^[■□]?\s*(?P<c>[^\s，。：:；]{2,12}(?:\s+[^\s，。：:；]{1,12}){0,3}\s*摄)$"),
+    re.compile(r"^[■□]?\s*[（(](?P<c>[^（）()]{2,24}\s*(?:摄|供图))[）)]$"),
+    re.compile(r"^[■□]?\s*(?P<c>(?:图|摄影|图片|照片)\s*[/／:：]\s*\S.{0,30})$"),
+    re.compile(r"^[■□]?\s*(?P<c>(?:图片|照片)来源\s*[:：]\s*\S.{0,30})$"),
+]
+# "图为…" marks a caption wherever it stands.
+CAPTION_WORD_RE = re.compile(r"(?:^|[。，])图为|^图[：:]|^[（(]图")
+CAPTION_MAX = 80
+
+
+def is_note(text: str) -> bool:
+    return len(text) <= NOTE_MAX and bool(NOTE_RE.match(text))
+
+
+def is_salutation(text: str) -> bool:
+    return bool(SALUTATION_RE.match(text)) and any(w in text for w in SALUTATION_WORDS)
+
+
+def is_credits(text: str) -> bool:
+    return len(CREDITS_RE.findall(" " + text)) >= 2
+
+
+def credits_text(text: str) -> str:
+    """``策划 / 邓 智 统筹 / 李永民`` with runs of spaces collapsed and ``/`` spaced."""
+    t = text.lstrip("■□ \u3000")
+    t = re.sub(r"\s*[/／]\s*", " / ", t)
+    return ty.normalise_title(t)
+
+
+def credit_only(text: str) -> str | None:
+    for rx in CREDIT_ONLY_RES:
+        m = rx.match(text)
+        if m:
+            return m.group("c").strip()
+    return None
+
+
+def split_credit(text: str) -> tuple[str, str | None]:
+    """(caption text, credit) for ``…。 ■唐俊 摄``; (text, None) without a credit."""
+    if len(text) > CAPTION_MAX + 30:
+        return text, None
+    for rx in INLINE_CREDIT_RES:
+        m = rx.match(text)
+        if m:
+            return m.group("t").strip(), m.group("c").strip()
+    return text, None
+
+
+def _caption_shaped(text: str) -> bool:
+    if len(text) > CAPTION_MAX:
+        return False
+    stops = sum(1 for c in text if c in "。！？")
+    return stops <= 2 and not text.endswith(("：", ":", "，", "、"))
+
+
+def mark_layout_captions(items) -> None:
+    """Captions that stand alone: more blank lines around them than around the
+    article's paragraphs, short, not a continuation of an open paragraph; or a
+    short line followed by a credit line; or a short line with 图为."""
+    gaps = Counter(it.gap for it in items[1:])
+    mode = gaps.most_common(1)[0][0] if gaps else 1
+    n = len(items)
+    for i, it in enumerate(items):
+        if it.cls != "text" or it.in_verse or not _caption_shaped(it.text):
+            continue
+        prev = items[i - 1] if i > 0 else None
+        nxt = items[i + 1] if i + 1 < n else None
+        if prev is not None and not prev.in_verse and prev.cls in ("text", "numbered") and not ty.is_closed(prev.text):
+            continue
+        if nxt is not None and nxt.cls == "credit":
+            it.cls = "caption_layout"
+            continue
+        if CAPTION_WORD_RE.search(it.text) and (it.gap > mode or it.gap_after > mode):
+            it.cls = "caption_layout"
+            continue
+        wide_before = it.gap >= 2 and it.gap > mode
+        wide_after = nxt is None or nxt.cls in ("heading", "caption", "credit") or (it.gap_after >= 2 and it.gap_after > mode)
+        if wide_before and wide_after and ty.is_closed(it.text) or wide_before and wide_after and not any(c in it.text for c in "，。！？；："):
+            it.cls = "caption_layout"

@@ -1,0 +1,199 @@
+"""Headings and run-in leads: numbering families, their ranks, and the rules that
+tell a heading line from a paragraph that merely starts with a number."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+
+# Numbering families, highest rank first (conventional order in Chinese official
+# and press writing, GB/T 9704 §7.3.3: 一、 → （一） → 1. → （1）), preceded by
+# part heads (第一部分, A / B sections in newspaper features, Roman numerals) and
+# bracketed heads (【镜头一】).  The rank only orders families: levels are
+# relative, the top family present in an article is level 1.
+FAMILIES: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"^第[{CN_NUM}\d]+(?:部分|篇|章|编|单元)")),
+    ("letter", re.compile(r"^[A-H](?:\s+|[、.．]\s*)(?=[^\x00-\x7f])")),
+    ("roman", re.compile(r"^[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+(?:\s+|[、.．]\s*)")),
+    ("bracket", re.compile(r"^【[^】]{1,16}】")),
+    ("cn", re.compile(rf"^[{CN_NUM}]{{1,3}}、")),
+    ("cn_paren", re.compile(rf"^[（(]\s*[{CN_NUM}]{{1,3}}\s*[）)]")),
+    ("arabic", re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),
+    ("arabic_paren", re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
+    ("circled", re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
+]
+# Families recognised only from layout or markup, ranked among the numbered ones:
+# Markdown headings (unreliable, used only when the line is heading-shaped) rank
+# by their '#' count above every numbering; unnumbered short standalone lines
+# ("plain": 走进豆垅村, ■ 小标题) rank like section titles, above 一、.
+RANK = {name: 10 + k for k, (name, _) in enumerate(FAMILIES)}
+RANK.update({f"md{n}": n for n in range(1, 7)})
+RANK["plain"] = RANK["bracket"] + 0.5
+
+# Run-in leads (第一，/一是/首先，): never headings, they open a paragraph and get
+# an emphasis range when they are a short clause ending in 。.
+RUNIN_RE = re.compile(rf"^(?:第[{CN_NUM}]{{1,3}}[，,、是]|[{CN_NUM}]{{1,3}}[是要][^，,]|首先[，,]|其次[，,]|再次[，,]|最后[，,])")
+# A lead (numbered or run-in) at the start of a paragraph, on normalised text.
+LEAD_START_RE = re.compile(
+    rf"^(?:[{CN_NUM}]{{1,3}}、|（[{CN_NUM}]{{1,3}}）|\d{{1,2}}[.．、]|（\d{{1,2}}）|[A-H]\s|"
+    rf"第[{CN_NUM}]{{1,3}}[，、是]|[{CN_NUM}]{{1,3}}[是要]|首先，|其次，|再次，|最后，)"
+)
+# Series leads inside a paragraph: 一是…。二是…。 / 第一，…。第二，…。
+SERIES_RE = re.compile(rf"(?:^|(?<=[。！？；]))(?:([{CN_NUM}]{{1,3}})[是要]|第([{CN_NUM}]{{1,3}})[，、是])")
+BRACKET_LEAD_RE = re.compile(r"^【[^】]{1,16}】")
+LEAD_MAX = 40  # a lead clause longer than this is a sentence, not a lead
+SENTENCE_STOP = "。！？"
+
+# Symbols newspapers put before a subhead (■ 小标题).
+SUBHEAD_MARKERS = ("■",)
+# Heading shape: short, at most one sentence.
+HEADING_MAX = 40
+PLAIN_HEADING_MAX = 16
+PLAIN_HEADING_MAX_LITERARY = 20
+# Characters that cannot start a paragraph (clreq §3.1.7 line-start prohibition):
+# a line starting with one continues the previous line.
+CANNOT_START = set("，。、；：！？）》」』”’〕】…,.;:!?)")
+_PUNCT = set("，。！？；：、,.;:!?…")
+
+
+def family(text: str) -> str | None:
+    """The numbering family a line starts with (None for run-in leads and text)."""
+    for name, rx in FAMILIES:
+        if name == "bracket":
+            continue  # handled by is_bracket_head (needs the bold ranges)
+        if rx.match(text):
+            return name
+    return None
+
+
+def body_after_number(text: str) -> str:
+    for _, rx in FAMILIES:
+        m = rx.match(text)
+        if m:
+            return text[m.end() :].strip()
+    return text
+
+
+def heading_shaped(text: str) -> bool:
+    """At most HEADING_MAX characters and no sentence end before the last char."""
+    body = body_after_number(text)
+    if len(body) > HEADING_MAX or not body:
+        return False
+    inner = body[:-1]
+    return not any(c in "。！？；!?;" for c in inner)
+
+
+def is_bracket_head(it) -> bool:
+    """``【镜头一】`` alone, or ``【…】`` + a short title with no punctuation, is a
+    heading; ``**【镜头一】**加快…`` (bracket in bold, sentence after) is a run-in lead."""
+    m = BRACKET_LEAD_RE.match(it.text)
+    if not m:
+        return False
+    rest = it.text[m.end() :].strip()
+    if not rest:
+        return True
+    return len(rest) <= 20 and not any(c in _PUNCT for c in rest)
+
+
+def is_runin(text: str) -> bool:
+    return bool(RUNIN_RE.match(text)) or bool(BRACKET_LEAD_RE.match(text))
+
+
+def plain_heading_shaped(text: str, limit: int) -> bool:
+    if not (2 <= len(text) <= limit):
+        return False
+    if text[0] in "（(“\"《" and text[-1] in "）)”\"》":
+        return False  # a signature or a quotation
+    if any(c in _PUNCT for c in text):
+        return False
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= 2
+
+
+def decide_families(items) -> None:
+    """Per numbering family: heading family or paragraph-lead family.
+
+    A member votes "heading" when it is heading-shaped and what follows it is not
+    the next member of the same family (list items follow each other; a heading is
+    followed by its section's text).  Families with at least half heading votes
+    are heading families; their heading-shaped members become headings."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, it in enumerate(items):
+        if it.cls == "numbered" and it.family:
+            members[it.family].append(i)
+    n = len(items)
+    for fam, idxs in members.items():
+        votes = []
+        for i in idxs:
+            it = items[i]
+            nxt = items[i + 1] if i + 1 < n else None
+            shaped = heading_shaped(it.text)
+            followed_by_sibling = nxt is not None and nxt.family == fam and nxt.cls == "numbered"
+            votes.append(shaped and nxt is not None and not (followed_by_sibling and it.text[-1:] in SENTENCE_STOP))
+        if fam == "bracket" or sum(votes) * 2 >= len(votes):
+            for i, v in zip(idxs, votes):
+                if v:
+                    items[i].cls = "heading"
+
+
+def assign_levels(items) -> dict[str, int]:
+    fams = sorted({it.family or "plain" for it in items if it.cls == "heading"}, key=lambda f: RANK.get(f, 50))
+    return {f: k + 1 for k, f in enumerate(fams)}
+
+
+def joins_heading(it, nxt, after) -> bool:
+    """A heading broken over two lines: the second part is short, has no sentence
+    punctuation, is not a structure of its own, and body text follows it."""
+    if it.text[-1:] in _PUNCT and it.text[-1:] not in "，、":
+        return False
+    if nxt.cls != "text" or nxt.in_verse or nxt.gap > 1:
+        return False
+    t = nxt.text
+    if len(t) > 20 or any(c in "。！？；：!?;:" for c in t):
+        return False
+    if len(it.text) + len(t) > HEADING_MAX + 10:
+        return False
+    if after is not None and after.cls == "text" and len(after.text) <= 20 and not after.in_verse:
+        return False  # a run of short lines: not a broken heading
+    return True
+
+
+def lead_ranges(text: str) -> list[tuple[int, int]]:
+    """Emphasis for run-in leads on normalised paragraph text.
+
+    * a numbered or run-in lead at the start (一、… / （一）… / 1. … / 第一，… /
+      一是…) up to its first 。！？ when that clause is at most LEAD_MAX characters
+      and the paragraph goes on after it;
+    * a bracket lead 【镜头一】 (the brackets and their content);
+    * series leads inside the paragraph (…。二是…。 三是…。) when the series
+      starts with 一 / 第一 in the same paragraph."""
+    out: list[tuple[int, int]] = []
+    m = BRACKET_LEAD_RE.match(text)
+    if m and m.end() < len(text):
+        out.append((0, m.end()))
+    elif LEAD_START_RE.match(text):
+        end = _clause_end(text, 0)
+        if end is not None and end < len(text):
+            out.append((0, end))
+    series = list(SERIES_RE.finditer(text))
+    if len(series) >= 2 and any((m.group(1) or m.group(2)) == "一" for m in series):
+        for m in series:
+            if m.start() == 0:
+                continue  # handled above
+            end = _clause_end(text, m.start())
+            if end is not None and end < len(text):
+                out.append((m.start(), end))
+    return out
+
+
+def _clause_end(text: str, start: int) -> int | None:
+    """Index after the first 。！？ from ``start`` if within LEAD_MAX characters."""
+    stop = min(len(text), start + LEAD_MAX + 1)
+    for k in range(start, stop):
+        if text[k] in SENTENCE_STOP:
+            # keep a closing quote that follows the stop inside the lead
+            k2 = k + 1
+            while k2 < len(text) and text[k2] in "”’）":
+                k2 += 1
+            return k2
+    return None

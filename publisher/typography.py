@@ -1,0 +1,338 @@
+"""Text normalisation for Chinese body text, as data plus small pure functions.
+
+The reader hands every piece of text it outputs through :func:`normalise` (body
+text) or :func:`normalise_title` (headlines, headings, verse lines, credits).
+
+Decisions (clreq = W3C "Requirements for Chinese Text Layout"):
+
+* Half-width ``, . ; : ? ! ( )`` become full-width where their neighbours are Han
+  (clreq §3.1 "Punctuation Marks": Chinese text uses the full-width forms).  Marks
+  between digits or Latin letters stay (``5.8%``, ``12:30``, ``1,000``, URLs,
+  e-mail addresses, ``1+8+N``, ``255.92亿元``).
+* Straight quotes become curly pairs, balanced per paragraph (clreq §3.1.1: mainland
+  texts use “ ” and ‘ ’).  An apostrophe between Latin letters stays.
+* Spaces left by extraction between Han characters, and between Han and digits or
+  Latin, are removed: the renderer adds the proper ¼ em itself (clreq §3.2.3,
+  ``publisher.render.markup``).  Spaces between Latin words stay (collapsed to one).
+* Full-width digits and Latin letters (``２０２３``, ``ＧＤＰ``) become ASCII: clreq
+  §3.2.1 sets Western text in proportional Western glyphs; full-width forms in
+  extracted text are an input-method artefact.  ``％`` goes with them.
+* ``...``, ``。。。``, a single ``…`` or ``⋯`` → ``……`` (clreq §3.1.4: the ellipsis
+  occupies two character spaces); ``--``, ``——``, ``－－``, ``―`` runs → ``——``
+  (clreq §3.1.5: the dash occupies two character spaces).  A single ``—`` between
+  numbers (``1—11月``) is a range mark and stays.
+* ``<<`` ``>>`` → 《 》.
+
+:func:`normalise_map` also returns, for every output character, the index of the
+input character it came from, so that ranges (emphasis) computed on the raw text
+can be carried over to the normalised text.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+
+# --- character classes -------------------------------------------------------
+
+# CJK Unified Ideographs + Ext A + compatibility ideographs, plus 〇.
+HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x3007, 0x3007))
+
+# clreq §3.1: full-width Chinese punctuation.  Opening / closing / other.
+OPENING = "“‘（《〈【〔「『〖"
+CLOSING = "”’）》〉】〕」』〗"
+PAUSE_STOP = "、，。：；！？"
+OTHER_CJK_PUNCT = "…—·～"
+CJK_PUNCT = frozenset(OPENING + CLOSING + PAUSE_STOP + OTHER_CJK_PUNCT)
+
+# Marks that end a sentence (used by the reader and the quality tests).
+SENTENCE_END = "。！？…"
+# A text is "closed" if its last character is one of these, or a closing quote /
+# bracket right after one of them (clreq §3.1.2: the stop sits inside the quote).
+CLOSING_PUNCT = "。！？…；：" + CLOSING
+
+# Half-width → full-width, for marks converted in Chinese context (clreq §3.1).
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。", "(": "（", ")": "）"}
+
+# Units that follow a number: a space between digit and one of these is an
+# extraction space even in a headline (``2023 年`` → ``2023年``).
+UNITS = "年月日号期个万亿元岁次项家件户人名分秒米吨亩倍届%％"
+
+DASHES = "-－—―─"
+ELLIPSIS_CHARS = "…⋯"
+
+_WS = " \t\u3000\u00a0"
+
+
+def is_han(ch: str) -> bool:
+    if not ch:
+        return False
+    o = ord(ch)
+    return any(a <= o <= b for a, b in HAN_RANGES)
+
+
+def is_cjk(ch: str) -> bool:
+    """Han or full-width Chinese punctuation: the 'Chinese context' of a mark."""
+    return bool(ch) and (is_han(ch) or ch in CJK_PUNCT)
+
+
+def is_western(ch: str) -> bool:
+    return bool(ch) and ch.isascii() and ch.isalnum()
+
+
+def _fold_fullwidth(ch: str) -> str:
+    """Full-width ASCII letters/digits (and ％) → ASCII; U+3000 and NBSP → space."""
+    o = ord(ch)
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A or ch == "％":
+        return chr(o - 0xFEE0)
+    if ch in "\u3000\u00a0\t":
+        return " "
+    return ch
+
+
+def is_closed(text: str) -> bool:
+    """Does ``text`` end a sentence (。！？… ；：, or a closing mark after one)?"""
+    t = text.rstrip()
+    if not t:
+        return True
+    last = t[-1]
+    if last in "。！？…；：!?":
+        return True
+    if last in CLOSING:
+        # ”）etc. close a sentence only when a stop sits before them: ……。” or ？）
+        i = len(t) - 1
+        while i > 0 and t[i] in CLOSING:
+            i -= 1
+        return t[i] in "。！？…!?" or (last in "）)" and t.lstrip().startswith(("（", "(")))
+    return False
+
+
+# --- the scanner -------------------------------------------------------------
+
+
+def _paren_pairs(t: str) -> dict[int, int]:
+    """Map every ( ) / （ ） position to its partner (linear stack walk)."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(t):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            j = stack.pop()
+            pairs[i] = j
+            pairs[j] = i
+    return pairs
+
+
+def _paren_chinese(t: str, i: int, j: int) -> bool:
+    """Is the pair t[i]…t[j] in Chinese context (Han inside, or Han outside)?"""
+    if t[i] == "（" or t[j] == "）":
+        return True
+    inner = t[i + 1 : j]
+    if any(is_han(c) for c in inner):
+        return True
+    left = t[:i].rstrip(_WS)[-1:]
+    right = t[j + 1 :].lstrip(_WS)[:1]
+    return is_cjk(left) or is_cjk(right)
+
+
+def _next_nonspace(t: str, i: int) -> str:
+    n = len(t)
+    while i < n and t[i] in _WS:
+        i += 1
+    return t[i] if i < n else ""
+
+
+def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
+    """Normalised text and, per output character, the input index it came from."""
+    t = "".join(_fold_fullwidth(c) for c in text)  # 1:1, indices preserved
+    n = len(t)
+    pairs = _paren_pairs(t)
+    out: list[str] = []
+    org: list[int] = []
+    dq_open = False  # inside a “ … ” pair (per call = per paragraph)
+    sq_open = False
+
+    def last() -> str:
+        return out[-1] if out else ""
+
+    def emit(s: str, src: int) -> None:
+        for ch in s:
+            out.append(ch)
+            org.append(src)
+
+    i = 0
+    while i < n:
+        c = t[i]
+        # runs of white space: drop next to Chinese, keep one between Western words
+        if c in _WS:
+            j = i
+            while j < n and t[j] in _WS:
+                j += 1
+            left, right = last(), (t[j] if j < n else "")
+            if left and right and _keep_space(left, right, title):
+                emit(" ", i)
+            i = j
+            continue
+        # ellipsis: ... / 。。。 / … / ⋯ runs → ……  (clreq §3.1.4)
+        if c in ELLIPSIS_CHARS or (c in ".。" and t[i : i + 3] in ("...", "。。。")):
+            j = i
+            while j < n and (t[j] in ELLIPSIS_CHARS or t[j] in ".。"):
+                j += 1
+            run = t[i:j]
+            if c in ".。" and run.strip(".。") == "" and len(run) < 3:
+                pass  # fall through (not an ellipsis)
+            else:
+                if c == "." and is_western(last()) and is_western(t[j : j + 1]):
+                    emit(run, i)  # a..b in Latin context
+                else:
+                    emit("……", i)
+                i = j
+                continue
+        # dashes: two or more → ——  (clreq §3.1.5); a lone ― → ——
+        if c in DASHES:
+            j = i
+            while j < n and t[j] in DASHES:
+                j += 1
+            run = t[i:j]
+            if (len(run) >= 2 or c == "―") and not (
+                set(run) <= {"-"} and is_western(last()) and is_western(t[j : j + 1])
+            ):
+                emit("——", i)
+                i = j
+                continue
+            emit(run, i)
+            i = j
+            continue
+        if c in "(（)）":
+            if i in pairs:
+                a, b = sorted((i, pairs[i]))
+                chinese = _paren_chinese(t, a, b)
+            else:
+                chinese = c in "（）" or is_cjk(last()) or is_cjk(_next_nonspace(t, i + 1))
+            if chinese:
+                emit("（" if c in "(（" else "）", i)
+            else:
+                emit(c, i)
+            i += 1
+            continue
+        if c == '"' or c in "“”":
+            if c == "“" or (c == '"' and not dq_open):
+                emit("“", i)
+                dq_open = True
+            else:
+                emit("”", i)
+                dq_open = False
+            i += 1
+            continue
+        if c == "'" or c in "‘’":
+            if c == "'" and is_western(last()) and is_western(t[i + 1 : i + 2]):
+                emit("'", i)  # apostrophe: don't, it's
+            elif c == "‘" or (c == "'" and not sq_open):
+                emit("‘", i)
+                sq_open = True
+            else:
+                emit("’", i)
+                sq_open = False
+            i += 1
+            continue
+        if c in HALF_TO_FULL:
+            emit(_half_mark(c, _left_context(out), _next_nonspace(t, i + 1), t[i + 1 : i + 2]), i)
+            i += 1
+            continue
+        if c == "<" and t[i : i + 2] == "<<":
+            emit("《", i)
+            i += 2
+            continue
+        if c == ">" and t[i : i + 2] == ">>":
+            emit("》", i)
+            i += 2
+            continue
+        emit(c, i)
+        i += 1
+    # trailing space (a space before a dropped tail) cannot survive
+    while out and out[-1] == " ":
+        out.pop()
+        org.pop()
+    return "".join(out), org
+
+
+def _left_context(out: list[str]) -> str:
+    """The character that decides a mark's context: the last output character,
+    looking through quotes (``“三农”,`` is Chinese, ``"test",`` is not)."""
+    k = len(out) - 1
+    while k >= 0 and out[k] in "“”‘’\"'":
+        k -= 1
+    if k < 0:
+        return out[-1] if out else ""
+    return out[k]
+
+
+def _keep_space(left: str, right: str, title: bool) -> bool:
+    """Keep a (single) space between ``left`` and ``right``?"""
+    if is_western(left) and is_western(right):
+        return True  # between Latin words / numbers
+    if left in "%.,;:?!)" and is_western(right) or is_western(left) and right in "(":
+        return True
+    if not title:
+        if is_cjk(left) or is_cjk(right):
+            return False
+        return True  # other symbols: keep, collapsed
+    # headlines: keep the deliberate space between parts (坚持首位战略 凝心聚力…)
+    if left in PAUSE_STOP or right in PAUSE_STOP or right in CLOSING or left in OPENING:
+        return False
+    if left.isdigit() and right in UNITS or right.isdigit() and left in "第":
+        return False
+    return True
+
+
+def _half_mark(c: str, left: str, right: str, right_raw: str) -> str:
+    """Convert a half-width mark to full width if it stands in Chinese context."""
+    lc = is_cjk(left)
+    rc = is_cjk(right)
+    if c == ",":
+        if left.isdigit() and right_raw.isdigit():
+            return c  # 1,000
+        return "，" if lc or rc else c
+    if c == ";":
+        return "；" if lc or rc else c
+    if c == ":":
+        if left.isdigit() and right_raw.isdigit():
+            return c  # 12:30
+        if right_raw == "/" :
+            return c  # http://
+        return "：" if lc or (rc and not is_western(left)) or (rc and left.isalpha()) else c
+    if c in "?!":
+        return HALF_TO_FULL[c] if lc or (rc and not is_western(left)) else c
+    if c == ".":
+        # 。only after Han (or a closing mark) and not before a digit/letter:
+        # keeps 5.8%, 255.92, 1. list markers, www.example.cn, e.g.
+        if (is_han(left) or left in CLOSING) and not is_western(right_raw) and not (
+            right_raw and right_raw in "/@-_"
+        ):
+            return "。"
+        return c
+    return c
+
+
+def normalise(text: str) -> str:
+    """Body text in Chinese context; see the module docstring."""
+    return normalise_map(text)[0]
+
+
+def normalise_title(text: str) -> str:
+    """Headline / heading text: like :func:`normalise`, but the deliberate single
+    space between headline parts (``坚持首位战略 凝心聚力加快建设县域经济强县``)
+    stays; runs of spaces collapse to one; spaces next to 、，。：；！？ and inside
+    ``2023 年`` go."""
+    return normalise_map(text, title=True)[0]
+
+
+def map_range(origins: list[int], start: int, end: int) -> tuple[int, int]:
+    """Carry a raw ``[start, end)`` range over to normalised text (see normalise_map)."""
+    s = bisect.bisect_left(origins, start)
+    e = bisect.bisect_left(origins, end)
+    return s, e
+
+
+# Used by the reader to strip Markdown bold / italic markers.
+BOLD_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
