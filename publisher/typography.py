@@ -12,7 +12,8 @@ Decisions (clreq = W3C "Requirements for Chinese Text Layout"):
 * Straight quotes become curly pairs, balanced per paragraph (clreq §3.1.1: mainland
   texts use “ ” and ‘ ’).  An apostrophe between Latin letters stays.
 * Spaces left by extraction between Han characters, and between Han and digits or
-  Latin, are removed: the renderer adds the proper ¼ em itself (clreq §3.2.3,
+  Latin, are removed (except a space between two phrases of 3+ Han characters
+  inside quotes: “四子工程 五大行动” lists parallel phrases): the renderer adds the proper ¼ em itself (clreq §3.2.3,
   ``publisher.render.markup``).  Spaces between Latin words stay (collapsed to one).
 * Full-width digits and Latin letters (``２０２３``, ``ＧＤＰ``) become ASCII: clreq
   §3.2.1 sets Western text in proportional Western glyphs; full-width forms in
@@ -89,6 +90,16 @@ def _fold_fullwidth(ch: str) -> str:
     return ch
 
 
+def _fold(text: str) -> str:
+    """Per-character folding (1:1): full-width alphanumerics, and a full-width ．
+    between digits (５．７ → 5.7)."""
+    chars = [_fold_fullwidth(c) for c in text]
+    for k, c in enumerate(chars):
+        if c == "．" and 0 < k < len(chars) - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit():
+            chars[k] = "."
+    return "".join(chars)
+
+
 def is_closed(text: str) -> bool:
     """Does ``text`` end a sentence (。！？… ；：, or a closing mark after one)?"""
     t = text.rstrip()
@@ -144,7 +155,7 @@ def _next_nonspace(t: str, i: int) -> str:
 
 def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     """Normalised text and, per output character, the input index it came from."""
-    t = "".join(_fold_fullwidth(c) for c in text)  # 1:1, indices preserved
+    t = _fold(text)  # 1:1, indices preserved
     n = len(t)
     pairs = _paren_pairs(t)
     out: list[str] = []
@@ -169,7 +180,9 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             while j < n and t[j] in _WS:
                 j += 1
             left, right = last(), (t[j] if j < n else "")
-            if left and right and _keep_space(left, right, title):
+            if left and right and (
+                _keep_space(left, right, title) or dq_open and _parallel_phrases(out, t, j)
+            ):
                 emit(" ", i)
             i = j
             continue
@@ -256,6 +269,24 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     return "".join(out), org
 
 
+# Inside quotes a space between two phrases of 3+ Han characters is a deliberate
+# separator of parallel phrases (“四子工程 五大行动”, “党建联建 产业联片 乡村联兴”),
+# not an extraction space.
+PARALLEL_MIN = 3
+
+
+def _parallel_phrases(out: list[str], t: str, j: int) -> bool:
+    k = 0
+    while k < PARALLEL_MIN and k < len(out) and is_han(out[-1 - k]):
+        k += 1
+    if k < PARALLEL_MIN:
+        return False
+    r = 0
+    while r < PARALLEL_MIN and j + r < len(t) and is_han(t[j + r]):
+        r += 1
+    return r >= PARALLEL_MIN
+
+
 def _left_context(out: list[str]) -> str:
     """The character that decides a mark's context: the last output character,
     looking through quotes (``“三农”,`` is Chinese, ``"test",`` is not)."""
@@ -271,6 +302,8 @@ def _keep_space(left: str, right: str, title: bool) -> bool:
     """Keep a (single) space between ``left`` and ``right``?"""
     if is_western(left) and is_western(right):
         return True  # between Latin words / numbers
+    if right in ",;:?!" and (is_cjk(left) or title):
+        return False  # the mark becomes full width: no space before it
     if left in "%.,;:?!)" and is_western(right) or is_western(left) and right in "(":
         return True
     if not title:

@@ -55,7 +55,7 @@ def _classify(it: Item, literary: bool) -> None:
         it.cls = "note"
     elif captions.is_salutation(t):
         it.cls = "salutation"
-    elif it.marker == "■" and captions.is_credits(t):
+    elif captions.is_credits(t):
         it.cls = "credits"
     elif captions.credit_only(t):
         it.cls = "credit"
@@ -63,7 +63,11 @@ def _classify(it: Item, literary: bool) -> None:
         it.cls = "caption"
     else:
         fam = headings.family(t)
-        if fam is not None:
+        whole_bold = bool(it.bold) and it.bold[0][0] == 0 and it.bold[0][1] >= len(t)
+        if fam is not None and whole_bold and headings.heading_shaped(t):
+            it.family = fam
+            it.cls = "heading"  # **一、总体要求** : a heading in Markdown sources
+        elif fam is not None:
             it.family = fam
             it.cls = "numbered"
         elif headings.is_bracket_head(it):
@@ -74,7 +78,7 @@ def _classify(it: Item, literary: bool) -> None:
         elif it.md_level and headings.heading_shaped(t):
             it.family = f"md{it.md_level}"
             it.cls = "heading"
-        elif it.marker in headings.SUBHEAD_MARKERS and headings.heading_shaped(t):
+        elif (it.marker in headings.SUBHEAD_MARKERS or whole_bold) and headings.heading_shaped(t):
             it.family = "plain"
             it.cls = "heading"
         else:

@@ -54,7 +54,7 @@ PLAIN_HEADING_MAX_LITERARY = 20
 # Characters that cannot start a paragraph (clreq §3.1.7 line-start prohibition):
 # a line starting with one continues the previous line.
 CANNOT_START = set("，。、；：！？）》」』”’〕】…,.;:!?)")
-_PUNCT = set("，。！？；：、,.;:!?…")
+_PUNCT = set("，。！？；：、,.;:!?…/／")
 
 
 def family(text: str) -> str | None:
