@@ -1,0 +1,211 @@
+"""The cover image: the one named in the metadata, or one drawn from the issue.
+
+The drawn cover is set in the issue's own fonts (fonts/manifest.toml): the magazine's
+name on a band of colour, the issue label, the 卷首语 title, a few headlines with their
+columns, and the publisher and date at the foot.  A single piece shows its title,
+subtitle and authors instead.  Pillow's output depends only on the input, so rebuilds
+stay byte-identical.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..errors import PublisherError
+from ..fonts import font_faces
+from ..model import Issue
+from ..render.markup import CLOSING, PAUSE_STOP
+from .documents import book_title, date_label, is_single_piece
+
+WIDTH, HEIGHT = 1400, 1960  # 1 : 1.4, the shape of a 16开 page
+PAPER = (245, 240, 230)
+ACCENT = (156, 38, 30)
+ACCENT_DARK = (128, 28, 22)
+ON_ACCENT = (255, 255, 255)
+ON_ACCENT_SOFT = (240, 214, 196)
+INK = (38, 34, 30)
+INK_SOFT = (110, 100, 90)
+MARGIN = 130
+NO_LINE_START = set(CLOSING + PAUSE_STOP + "·…—")
+MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif"), "WEBP": ("image/webp", "webp")}
+
+
+def cover_image(issue: Issue) -> dict:
+    """{data, media_type, ext, width, height, alt} of the cover."""
+    alt = f"封面：{book_title(issue)}"
+    if issue.meta.cover:
+        return _given(Path(issue.meta.cover), alt)
+    img = _draw(issue)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", compress_level=6)
+    return {"data": buf.getvalue(), "media_type": "image/png", "ext": "png", "width": WIDTH, "height": HEIGHT, "alt": alt}
+
+
+def _given(path: Path, alt: str) -> dict:
+    try:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as im:
+            fmt, (w, h) = im.format, im.size
+    except FileNotFoundError:
+        raise PublisherError(f"cover image {path}: no such file") from None
+    except OSError as e:
+        raise PublisherError(f"cover image {path}: not an image Pillow can read ({e})") from None
+    if fmt not in MEDIA_TYPES:
+        raise PublisherError(f"cover image {path}: {fmt} is not an EPUB image type (use JPEG, PNG, GIF or WebP)")
+    media_type, ext = MEDIA_TYPES[fmt]
+    return {"data": data, "media_type": media_type, "ext": ext, "width": w, "height": h, "alt": alt}
+
+
+@lru_cache(maxsize=64)
+def _font(role: str, size: int) -> ImageFont.FreeTypeFont:
+    faces = {f.role: f for f in font_faces()}
+    face = faces.get(role) or faces.get(role.split("-")[0]) or faces["song"]
+    return ImageFont.truetype(str(face.path), size, index=face.index, layout_engine=ImageFont.Layout.BASIC)
+
+
+def _wrap(text: str, font, width: int) -> list[str]:
+    """Break Chinese text into lines of at most ``width`` pixels, keeping closing marks off line starts."""
+    lines: list[str] = []
+    cur = ""
+    for ch in text:
+        if cur and font.getlength(cur + ch) > width and ch not in NO_LINE_START:
+            lines.append(cur)
+            cur = ch.lstrip()
+        else:
+            cur += ch
+    if cur.strip():
+        lines.append(cur)
+    return lines
+
+
+def _fit(text: str, role: str, width: int, start: int, smallest: int):
+    """The largest size (≤ start) at which ``text`` fits on one line."""
+    size = start
+    while size > smallest and _font(role, size).getlength(text) > width:
+        size -= 4
+    return _font(role, size)
+
+
+def _centered(draw, y: int, text: str, font, fill, spacing: float = 0.0) -> int:
+    """Draw ``text`` centred at ``y`` (top), optionally letter-spaced; returns the next y."""
+    size = font.size
+    gap = size * spacing
+    width = sum(font.getlength(c) for c in text) + gap * (len(text) - 1)
+    x = (WIDTH - width) / 2
+    for c in text:
+        draw.text((x, y), c, font=font, fill=fill)
+        x += font.getlength(c) + gap
+    return y + int(size * 1.35)
+
+
+def _draw(issue: Issue) -> Image.Image:
+    img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    d = ImageDraw.Draw(img)
+    if is_single_piece(issue) or not (issue.meta.magazine or issue.meta.issue_label):
+        _draw_piece(issue, d)
+    else:
+        _draw_issue(issue, d)
+    return img
+
+
+def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
+    m = issue.meta
+    band = int(HEIGHT * 0.33)
+    d.rectangle([0, 0, WIDTH, band], fill=ACCENT)
+    d.rectangle([0, band, WIDTH, band + 10], fill=ACCENT_DARK)
+    name = m.magazine or m.issue_label
+    spacing = 0.12 if len(name) <= 8 else 0.0
+    font = _fit(name, "hei-bold", int((WIDTH - 2 * MARGIN) / (1 + spacing)), 170, 60)
+    y = int(band * 0.30)
+    y = _centered(d, y, name, font, ON_ACCENT, spacing)
+    if m.magazine and m.issue_label:
+        _centered(d, y + 10, m.issue_label, _font("kai", 60), ON_ACCENT_SOFT, 0.05)
+
+    x, y = MARGIN, band + 120
+    width = WIDTH - 2 * MARGIN
+    editorial = next((a for a in issue.articles if a.kind == "editorial"), None)
+    if editorial is not None:
+        label = next((c.name for c in issue.columns if editorial in c.articles and c.name), "")
+        if label:
+            d.text((x, y), label, font=_font("hei", 34), fill=ACCENT)
+            y += 60
+        f = _font("kai-bold", 66)
+        for part in editorial.title.split():
+            for line in _wrap(part, f, width):
+                d.text((x, y), line, font=f, fill=INK)
+                y += 92
+        y += 30
+    d.rectangle([x, y, x + 90, y + 6], fill=ACCENT)
+    y += 70
+
+    foot = HEIGHT - 170
+    seen_columns: set[str] = set()
+    picks = []
+    for col in issue.columns:
+        for a in col.articles:
+            if a is editorial or col.name in seen_columns:
+                continue
+            seen_columns.add(col.name)
+            picks.append((col.name, a))
+    tf = _font("song", 44)
+    cf = _font("hei", 30)
+    for colname, a in picks:
+        lines = [ln for part in a.title.split() for ln in _wrap(part, tf, width)]
+        need = (48 if colname else 0) + 62 * len(lines) + 40
+        if len(lines) > 3 or y + need > foot - 40:
+            continue
+        if colname:
+            d.text((x, y), colname, font=cf, fill=ACCENT)
+            y += 48
+        for line in lines:
+            d.text((x, y), line, font=tf, fill=INK)
+            y += 62
+        y += 40
+
+    d.line([MARGIN, foot, WIDTH - MARGIN, foot], fill=INK_SOFT, width=2)
+    bits = [b for b in (m.publisher, date_label(issue)) if b]
+    if bits:
+        _centered(d, foot + 40, "\u3000".join(bits), _font("song", 34), INK_SOFT)
+
+
+def _draw_piece(issue: Issue, d: ImageDraw.ImageDraw) -> None:
+    a = issue.articles[0] if issue.articles else None
+    title = a.title if a else book_title(issue)
+    band = int(HEIGHT * 0.56)
+    d.rectangle([0, 0, WIDTH, band], fill=ACCENT)
+    d.rectangle([0, band, WIDTH, band + 10], fill=ACCENT_DARK)
+    width = WIDTH - 2 * MARGIN
+    f = _font("hei-bold", 96)
+    lines = [ln for part in title.split() for ln in _wrap(part, f, width)]
+    if len(lines) > 4:
+        f = _font("hei-bold", 72)
+        lines = [ln for part in title.split() for ln in _wrap(part, f, width)]
+    step = int(f.size * 1.4)
+    y = band - 150 - step * len(lines)
+    if a is not None and a.kicker:
+        d.text((MARGIN, y - 90), a.kicker, font=_font("fangsong", 44), fill=ON_ACCENT_SOFT)
+    for line in lines:
+        d.text((MARGIN, y), line, font=f, fill=ON_ACCENT)
+        y += step
+    y = band + 110
+    if a is not None and a.subtitle:
+        sf = _font("fangsong", 48)
+        for line in _wrap(a.subtitle, sf, width):
+            d.text((MARGIN, y), line, font=sf, fill=INK)
+            y += 70
+        y += 40
+    if a is not None and a.authors:
+        names = "\u3000".join(au.name for au in a.authors if au.name)
+        kf = _font("kai", 44)
+        for line in _wrap(names, kf, width):
+            d.text((MARGIN, y), line, font=kf, fill=INK_SOFT)
+            y += 64
+    foot = HEIGHT - 170
+    m = issue.meta
+    bits = [b for b in (m.magazine, m.issue_label, m.publisher, date_label(issue)) if b]
+    if bits:
+        d.line([MARGIN, foot, WIDTH - MARGIN, foot], fill=INK_SOFT, width=2)
+        _centered(d, foot + 40, "\u3000".join(bits), _font("song", 34), INK_SOFT)

@@ -1,0 +1,292 @@
+"""The EPUB's content documents, rendered from ``templates/epub/`` in reading order.
+
+Reading order: cover, title page, contents page, then each column (an opener page,
+then its articles; 卷首语 needs no opener), then the colophon.  A single article
+with no magazine name (a feature or a signed piece) reads cover → article → colophon.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Article, Block, Issue
+from ..render.env import render
+from ..render.markup import title_lines
+
+TEXT_DIR = "text"
+# A long article lists its top-level headings in the nav.
+LONG_ARTICLE_CHARS = 4000
+LABELS = {
+    "toc": "目录",
+    "landmarks": "导览",
+    "pages": "页码",
+    "cover": "封面",
+    "titlepage": "扉页",
+    "bodymatter": "正文",
+    "colophon": "版权信息",
+}
+_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Doc:
+    id: str  # manifest id
+    href: str  # path inside the package folder, e.g. "text/a01.xhtml"
+    title: str
+    kind: str  # cover, titlepage, contents, column, article, colophon
+    content: bytes = b""
+    properties: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NavEntry:
+    label: str
+    href: str
+    children: list["NavEntry"] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    """Everything the packager needs besides fonts and the cover image."""
+
+    title: str
+    docs: list[Doc]
+    toc: list[NavEntry]
+    landmarks: list[tuple[str, str, str]]  # (epub:type, href, label)
+    pages: list[tuple[str, str]]  # (label, href)
+
+
+def book_title(issue: Issue) -> str:
+    """Magazine + issue label; otherwise the first article's title; otherwise the input's name."""
+    if issue.meta.title:
+        return issue.meta.title
+    for a in issue.articles:
+        if a.title.strip():
+            return " ".join(a.title.split())
+    return issue.meta.name or "未命名"
+
+
+def is_single_piece(issue: Issue) -> bool:
+    """One article and no magazine name: no title page, contents page or column openers."""
+    return len(issue.articles) == 1 and not issue.meta.magazine
+
+
+def date_label(issue: Issue) -> str:
+    d = issue.meta.date or ""
+    m = re.match(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?", d)
+    if m:
+        y, mo, day = m.groups()
+        return f"{y}年{int(mo)}月" + (f"{int(day)}日" if day else "")
+    if issue.meta.year:
+        return f"{issue.meta.year}年"
+    return ""
+
+
+def plain_title(title: str) -> str:
+    """A title on one line: a deliberate break becomes an ideographic space."""
+    return "\u3000".join(title.split())
+
+
+def author_names(article: Article) -> str:
+    return "\u3000".join(a.name for a in article.authors if a.name)
+
+
+def byline(article: Article) -> list[dict]:
+    """Authors grouped into lines: one line per role, names side by side."""
+    lines: list[dict] = []
+    for au in article.authors:
+        if lines and lines[-1]["role"] == (au.role or None):
+            lines[-1]["names"].append(au.name)
+        else:
+            lines.append({"role": au.role or None, "names": [au.name]})
+    return lines
+
+
+def _text_length(blocks: list[Block]) -> int:
+    return sum(len(b.text) + sum(len(x) for x in (b.lines or [])) for b in blocks)
+
+
+def _ids(issue: Issue) -> list[str]:
+    """A manifest-safe, unique id per article (the model's id when it is one)."""
+    out, seen = [], set()
+    for n, a in enumerate(issue.articles, 1):
+        aid = a.id if a.id and _NCNAME.match(a.id) and a.id not in seen else f"a{n:02d}"
+        while aid in seen:
+            aid += "x"
+        seen.add(aid)
+        out.append(aid)
+    return out
+
+
+def _split_column_name(name: str) -> tuple[str, str]:
+    """``专题聚焦 · 建设县域经济强县`` → (专题聚焦, 建设县域经济强县)."""
+    parts = re.split(r"\s*[·•・]\s*|\s{2,}|\u3000", name.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], parts[1]
+    return name.strip(), ""
+
+
+def _needs_opener(column, single: bool) -> bool:
+    if single or not column.name.strip() or not column.articles:
+        return False
+    # 卷首语 stands on its own page already: a column of one editorial has no opener.
+    return not (len(column.articles) == 1 and column.articles[0].kind == "editorial")
+
+
+def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
+    """Render every document of the book; ``stylesheets`` are hrefs relative to the package folder."""
+    lang = issue.meta.language or "zh-CN"
+    title = book_title(issue)
+    single = is_single_piece(issue)
+    css = [f"../{s}" for s in stylesheets]
+    ids = iter(_ids(issue))
+
+    def page(template: str, doc_title: str, body_class: str, body_type: str, **ctx) -> bytes:
+        return render(
+            f"epub/{template}", lang=lang, doc_title=doc_title, stylesheets=css,
+            body_class=body_class, body_type=body_type, **ctx,
+        ).encode("utf-8")
+
+    def href(name: str) -> str:
+        return f"{TEXT_DIR}/{name}.xhtml"
+
+    docs: list[Doc] = []
+    landmarks: list[tuple[str, str, str]] = []
+
+    # --- the articles and columns, first as data (the contents page needs them all)
+    columns = []
+    pages: list[tuple[str, str]] = []
+    used_pages: set[int] = set()
+    for ci, col in enumerate(issue.columns, 1):
+        cid = f"c{ci:02d}"
+        main, sub = _split_column_name(col.name)
+        arts = []
+        for a in col.articles:
+            aid = next(ids)
+            anchors, heads = [], []
+            for bi, b in enumerate(a.blocks):
+                if b.type == "heading" and b.level == 1:
+                    hid = f"{aid}-s{len(heads) + 1}"
+                    anchors.append((b, hid))
+                    heads.append(NavEntry(" ".join(b.text.split()), f"{href(aid)}#{hid}"))
+                else:
+                    anchors.append((b, None))
+            long_article = _text_length(a.blocks) >= LONG_ARTICLE_CHARS and len(heads) >= 2
+            page_anchor = None
+            if a.page is not None and a.page not in used_pages:
+                used_pages.add(a.page)
+                page_anchor = f"page-{a.page}"
+                pages.append((str(a.page), f"{href(aid)}#{page_anchor}"))
+            arts.append({
+                "id": aid,
+                "href": href(aid),
+                "article": a,
+                "kind": re.sub(r"[^a-z0-9-]", "", a.kind.lower()) or "article",
+                "title_lines": title_lines(a.title),
+                "toc_title": plain_title(a.title),
+                "kicker": a.kicker,
+                "subtitle": a.subtitle,
+                "authors": a.authors,
+                "author_names": author_names(a),
+                "byline": byline(a),
+                "sign_at_end": a.kind == "editorial",
+                "page": a.page,
+                "page_anchor": page_anchor,
+                "column": col.name.strip() if not single else "",
+                "blocks": anchors,
+                "headings": heads if long_article else [],
+            })
+        opener = _needs_opener(col, single)
+        columns.append({
+            "id": cid,
+            "name": col.name.strip(),
+            "main": main,
+            "sub": sub,
+            "opener": opener,
+            "href": href(cid) if opener else (arts[0]["href"] if arts else ""),
+            "articles": arts,
+        })
+
+    # --- front matter
+    if cover is not None:
+        docs.append(Doc("cover", href("cover"), LABELS["cover"], "cover", page(
+            "cover.xhtml.j2", title, "cover-page", "cover",
+            cover={**cover, "href": f"../{cover['href']}"},
+        ), ["svg"]))
+        landmarks.append(("cover", href("cover"), LABELS["cover"]))
+    if not single:
+        m = issue.meta
+        tp = {
+            "kicker": "" if m.magazine or not m.issue_label else "",
+            "title_lines": title_lines(m.magazine) if m.magazine else title_lines(title),
+            "issue_label": m.issue_label if m.magazine else "",
+            "highlight": "",
+            "publisher": m.publisher,
+            "date_label": date_label(issue),
+        }
+        docs.append(Doc("titlepage", href("titlepage"), title, "titlepage", page(
+            "titlepage.xhtml.j2", title, "titlepage-page", "frontmatter", tp=tp)))
+        landmarks.append(("titlepage", href("titlepage"), LABELS["titlepage"]))
+        docs.append(Doc("contents", href("contents"), LABELS["toc"], "contents", page(
+            "contents.xhtml.j2", LABELS["toc"], "contents-page", "frontmatter",
+            columns=[{**c, "href": f"../{c['href']}", "articles": [
+                {**a, "href": f"../{a['href']}"} for a in c["articles"]]} for c in columns])))
+        landmarks.append(("toc", href("contents"), LABELS["toc"]))
+
+    # --- body
+    first_body = None
+    for c in columns:
+        rel_arts = [{**a, "href": a["href"].removeprefix(f"{TEXT_DIR}/")} for a in c["articles"]]
+        if c["opener"]:
+            docs.append(Doc(c["id"], c["href"], c["name"], "column", page(
+                "column.xhtml.j2", c["name"], "column-page", "bodymatter",
+                col={**c, "articles": rel_arts})))
+            first_body = first_body or c["href"]
+        for a in c["articles"]:
+            docs.append(Doc(a["id"], a["href"], plain_title(a["article"].title), "article", page(
+                "article.xhtml.j2", plain_title(a["article"].title), f"article-page kind-{a['kind']}",
+                "bodymatter", a=a)))
+            first_body = first_body or a["href"]
+    if first_body:
+        landmarks.append(("bodymatter", first_body, LABELS["bodymatter"]))
+
+    # --- the nav: column → article (→ top-level headings of long articles)
+    toc: list[NavEntry] = []
+    for c in columns:
+        entries = [NavEntry(a["toc_title"], a["href"], a["headings"]) for a in c["articles"]]
+        if c["name"] and not single:
+            toc.append(NavEntry(c["name"], c["href"], entries))
+        else:
+            toc.extend(entries)
+    return Plan(title=title, docs=docs, toc=toc, landmarks=landmarks, pages=pages)
+
+
+def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str]) -> Doc:
+    """The last page: who published what, when, and the fonts it is set in."""
+    m = issue.meta
+    rows: list[tuple[str, str]] = []
+    if m.magazine:
+        rows.append(("刊名", m.magazine))
+        if m.issue_label:
+            rows.append(("期号", m.issue_label))
+    else:
+        rows.append(("标题", book_title(issue)))
+        names = "\u3000".join(dict.fromkeys(a.name for art in issue.articles for a in art.authors if a.name))
+        if names:
+            rows.append(("作者", names))
+        if m.issue_label:
+            rows.append(("期号", m.issue_label))
+    if m.publisher:
+        rows.append(("编印", m.publisher))
+    if date_label(issue):
+        rows.append(("日期", date_label(issue)))
+    if m.issn:
+        rows.append(("ISSN", m.issn))
+    if m.cn:
+        rows.append(("刊号", m.cn))
+    html = render(
+        "epub/colophon.xhtml.j2", lang=m.language or "zh-CN", doc_title=LABELS["colophon"],
+        stylesheets=[f"../{s}" for s in stylesheets], body_class="colophon-page", body_type="backmatter",
+        col={"heading": LABELS["colophon"], "rows": rows, "fonts": fonts, "fonts_label": "本书所用字体"},
+    ).encode("utf-8")
+    return Doc("colophon", f"{TEXT_DIR}/colophon.xhtml", LABELS["colophon"], "colophon", html)
