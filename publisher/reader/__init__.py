@@ -28,7 +28,7 @@ from .contents import find_contents
 from .lines import split_lines
 from .single import read_single
 
-__all__ = ["read_issue", "parse_text"]
+__all__ = ["read_issue", "parse_text", "unaccounted_lines"]
 
 
 def read_issue(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Issue:
@@ -72,3 +72,32 @@ def parse_text(text: str, meta: Meta | None = None) -> Issue:
     if contents is not None:
         issue.contents_source = [contents.first, contents.last]
     return issue
+
+
+def unaccounted_lines(issue: Issue, text: str) -> list[int]:
+    """Non-blank input lines the model does not account for (should be empty).
+
+    A line is accounted for if it lies in the 目录 block, is named by a warning,
+    or lies in an article's ``source`` range *and* is either inside one of its
+    blocks' ranges or part of its head (before the first block: kicker, title,
+    subtitle, bylines) or its tail (after the last block: a signature line).
+    A line skipped in the middle of an article is therefore reported.
+    """
+    lines = split_lines(text)
+    covered: set[int] = set()
+    if issue.contents_source:
+        covered.update(range(issue.contents_source[0], issue.contents_source[1] + 1))
+    covered.update(w.line for w in issue.warnings if w.line is not None)
+    for art in issue.articles:
+        if not art.source:
+            continue
+        first, last = art.source
+        ranges = [b.source for b in art.blocks if b.source]
+        if not ranges:
+            covered.update(range(first, last + 1))
+            continue
+        covered.update(range(first, min(r[0] for r in ranges)))
+        covered.update(range(max(r[1] for r in ranges) + 1, last + 1))
+        for r in ranges:
+            covered.update(range(r[0], r[1] + 1))
+    return [sl.number for sl in lines if sl.text.strip() and sl.number not in covered]

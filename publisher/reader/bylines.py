@@ -50,7 +50,13 @@ _LABEL_RE = re.compile(
 # Words that close a text in parentheses but are not signatures.
 NOT_SIGNATURES = ("待续", "未完", "完", "全文完", "续完", "节选", "有删节", "摘编", "摘录", "供稿", "原创", "图片", "资料")
 
-_NAME = re.compile(f"^[{HAN}·]{{2,4}}$")
+# A personal name: 2–3 Han characters, 4 only with a two-character surname
+# (欧阳海军), or a transcribed name with a middle dot (阿不都·热合曼).
+COMPOUND_SURNAMES = (
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "慕容", "令狐", "司徒", "夏侯", "公孙",
+    "尉迟", "长孙", "宇文", "端木", "南宫", "独孤", "西门", "轩辕", "百里", "呼延", "万俟",
+)
+_NAME = re.compile(f"^(?:[{HAN}]{{2,3}}|(?:{'|'.join(COMPOUND_SURNAMES)})[{HAN}]{{1,2}}|[{HAN}]{{1,6}}·[{HAN}·]{{1,8}})$")
 _SINGLE = re.compile(f"^[{HAN}]$")
 _SENTENCE_MARK = re.compile(r"[。；！？!?;：:，,“”\"]")
 _SIGNATURE_TAIL = re.compile(

@@ -117,6 +117,10 @@ def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
     # an entry ending in a page number is never a running sentence
     title = title.strip()
     author = None
+    if title[0] in "/／":
+        # "/刘洋 陈思远 …… 13": author and page of a title on the line above
+        author = collapse_spaces(title[1:])
+        return (page, "", author) if han_count(author) >= 2 else None
     parts = _AUTHOR_SPLIT.split(title, maxsplit=1)
     if len(parts) == 2 and parts[0].strip():
         title, author = parts[0].strip(), parts[1].strip()
@@ -169,6 +173,13 @@ def _next_nonblank(lines: list[SourceLine], i: int, limit: int = 8) -> int | Non
     return None
 
 
+def _prev_nonblank(lines: list[SourceLine], i: int) -> int | None:
+    j = i - 1
+    while j >= 0 and not lines[j].text.strip():
+        j -= 1
+    return j if j >= 0 else None
+
+
 def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
     n = len(lines)
     entries: list[TocEntry] = []
@@ -178,6 +189,7 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
     pending_noise: list[SourceLine] = []
     last_index = h  # index of the last line that certainly belongs to the block
     prev_blank = False
+    column_line: tuple[int, str] | None = None  # (index, column before it) of the last header read
     i = h + 1
 
     def entry_ahead(j: int) -> bool:
@@ -212,7 +224,22 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
             continue
         parsed = parse_entry(raw)
         last = entries[-1] if entries else None
-        if parsed is not None:
+        if parsed is not None and not parsed[1]:
+            # author + page under a title line that was read as a column header
+            if column_line is not None and column_line[0] == _prev_nonblank(lines, i):
+                idx, previous_column = column_line
+                title_line = strip_markup(lines[idx].text)
+                column = previous_column
+                if column not in columns:
+                    columns.append(column)
+                entries.append(
+                    TocEntry(title=title_line, page=parsed[0], column=column, author=parsed[2], lines=[lines[idx].number, lines[i].number])
+                )
+                column_line = None
+                commit(i)
+            else:
+                break
+        elif parsed is not None:
             page, title, author = parsed
             if column not in columns:
                 columns.append(column)
@@ -227,6 +254,7 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
         elif last is not None and not prev_blank and last_index == i - 1 and _looks_like_column(s):
             if entry_ahead(i) and _column_score(s) >= 2:
                 # a short header directly under an entry in a compact layout
+                column_line = (i, column)
                 column = collapse_spaces(s)
             elif last.author is None:
                 # a title continued directly under its entry (no blank line between)
@@ -237,6 +265,7 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
                 last.lines.append(lines[i].number)
             commit(i)
         elif _looks_like_column(s) and entry_ahead(i):
+            column_line = (i, column)
             column = collapse_spaces(s)
             commit(i)
         else:

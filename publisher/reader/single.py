@@ -22,7 +22,7 @@ def read_single(lines: list[SourceLine]) -> tuple[Article, list[Warning]]:
     n = len(lines)
     nonblank = [i for i in range(n) if text[i]]
     title_idx: list[int] = []
-    if nonblank and title_like(text[nonblank[0]], TITLE_MAX) and not _is_head_line(text[nonblank[0]]):
+    if nonblank and title_like(text[nonblank[0]], TITLE_MAX) and not _SUBTITLE.match(text[nonblank[0]]):
         title_idx = [nonblank[0]]
         if len(nonblank) > 2:
             j, after = nonblank[1], nonblank[2]
