@@ -1,0 +1,179 @@
+"""What goes into an anthology: the issues, in order, and the book's own metadata.
+
+``publisher anthology INPUT... -o OUT.pdf`` takes any mix of
+
+* an issue: a text file, with its metadata in the sidecar TOML beside it
+  (``2023-01.txt`` + ``2023-01.toml``, see :mod:`publisher.metadata`);
+* a folder: every ``*.txt`` in it (not recursive), each with its sidecar.  A folder's
+  issues are ordered by ``(year, number)`` from their metadata when every one of them
+  has both, otherwise by file name;
+* an anthology file: a TOML file with an ``issues`` list and the book's metadata::
+
+      # qingxi-2023.toml — every key but issues is optional
+      title = "《青溪决策参考》2023年合订本"   # cover and title page
+      magazine = "青溪决策参考"                # default: the first issue's
+      year = 2023                              # default: the issues' year(s)
+      publisher = "中共青溪县委政策研究室"      # default: the first issue's
+      date = "2023-12-31"                      # PDF dates; default: the latest issue date
+      name = "qingxi-2023"                     # stem of the default output file
+      page_size = "16开"                        # imposed on every issue (default: theirs)
+      issues = [
+        "2023-01.txt",                          # relative to this file
+        "2023-02.txt",
+        { path = "extra/2023-03.txt", issue_label = "2023年第3期" },  # + metadata overrides
+        "2023-q4/",                             # a folder, as above
+      ]
+
+  The same list can be written as ``[[issues]]`` tables with a ``path`` key.  Per-issue
+  keys other than ``path`` override that issue's sidecar metadata (same keys).
+
+Issues keep the order in which they are given.  All issues of one book must share a
+page size.  ``--title`` on the command line wins over the file's ``title``.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ..errors import PublisherError
+from ..metadata import load_meta, normalise_page_size
+from ..model import Meta
+
+BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "issues")
+
+
+@dataclass(frozen=True)
+class IssueInput:
+    path: Path
+    overrides: tuple[tuple[str, Any], ...] = ()  # metadata overrides, sorted (hashable)
+
+    @property
+    def override_dict(self) -> dict[str, Any]:
+        return dict(self.overrides)
+
+
+@dataclass
+class BookMeta:
+    title: str
+    magazine: str
+    year: str  # "2023" or "2022—2023"
+    publisher: str
+    date: str | None
+    name: str
+    page_size: str
+
+
+@dataclass
+class AnthologyConfig:
+    issues: list[IssueInput]
+    book: BookMeta
+    metas: list[Meta] = field(default_factory=list)  # resolved metadata of each issue
+
+
+def _issue_files(folder: Path) -> list[Path]:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    if not files:
+        raise PublisherError(f"{folder}: no issue text files (*.txt) in this folder")
+    metas = [load_meta(p) for p in files]
+    if all(m.year is not None and m.number is not None for m in metas):
+        order = sorted(range(len(files)), key=lambda i: (metas[i].year, metas[i].number, files[i].name))
+        files = [files[i] for i in order]
+    return files
+
+
+def _expand(path: Path, overrides: dict[str, Any]) -> list[IssueInput]:
+    ov = tuple(sorted(overrides.items()))
+    if path.is_dir():
+        return [IssueInput(p.resolve(), ov) for p in _issue_files(path)]
+    if not path.exists():
+        raise PublisherError(f"{path}: no such file or folder")
+    return [IssueInput(path.resolve(), ov)]
+
+
+def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise PublisherError(f"{path}: invalid anthology TOML ({e})") from None
+    except OSError as e:
+        raise PublisherError(f"{path}: cannot read ({e.strerror})") from None
+    if "issues" not in data:
+        raise PublisherError(
+            f"{path}: not an anthology file (no 'issues' list); an issue's metadata TOML sits beside its text file")
+    unknown = sorted(set(data) - set(BOOK_KEYS))
+    if unknown:
+        raise PublisherError(f"{path}: unknown anthology key {unknown[0]!r} (known: {', '.join(BOOK_KEYS)})")
+    items = data["issues"]
+    if not isinstance(items, list) or not items:
+        raise PublisherError(f"{path}: 'issues' must be a non-empty list of paths")
+    meta_keys = {f.name for f in fields(Meta)}
+    out: list[IssueInput] = []
+    for item in items:
+        if isinstance(item, str):
+            rel, ov = item, {}
+        elif isinstance(item, dict) and isinstance(item.get("path"), str):
+            ov = {k: v for k, v in item.items() if k != "path"}
+            bad = sorted(set(ov) - meta_keys)
+            if bad:
+                raise PublisherError(f"{path}: issue {item['path']!r}: unknown metadata key {bad[0]!r}")
+            rel = item["path"]
+        else:
+            raise PublisherError(f"{path}: each entry of 'issues' is a path or a table with a 'path' key")
+        if "page_size" in data:
+            ov.setdefault("page_size", data["page_size"])
+        p = Path(rel)
+        if not p.is_absolute():
+            p = path.parent / p
+        out.extend(_expand(p, ov))
+    book = {k: v for k, v in data.items() if k != "issues"}
+    return out, book
+
+
+def _year_span(metas: list[Meta]) -> str:
+    years = sorted({m.year for m in metas if m.year is not None})
+    if not years:
+        return ""
+    return str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
+
+
+def load_config(inputs: list[str | Path], *, title: str | None = None) -> AnthologyConfig:
+    """Resolve INPUT... into the ordered issues and the book metadata."""
+    if not inputs:
+        raise PublisherError("no issues given")
+    issues: list[IssueInput] = []
+    book: dict[str, Any] = {}
+    for raw in inputs:
+        p = Path(raw)
+        if p.suffix.lower() == ".toml" and p.is_file():
+            more, b = _load_book_file(p)
+            issues.extend(more)
+            for k, v in b.items():
+                book.setdefault(k, v)
+        else:
+            issues.extend(_expand(p, {}))
+    metas = [load_meta(i.path, i.override_dict) for i in issues]
+    sizes = {m.page_size for m in metas}
+    page_size = normalise_page_size(str(book["page_size"])) if "page_size" in book else metas[0].page_size
+    if "page_size" not in book and len(sizes) > 1:
+        raise PublisherError(
+            "issues have different page sizes (" + ", ".join(sorted(sizes)) + "); set page_size in an anthology file")
+    magazine = str(book.get("magazine") or metas[0].magazine or "")
+    year = str(book["year"]) if "year" in book else _year_span(metas)
+    if title is None:
+        title = book.get("title")
+    if not title:
+        name = f"《{magazine}》" if magazine else ""
+        title = f"{name}{year}年合订本" if year else f"{name}合订本"
+    dates = sorted(m.date for m in metas if m.date)
+    meta = BookMeta(
+        title=str(title),
+        magazine=magazine,
+        year=year,
+        publisher=str(book.get("publisher") or metas[0].publisher or ""),
+        date=str(book["date"]) if book.get("date") else (dates[-1] if dates else None),
+        name=str(book.get("name") or ""),
+        page_size=page_size,
+    )
+    return AnthologyConfig(issues=issues, book=meta, metas=metas)

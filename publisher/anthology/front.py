@@ -1,0 +1,177 @@
+"""The anthology's front matter: cover, title page, book information, general contents.
+
+Rendered with WeasyPrint from ``templates/anthology/front.html.j2`` and
+``styles/anthology.css`` on the page geometry of the issues (the PDF backend's
+``page_css``, so print mode has the same bleed and crop marks).  The general contents
+is set once the plan knows every issue's first folio, so its numbers are the real
+pages, printed as text; each entry is a link to an ``anthology:issue/<i>/<page>/<anchor>``
+URI that :mod:`.merge` turns into a destination in the bound book.  The front matter
+is padded to an even page count so that page 1 of the body is a recto; its folios are
+lower-roman numerals.  The rendered front matter is cached like the issues.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..paths import STYLES_DIR
+from ..textio import atomic_write
+from .cache import RenderCache, environment_digest
+from .config import BookMeta
+
+BLANKS = 3  # at most three blank pages pad a print book to a multiple of four
+
+
+@dataclass
+class Front:
+    pdf_path: Path
+    page_count: int
+    blanks_path: Path | None  # BLANKS blank pages of the book's geometry (print mode)
+
+
+def link_uri(issue_index: int, page_index: int, anchor: str = "") -> str:
+    return f"anthology:issue/{issue_index}/{page_index}/{quote(anchor or '', safe='')}"
+
+
+def parse_link_uri(uri: str) -> tuple[int, int, str] | None:
+    m = re.fullmatch(r"anthology:issue/(\d+)/(\d+)/(.*)", uri)
+    if not m:
+        return None
+    from urllib.parse import unquote
+
+    return int(m.group(1)), int(m.group(2)), unquote(m.group(3))
+
+
+def title_lines(title: str) -> list[str]:
+    """《刊名》2023年合订本 → the name on one line, the rest on the next."""
+    m = re.match(r"^(《[^》]+》)(.+)$", title.strip())
+    return [m.group(1), m.group(2).strip()] if m else [title.strip()]
+
+
+def contents_model(placed) -> list[dict[str, Any]]:
+    """Issue → column → article with the real folios and link targets."""
+    issues = []
+    for p in placed:
+        first = p.first_folio
+        cols: list[dict[str, Any]] = []
+        current = None
+        for t in p.entry.toc:
+            lvl = int(t["level"])
+            if lvl == 1:
+                current = {"name": t["title"], "page": first + t["page_index"],
+                           "href": link_uri(p.index, t["page_index"], t.get("anchor", "")), "articles": []}
+                cols.append(current)
+            elif lvl == 2:
+                if current is None:
+                    current = {"name": "", "page": first + t["page_index"], "href": "", "articles": []}
+                    cols.append(current)
+                current["articles"].append({"title": re.sub(r"[ \u3000]+", "　", t["title"].strip()),
+                                            "page": first + t["page_index"],
+                                            "href": link_uri(p.index, t["page_index"], t.get("anchor", ""))})
+        issues.append({"label": p.title, "page": first, "href": link_uri(p.index, 0, ""), "columns": cols})
+    return issues
+
+
+@lru_cache(maxsize=1)
+def _sheets():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ..pdf.fonts import font_face_css
+
+    try:  # the PDF backend's clreq patches, when it has them
+        from ..pdf import cjk
+
+        cjk.install()
+    except Exception:
+        pass
+    fc = FontConfiguration()
+    sheets = [CSS(string=font_face_css(), font_config=fc)]
+    for name in ("base.css", "pdf.css", "anthology.css"):
+        if (STYLES_DIR / name).is_file():
+            sheets.append(CSS(filename=str(STYLES_DIR / name), font_config=fc))
+    return fc, sheets
+
+
+def _page_css(book: BookMeta, print_mode: bool) -> str:
+    from ..model import Issue, Meta
+    from ..pdf.html import page_css
+
+    return page_css(Issue(meta=Meta(page_size=book.page_size)), first_folio=1, print_mode=print_mode)
+
+
+def front_html(book: BookMeta, placed, *, print_mode: bool) -> str:
+    from ..render.env import render
+
+    body_pages = sum(p.entry.page_count for p in placed)
+    return render("anthology/front.html.j2", book=book, issues=contents_model(placed),
+                  title_lines=title_lines(book.title), body_pages=body_pages, date=book.date,
+                  page_css=_page_css(book, print_mode))
+
+
+def blanks_html(book: BookMeta, print_mode: bool) -> str:
+    return ("<!DOCTYPE html><html><head><style>" + _page_css(book, print_mode) +
+            "section { page: a-plain; break-after: page; height: 1px; } section:last-child { break-after: auto; }"
+            "</style></head><body>" + "<section></section>" * BLANKS + "</body></html>")
+
+
+def _render(html: str, *, title: str, author: str, date: str | None, print_mode: bool,
+            blank_html: str | None = None):
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    fc, sheets = _sheets()
+    doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=fc)
+    pages = list(doc.pages)
+    if blank_html and len(pages) % 2:
+        blank = HTML(string=blank_html, base_url=str(STYLES_DIR)).render(
+            stylesheets=sheets, font_config=fc)
+        pages.append(blank.pages[0])
+        doc = doc.copy(pages)
+    doc.metadata.title = title
+    doc.metadata.authors = [author] if author else []
+    if date:
+        doc.metadata.created = doc.metadata.modified = f"{date[:10]}T00:00:00+00:00"
+    ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    pdf = doc.write_pdf(pdf_identifier=ident)
+    if print_mode:
+        from ..pdf.printmode import finish_print
+
+        pdf = finish_print(pdf)
+    return pdf, len(doc.pages)
+
+
+def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache, scratch: Path | None,
+                 stats=None) -> Front:
+    html = front_html(book, placed, print_mode=print_mode)
+    blank = blanks_html(book, print_mode)
+    key = hashlib.sha256(f"{environment_digest()}|{print_mode}|{book.date}|".encode() + html.encode()).hexdigest()
+    folder = (cache.folder / "front") if cache.folder else scratch
+    assert folder is not None
+    pdf_path = folder / f"front-{key}.pdf"
+    meta_path = pdf_path.with_suffix(".json")
+    blanks_path = folder / f"blanks-{key}.pdf" if print_mode else None
+    try:
+        n = int(json.loads(meta_path.read_text(encoding="utf-8"))["page_count"])
+        if pdf_path.is_file() and (blanks_path is None or blanks_path.is_file()):
+            if stats is not None:
+                stats.front_cached = True
+            return Front(pdf_path, n, blanks_path)
+    except (OSError, ValueError, KeyError):
+        pass
+    pdf, n = _render(html, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode,
+                     blank_html=blank)
+    atomic_write(pdf_path, pdf)
+    if blanks_path is not None:
+        bpdf, _ = _render(blank, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode)
+        atomic_write(blanks_path, bpdf)
+    atomic_write(meta_path, json.dumps({"page_count": n}))
+    return Front(pdf_path, n, blanks_path)

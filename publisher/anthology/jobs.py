@@ -1,0 +1,161 @@
+"""Worker processes that read and typeset issues, one issue per task.
+
+Workers are forked from the building process (so WeasyPrint and the fonts' Python
+side are imported once), ignore SIGINT (a Ctrl-C reaches the whole process group;
+the parent alone decides: it terminates the workers and exits with one line), and are
+replaced after ``MAX_TASKS`` tasks so that no process's memory grows with the number
+of issues.  Each task writes its PDF into the cache itself (atomically) and sends
+back only the page count, the contents entries and its peak memory.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import resource
+import signal
+import time
+import traceback
+from dataclasses import asdict, dataclass, is_dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import PublisherError
+
+MAX_TASKS = 12  # tasks per worker process before it is replaced (bounds memory growth)
+
+
+@dataclass(frozen=True)
+class Task:
+    index: int  # position of the issue in the book
+    path: str
+    overrides: tuple[tuple[str, Any], ...]
+    first_folio: int
+    print_mode: bool
+    pad_to: int
+    running_head: str | None
+    key: str
+    out_pdf: str  # where the worker writes the PDF (its .json beside it)
+    speculative: bool = False
+
+
+# The reader and renderer the workers call; set before the pool forks (tests swap in
+# small fakes).  None = publisher.reader.read_issue / publisher.pdf.render_issue.
+_READ: Callable | None = None
+_RENDER: Callable | None = None
+
+
+def set_backends(read: Callable | None, render: Callable | None) -> None:
+    global _READ, _RENDER
+    _READ, _RENDER = read, render
+
+
+def backends() -> tuple[Callable, Callable]:
+    read, render = _READ, _RENDER
+    if read is None:
+        from ..reader import read_issue as read
+    if render is None:
+        from ..pdf import render_issue as render
+    return read, render
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def toc_dicts(toc) -> list[dict[str, Any]]:
+    out = []
+    for t in toc:
+        d = asdict(t) if is_dataclass(t) else dict(t)
+        out.append({"level": int(d["level"]), "title": str(d["title"]), "page_index": int(d["page_index"]),
+                    "article_id": d.get("article_id"), "anchor": d.get("anchor") or ""})
+    return out
+
+
+def run_task(task: Task) -> dict[str, Any]:
+    """Read, typeset and store one issue.  Runs in a worker (or in-process)."""
+    import json
+
+    from ..textio import atomic_write
+    from .cache import FORMAT
+
+    t0 = time.perf_counter()
+    try:
+        read, render = backends()
+        issue = read(task.path, dict(task.overrides) or None)
+        r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,
+                   running_head=task.running_head, pad_to=task.pad_to)
+        toc = toc_dicts(r.toc)
+        out = Path(task.out_pdf)
+        atomic_write(out, r.pdf)
+        atomic_write(out.with_suffix(".json"), json.dumps(
+            {"format": FORMAT, "page_count": r.page_count, "toc": toc, "first_folio": task.first_folio},
+            ensure_ascii=False))
+        return {"ok": True, "index": task.index, "key": task.key, "page_count": r.page_count, "toc": toc,
+                "first_folio": task.first_folio, "pdf_path": str(out), "seconds": time.perf_counter() - t0,
+                "rss_mb": peak_rss_mb(), "pid": os.getpid(), "speculative": task.speculative,
+                "title": getattr(getattr(issue, "meta", None), "title", "") or Path(task.path).stem}
+    except PublisherError as e:
+        return {"ok": False, "index": task.index, "message": f"{task.path}: {e.message}"}
+    except Exception as e:  # reported on one line by the parent
+        detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
+        return {"ok": False, "index": task.index,
+                "message": f"{task.path}: {type(e).__name__}: {e}", "detail": detail}
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class WorkerPool:
+    """A fixed number of forked workers; results arrive on a queue in completion order."""
+
+    def __init__(self, jobs: int):
+        self.jobs = max(1, int(jobs))
+        self.results: queue.Queue = queue.Queue()
+        self.in_flight = 0
+        self._pool = None
+
+    def __enter__(self) -> "WorkerPool":
+        # Import the heavy modules before forking so each worker starts warm.
+        backends()
+        ctx = multiprocessing.get_context("fork")
+        self._pool = ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
+        return self
+
+    def submit(self, task: Task) -> None:
+        assert self._pool is not None
+        self.in_flight += 1
+        self._pool.apply_async(run_task, (task,), callback=self.results.put,
+                               error_callback=lambda e: self.results.put(
+                                   {"ok": False, "index": task.index, "message": f"{task.path}: {e}"}))
+
+    def next_result(self) -> dict[str, Any]:
+        while True:
+            try:
+                r = self.results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.in_flight -= 1
+            return r
+
+    def terminate(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._pool is None:
+            return
+        if exc_type is None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+        else:
+            self.terminate()
+
+
+def children_peak_rss_mb() -> float:
+    """Largest peak RSS of any waited-for child process (Linux: max over children)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0

@@ -1,0 +1,301 @@
+"""Bind the front matter and the rendered issues into one PDF with pikepdf.
+
+* Pages are appended in book order (front matter, each issue, blank pages that pad a
+  print book to a multiple of four); page boxes (MediaBox/TrimBox/BleedBox of print
+  mode) travel with the pages.
+* Links: WeasyPrint writes internal links as *named* destinations, and names repeat
+  from issue to issue (``a01`` …).  Before copying, every link of a source PDF is
+  resolved to (page index, x, y) in that PDF; after copying it gets an explicit
+  destination ``[page /XYZ x y 0]`` in the book.  The general contents' links
+  (``anthology:issue/…`` URIs, see :mod:`.front`) become destinations the same way.
+  The link rectangles are untouched, so each still contains its printed page number.
+* The outline is rebuilt: issue → column → article → heading, targets from the
+  issues' own anchors.
+* Page labels: lower-roman for the front matter, then decimal from 1, so every page's
+  label is its printed folio.
+* Written to a temp file beside ``out`` and renamed: never a half-written book.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date as _date
+from pathlib import Path
+from typing import Any
+
+from ..errors import PublisherError
+from .config import BookMeta
+from .front import Front, parse_link_uri
+
+_TARGET = "/PubTarget"
+
+
+@dataclass
+class _Source:
+    pdf: Any  # pikepdf.Pdf
+    start: int  # index of its first page in the book
+    dests: dict[str, tuple[int, float | None, float | None]]
+
+
+def _dest_tuple(pdf, value, index_of) -> tuple[int, float | None, float | None] | None:
+    import pikepdf
+
+    if isinstance(value, pikepdf.Dictionary) and "/D" in value:
+        value = value.D
+    if not isinstance(value, pikepdf.Array) or len(value) < 1:
+        return None
+    page = value[0]
+    if _is_num(page):
+        idx = int(page)
+    else:
+        try:
+            idx = index_of.get(page.objgen)
+        except AttributeError:
+            return None
+    if idx is None:
+        return None
+    x = y = None
+    if len(value) >= 4 and str(value[1]) == "/XYZ":
+        x = float(value[2]) if _is_num(value[2]) else None
+        y = float(value[3]) if _is_num(value[3]) else None
+    return idx, x, y
+
+
+def _is_num(v) -> bool:
+    try:
+        float(v)
+        return True
+    except Exception:
+        return False
+
+
+def _named_dests(pdf, index_of) -> dict[str, tuple[int, float | None, float | None]]:
+    import pikepdf
+
+    out: dict[str, tuple[int, float | None, float | None]] = {}
+    root = pdf.Root
+    if "/Names" in root and "/Dests" in root.Names:
+        for name, value in pikepdf.NameTree(root.Names.Dests).items():
+            t = _dest_tuple(pdf, value, index_of)
+            if t is not None:
+                out[str(name)] = t
+    if "/Dests" in root:  # PDF 1.1 style
+        for name, value in root.Dests.items():
+            t = _dest_tuple(pdf, value, index_of)
+            if t is not None:
+                out[str(name).lstrip("/")] = t
+    return out
+
+
+def _prepare(pdf, start: int, issue_sources: dict[int, "_Source"] | None = None) -> _Source:
+    """Resolve every link of ``pdf`` to a placeholder ``/PubTarget [book_page x y]``."""
+    import pikepdf
+
+    index_of = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+    src = _Source(pdf, start, _named_dests(pdf, index_of))
+    for page in pdf.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        for annot in annots:
+            if annot.get("/Subtype") != pikepdf.Name.Link:
+                continue
+            target = None
+            action = annot.get("/A")
+            dest = annot.get("/Dest")
+            if dest is None and action is not None and action.get("/S") == pikepdf.Name.GoTo:
+                dest = action.get("/D")
+            if dest is not None:
+                if isinstance(dest, (pikepdf.String, pikepdf.Name)):
+                    t = src.dests.get(str(dest).lstrip("/") if isinstance(dest, pikepdf.Name) else str(dest))
+                else:
+                    t = _dest_tuple(pdf, dest, index_of)
+                if t is not None:
+                    target = (start + t[0], t[1], t[2])
+            elif action is not None and action.get("/S") == pikepdf.Name.URI and issue_sources is not None:
+                ref = parse_link_uri(str(action.URI))
+                if ref is not None:
+                    i, page_index, anchor = ref
+                    s = issue_sources.get(i)
+                    if s is None:
+                        raise PublisherError(f"general contents links to issue {i + 1}, which is not in the book")
+                    t = s.dests.get(anchor) if anchor else None
+                    target = (s.start + t[0], t[1], t[2]) if t else (s.start + page_index, None, None)
+            if target is not None:
+                for k in ("/Dest", "/A"):
+                    if k in annot:
+                        del annot[k]
+                annot[_TARGET] = pikepdf.Array([target[0], -1 if target[1] is None else target[1],
+                                                -1 if target[2] is None else target[2]])
+    return src
+
+
+def _dest_array(book, page_index: int, x: float | None, y: float | None):
+    import pikepdf
+
+    page = book.pages[page_index]
+    if y is None or y < 0:
+        y = float(page.obj.get("/TrimBox", page.MediaBox)[3])
+    left = x if x is not None and x >= 0 else 0
+    return pikepdf.Array([page.obj, pikepdf.Name.XYZ, left, y, 0])
+
+
+def _finish_links(book, first: int, count: int) -> None:
+    import pikepdf
+
+    for pi in range(first, first + count):
+        annots = book.pages[pi].obj.get("/Annots")
+        if annots is None:
+            continue
+        for annot in annots:
+            t = annot.get(_TARGET)
+            if t is None:
+                continue
+            idx, x, y = int(t[0]), float(t[1]), float(t[2])
+            if not 0 <= idx < len(book.pages):
+                raise PublisherError(f"a link points past the end of the book (page {idx + 1})")
+            annot.Dest = _dest_array(book, idx, x, y)
+            del annot[_TARGET]
+
+
+def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool) -> tuple[int, int]:
+    """Write the bound book to ``out``; returns (page count, blank pages added)."""
+    import pikepdf
+
+    out = Path(out)
+    book = pikepdf.new()
+    opened = []
+    try:
+        # Issues first (their named destinations are needed by the front matter's links).
+        issue_sources: dict[int, _Source] = {}
+        start = front.page_count
+        for p in placed:
+            pdf = pikepdf.open(p.entry.pdf_path)
+            opened.append(pdf)
+            if len(pdf.pages) != p.entry.page_count:
+                raise PublisherError(f"{p.entry.pdf_path}: {len(pdf.pages)} pages, expected {p.entry.page_count}")
+            issue_sources[p.index] = _prepare(pdf, start)
+            start += len(pdf.pages)
+        fpdf = pikepdf.open(front.pdf_path)
+        opened.append(fpdf)
+        if len(fpdf.pages) != front.page_count:
+            raise PublisherError(f"{front.pdf_path}: front matter has {len(fpdf.pages)} pages, expected {front.page_count}")
+        _prepare(fpdf, 0, issue_sources)
+        book.pages.extend(fpdf.pages)
+        for p in placed:
+            book.pages.extend(issue_sources[p.index].pdf.pages)
+        blanks = 0
+        if print_mode:
+            blanks = (-len(book.pages)) % 4
+            if blanks:
+                if front.blanks_path is None:
+                    raise PublisherError("print mode needs blank pages, but none were rendered")
+                bpdf = pikepdf.open(front.blanks_path)
+                opened.append(bpdf)
+                for k in range(blanks):
+                    book.pages.append(bpdf.pages[k])
+        total = len(book.pages)
+        _finish_links(book, 0, total)
+        _outline(book, front, placed, issue_sources)
+        _page_labels(book, front.page_count)
+        _info(book, book_meta)
+        _save(book, out)
+        return total, blanks
+    finally:
+        book.close()
+        for pdf in opened:
+            pdf.close()
+
+
+def _outline(book, front: Front, placed, sources: dict[int, _Source]) -> None:
+    import pikepdf
+
+    with book.open_outline() as outline:
+        outline.root.clear()
+        contents_page = _contents_page(book, front)
+        outline.root.append(pikepdf.OutlineItem("总目录", _dest_array(book, contents_page, None, None)))
+        for p in placed:
+            s = sources[p.index]
+            item = pikepdf.OutlineItem(p.title, _dest_array(book, s.start, None, None))
+            col = None
+            art = None
+            for t in p.entry.toc:
+                d = s.dests.get(t.get("anchor") or "")
+                x, y = (d[1], d[2]) if d else (None, None)
+                dest = _dest_array(book, s.start + int(t["page_index"]), x, y)
+                node = pikepdf.OutlineItem(t["title"], dest)
+                lvl = int(t["level"])
+                if lvl == 1:
+                    item.children.append(node)
+                    col, art = node, None
+                elif lvl == 2:
+                    (col.children if col is not None else item.children).append(node)
+                    art = node
+                elif lvl == 3:
+                    parent = art if art is not None else (col if col is not None else item)
+                    parent.children.append(node)
+            outline.root.append(item)
+
+
+def _contents_page(book, front: Front) -> int:
+    """The first front page with a link (the general contents), else the first page."""
+    for i in range(front.page_count):
+        if book.pages[i].obj.get("/Annots"):
+            return i
+    return 0
+
+
+def _page_labels(book, front_pages: int) -> None:
+    import pikepdf
+
+    nums = pikepdf.Array()
+    if front_pages:
+        nums.extend([0, pikepdf.Dictionary(S=pikepdf.Name.r)])
+    nums.extend([front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)])
+    book.Root.PageLabels = book.make_indirect(pikepdf.Dictionary(Nums=nums))
+    book.Root.PageMode = pikepdf.Name.UseOutlines
+
+
+def _info(book, meta: BookMeta) -> None:
+    import pikepdf
+
+    book.Root.Lang = pikepdf.String("zh-CN")
+    info = book.docinfo
+    info[pikepdf.Name.Title] = meta.title
+    if meta.publisher:
+        info[pikepdf.Name.Author] = meta.publisher
+    info[pikepdf.Name.Subject] = meta.title
+    info[pikepdf.Name.Creator] = "publisher anthology"
+    if meta.date:
+        try:
+            d = _date.fromisoformat(meta.date[:10])
+            stamp = pikepdf.String(d.strftime("D:%Y%m%d000000Z"))
+            info[pikepdf.Name.CreationDate] = stamp
+            info[pikepdf.Name.ModDate] = stamp
+        except ValueError:
+            pass
+
+
+def _save(book, out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        os.close(fd)
+    except OSError as e:
+        raise PublisherError(f"{out.parent}: cannot write output ({e.strerror})") from None
+    try:
+        import pikepdf
+
+        book.save(tmp, deterministic_id=True, compress_streams=True,
+                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise PublisherError(f"{out}: cannot write output ({e.strerror})") from None
+        raise

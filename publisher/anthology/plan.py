@@ -1,0 +1,300 @@
+"""Plan and run an anthology build: page counts, offsets, renders, front matter, merge.
+
+Issue *k* starts at folio ``1 + p₁ + … + pₖ₋₁`` (every issue is padded to an even
+page count, so each starts on a recto and its page count does not depend on where
+it sits).  Its offset is therefore known once the page counts of the issues before it
+are.  The two passes of the plan are:
+
+1. **page counts** — from the cache (keyed by content, not offset) or from a render;
+2. **final pages** — each issue rendered with its first folio at its offset.
+
+A render is never thrown away to learn a page count: an issue whose offset is not
+known yet is rendered *speculatively* at a guessed offset (earlier issues' known
+counts, plus for the unknown ones the page count of the same file in the last build
+or an estimate from its size).  The render yields the exact page count; if the guess
+was right it is also the final render, otherwise the issue is rendered again at the
+right offset (``stats.wasted`` counts those).  With a warm cache a rebuild after an
+edit renders the edited issue at its known offset, guesses that its page count is
+unchanged, finds every later issue in the cache at the guessed offsets, and is done
+— unless the count did change, and then exactly the later issues are re-rendered.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..errors import PublisherError
+from . import jobs as jobs_mod
+from .cache import Entry, RenderCache, content_key, render_key
+from .config import AnthologyConfig
+
+PAD_ISSUE = 2  # every issue ends on a verso so the next starts on a recto
+
+
+@dataclass
+class BuildStats:
+    issues: int = 0
+    renders: int = 0  # renders done by workers in this build (speculative ones included)
+    rendered: list[int] = field(default_factory=list)  # issues whose final pages were rendered now
+    cached: list[int] = field(default_factory=list)  # issues whose final pages came from the cache
+    wasted: int = 0  # speculative renders at an offset that turned out wrong
+    cache_hits: int = 0
+    count_hits: int = 0
+    front_cached: bool = False
+    pages: int = 0
+    front_pages: int = 0
+    blank_pages: int = 0
+    seconds: float = 0.0
+    worker_peak_rss_mb: float = 0.0
+    parent_peak_rss_mb: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PlacedIssue:
+    index: int
+    title: str
+    first_folio: int
+    entry: Entry
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    stats: BuildStats
+    issues: list[PlacedIssue]
+    front_pages: int
+    page_count: int
+
+
+class Progress:
+    """Issue-by-issue lines on a terminal (stderr); silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool | None = None):
+        self.total = total
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.t0 = time.perf_counter()
+
+    def issue(self, i: int, title: str, first: int, count: int, how: str) -> None:
+        if self.enabled:
+            w = len(str(self.total))
+            click.echo(f"  [{i + 1:>{w}}/{self.total}] {title}  pp. {first}–{first + count - 1}  ({how})", err=True)
+
+    def say(self, msg: str) -> None:
+        if self.enabled:
+            click.echo(f"  {msg}  [{time.perf_counter() - self.t0:.1f} s]", err=True)
+
+
+def _round_up(n: float, step: int) -> int:
+    n = max(step, int(-(-n // 1)))
+    return n + (-n) % step
+
+
+class _Estimator:
+    """Page-count guesses for issues not laid out yet: pages ≈ a + bytes × b."""
+
+    def __init__(self, sizes: list[int]):
+        self.sizes = sizes
+        self.a = 4.0  # cover, 卷首语 and contents
+        self.b = 1 / 3500.0  # UTF-8 bytes of text per page of 16开 body
+
+    def learn(self, known: dict[int, int]) -> None:
+        pairs = [(self.sizes[i], n) for i, n in known.items()]
+        if not pairs:
+            return
+        tot = sum(s for s, _ in pairs)
+        if tot > 0:
+            self.b = max(1e-6, sum(max(0.0, n - self.a) for _, n in pairs) / tot)
+
+    def guess(self, i: int) -> int:
+        return _round_up(self.a + self.sizes[i] * self.b, PAD_ISSUE)
+
+
+def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: bool = False,
+                    jobs: int | None = None, cache_dir: str | Path | None = None, use_cache: bool = True,
+                    progress: Progress | bool | None = None, read: Callable | None = None,
+                    render: Callable | None = None) -> BuildResult:
+    """Build the anthology PDF at ``out``; returns what was done (see :class:`BuildStats`)."""
+    t0 = time.perf_counter()
+    out = Path(out)
+    if out.suffix.lower() != ".pdf":
+        raise PublisherError(f"{out}: the anthology output must be a .pdf file")
+    n = len(config.issues)
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    if not isinstance(progress, Progress):
+        progress = Progress(n, progress)
+    stats = BuildStats(issues=n)
+    if use_cache:
+        cache = RenderCache(Path(cache_dir) if cache_dir else out.parent / ".cache" / "anthology")
+    else:
+        cache = RenderCache(None)
+    scratch_ctx = tempfile.TemporaryDirectory(prefix="anthology-") if not use_cache else None
+    scratch = Path(scratch_ctx.name) if scratch_ctx else None
+    try:
+        placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
+                      read=read, render=render)
+        from .front import render_front
+        from .merge import merge_book
+
+        progress.say("front matter")
+        front = render_front(config.book, placed, print_mode=print_mode, cache=cache, scratch=scratch, stats=stats)
+        progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
+        total, blanks = merge_book(front, placed, config.book, out, print_mode=print_mode)
+        stats.front_pages = front.page_count
+        stats.pages = total
+        stats.blank_pages = blanks
+        cache.prune()
+    finally:
+        if scratch_ctx is not None:
+            scratch_ctx.cleanup()
+    stats.cache_hits = cache.hits
+    stats.count_hits = cache.count_hits
+    stats.parent_peak_rss_mb = jobs_mod.peak_rss_mb()
+    stats.seconds = time.perf_counter() - t0
+    progress.say(f"done: {stats.pages} pages, {len(stats.rendered)} of {n} issues rendered, "
+                 f"{len(stats.cached)} from the cache")
+    return BuildResult(out, stats, placed, front.page_count, stats.pages)
+
+
+def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stats: BuildStats,
+         progress: Progress, *, print_mode: bool, jobs: int, read, render) -> list[PlacedIssue]:
+    n = len(config.issues)
+    sources: list[bytes] = []
+    for inp in config.issues:
+        try:
+            sources.append(inp.path.read_bytes())
+        except OSError as e:
+            raise PublisherError(f"{inp.path}: cannot read ({e.strerror})") from None
+    ckeys = [content_key(src, asdict(meta), print_mode=print_mode, pad_to=PAD_ISSUE, running_head=None,
+                         extra=repr(inp.overrides))
+             for src, meta, inp in zip(sources, config.metas, config.issues)]
+    titles = [m.title or inp.path.stem for m, inp in zip(config.metas, config.issues)]
+    est = _Estimator([len(s) for s in sources])
+    counts: dict[int, int] = {}
+    for i, k in enumerate(ckeys):
+        c = cache.count(k)
+        if c is not None:
+            counts[i] = c
+    last = {i: cache.last_count(str(config.issues[i].path)) for i in range(n) if i not in counts}
+    renders_at: list[dict[int, Entry]] = [{} for _ in range(n)]
+    in_flight: list[set[int]] = [set() for _ in range(n)]
+    done: list[PlacedIssue | None] = [None] * n
+
+    def guess(i: int) -> int:
+        if i in counts:
+            return counts[i]
+        if last.get(i):
+            return last[i]
+        return est.guess(i)
+
+    def offsets() -> tuple[list[int | None], list[int]]:
+        exact: list[int | None] = []
+        guessed: list[int] = []
+        off, ok = 1, True
+        for i in range(n):
+            exact.append(off if ok else None)
+            guessed.append(off)
+            ok = ok and i in counts
+            off += guess(i)
+        return exact, guessed
+
+    def found(i: int, off: int) -> Entry | None:
+        e = renders_at[i].get(off)
+        if e is not None:
+            return e
+        return cache.lookup(render_key(ckeys[i], off))
+
+    def task(i: int, off: int, speculative: bool) -> jobs_mod.Task:
+        key = render_key(ckeys[i], off)
+        pdf = cache.pdf_path(key) if cache.folder else scratch / f"{key}.pdf"
+        inp = config.issues[i]
+        return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, key, str(pdf),
+                             speculative)
+
+    jobs_mod.set_backends(read, render)
+    pool = jobs_mod.WorkerPool(jobs)
+    started = False
+    try:
+        while True:
+            exact, guessed = offsets()
+            # Settle every issue whose offset is known and whose pages exist.
+            for i in range(n):
+                if done[i] is None and exact[i] is not None:
+                    e = renders_at[i].get(exact[i])
+                    how = "rendered"
+                    if e is None:
+                        e = cache.take(render_key(ckeys[i], exact[i]))
+                        how = "cached"
+                    if e is not None:
+                        cache.mark_used(e.key)
+                        done[i] = PlacedIssue(i, titles[i], exact[i], e)
+                        (stats.rendered if how == "rendered" else stats.cached).append(i)
+                        progress.issue(i, titles[i], exact[i], e.page_count, how)
+            if all(d is not None for d in done):
+                break
+            # Fill free workers: known offsets first (in book order), then speculation.
+            todo: list[tuple[int, int, bool]] = []
+            for i in range(n):
+                if done[i] is None and exact[i] is not None and exact[i] not in in_flight[i]:
+                    todo.append((i, exact[i], False))
+            for i in range(n):
+                if done[i] is None and exact[i] is None:
+                    g = guessed[i]
+                    if g not in in_flight[i] and found(i, g) is None:
+                        todo.append((i, g, True))
+            if not started and todo:
+                pool.__enter__()
+                started = True
+            for i, off, spec in todo:
+                if pool.in_flight >= pool.jobs:
+                    break
+                pool.submit(task(i, off, spec))
+                in_flight[i].add(off)
+            if pool.in_flight == 0:
+                # Nothing running and nothing to start: every unknown count is waiting on a
+                # guessed render that exists, so the guesses must be confirmed by a render.
+                i = next(i for i in range(n) if i not in counts)
+                if not started:
+                    pool.__enter__()
+                    started = True
+                pool.submit(task(i, exact[i] if exact[i] is not None else guessed[i], exact[i] is None))
+                in_flight[i].add(exact[i] if exact[i] is not None else guessed[i])
+            r = pool.next_result()
+            if not r["ok"]:
+                if r.get("detail"):
+                    sys.stderr.write(r["detail"])
+                raise PublisherError(r["message"])
+            i = r["index"]
+            in_flight[i].discard(r["first_folio"])
+            stats.renders += 1
+            stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, r["rss_mb"])
+            e = Entry(r["key"], Path(r["pdf_path"]), r["page_count"], r["toc"], r["first_folio"])
+            cache.adopt(e)
+            renders_at[i][r["first_folio"]] = e
+            if counts.get(i) not in (None, r["page_count"]):
+                raise PublisherError(f"{config.issues[i].path}: page count changed between renders "
+                                     f"({counts[i]} then {r['page_count']})")
+            counts[i] = r["page_count"]
+            cache.put_count(ckeys[i], r["page_count"])
+            cache.put_last_count(str(config.issues[i].path), r["page_count"])
+            est.learn(counts)
+    except KeyboardInterrupt:
+        pool.terminate()
+        raise
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        pool.terminate()  # speculative renders still running are no longer needed
+    stats.wasted = stats.renders - len(stats.rendered)
+    stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, jobs_mod.children_peak_rss_mb())
+    return [d for d in done if d is not None]

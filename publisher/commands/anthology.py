@@ -1,0 +1,33 @@
+"""``publisher anthology INPUT... -o OUT.pdf``: bind many issues into one PDF (合订本)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+
+@click.command("anthology")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The anthology PDF to write.")
+@click.option("--title", default=None, help="Title on the cover and title page (default: 《刊名》YYYY年合订本).")
+@click.option("--print", "print_mode", is_flag=True,
+              help="Print PDF: bleed, crop marks, total page count a multiple of 4.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where rendered issues are cached (default: .cache/anthology beside OUT).")
+@click.option("--no-cache", is_flag=True, help="Render every issue, keep nothing.")
+def command(inputs, out, title, print_mode, jobs, cache_dir, no_cache):
+    """Bind issues (text files with sidecar TOML, folders of them, or an anthology
+    TOML file listing them) into one PDF with a general contents, continuous folios,
+    an outline issue → column → article and page labels matching the folios."""
+    from ..anthology import build_anthology, load_config
+
+    config = load_config(list(inputs), title=title)
+    result = build_anthology(config, out, print_mode=print_mode, jobs=jobs or os.cpu_count(),
+                             cache_dir=cache_dir, use_cache=not no_cache)
+    s = result.stats
+    click.echo(f"{result.out}: {s.pages} pages ({s.front_pages} front, {s.issues} issues; "
+               f"{len(s.rendered)} rendered, {len(s.cached)} from the cache)")
