@@ -1,0 +1,209 @@
+"""The issue as one HTML document for WeasyPrint: page geometry, front matter, columns.
+
+The page geometry is computed here, not written by hand in the stylesheet, because
+clreq asks for a text block whose width is a whole number of body characters and
+whose height is a whole number of lines: both depend on the page size of the issue
+(``meta.page_size``).  The result goes into a small generated stylesheet
+(:func:`page_css`) that sits between ``styles/base.css`` and ``styles/pdf.css``.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+import os
+
+from markupsafe import Markup
+
+from ..errors import PublisherError
+from ..model import Article, Column, Issue
+from ..render.env import environment
+
+PT_PER_MM = 72 / 25.4
+BODY_SIZE = 10.5  # pt, 五号
+LINE_HEIGHT = 1.75  # × body size
+BLEED_MM = 3.0
+# Print mode draws crop marks in a slug outside the bleed: the media box is the
+# trim box plus this on each side (the marks run from the media edge inwards for
+# half of it, so they stop SLUG_MM / 2 from the trim, well clear of the 3 mm bleed).
+SLUG_MM = 12.0
+
+
+@dataclass(frozen=True)
+class Geometry:
+    width_mm: float
+    height_mm: float
+    chars: int  # characters per full line of body text
+    lines: int  # body lines per page
+    top: float  # margins in pt
+    bottom: float
+    inner: float
+    outer: float
+
+    @property
+    def block_width(self) -> float:
+        return self.chars * BODY_SIZE
+
+    @property
+    def block_height(self) -> float:
+        return self.lines * BODY_SIZE * LINE_HEIGHT
+
+
+def parse_page_size(value: str) -> tuple[float, float]:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)mm\s+(\d+(?:\.\d+)?)mm\s*", value or "")
+    if not m:
+        raise PublisherError(f"page size {value!r}: expected e.g. '185mm 260mm'")
+    w, h = float(m.group(1)), float(m.group(2))
+    if not (90 <= w <= 420 and 120 <= h <= 600):
+        raise PublisherError(f"page size {value!r}: outside 90–420 mm × 120–600 mm")
+    return w, h
+
+
+def geometry(page_size: str) -> Geometry:
+    """Mirrored margins around a text block of whole characters × whole lines."""
+    w_mm, h_mm = parse_page_size(page_size)
+    w, h = w_mm * PT_PER_MM, h_mm * PT_PER_MM
+    min_inner = max(18 * PT_PER_MM, w * 0.115)  # binding side
+    min_outer = max(13 * PT_PER_MM, w * 0.085)
+    chars = int((w - min_inner - min_outer) // BODY_SIZE)
+    spare = w - min_inner - min_outer - chars * BODY_SIZE
+    inner = min_inner + spare * 0.55
+    outer = min_outer + spare * 0.45
+    line = BODY_SIZE * LINE_HEIGHT
+    min_top = max(20 * PT_PER_MM, h * 0.085)  # room for the running head
+    min_bottom = max(17 * PT_PER_MM, h * 0.07)  # room for the folio
+    lines = int((h - min_top - min_bottom) // line)
+    spare = h - min_top - min_bottom - lines * line
+    top = min_top + spare * 0.45
+    bottom = min_bottom + spare * 0.55
+    return Geometry(w_mm, h_mm, chars, lines, top, bottom, inner, outer)
+
+
+def css_string(s: str) -> str:
+    """A CSS string literal for ``s``."""
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
+             running_head: str | None = None, columns: list["ColumnView"] | None = None) -> str:
+    g = geometry(issue.meta.page_size)
+    verso = running_head if running_head is not None else issue.meta.title
+    out = [
+        f":root {{ --block-width: {g.block_width:.3f}pt; }}",
+        "@page {",
+        f"  size: {g.width_mm}mm {g.height_mm}mm;",
+        f"  margin: {g.top:.3f}pt {g.outer:.3f}pt {g.bottom:.3f}pt {g.inner:.3f}pt;",
+    ]
+    if print_mode:
+        out += [f"  bleed: {SLUG_MM}mm;", "  marks: crop;"]
+    out += ["}"]
+    out += [
+        f"@page :left {{ margin-left: {g.outer:.3f}pt; margin-right: {g.inner:.3f}pt;",
+        f"  @top-left {{ content: {css_string(verso)}; }} }}",
+        f"@page :right {{ margin-left: {g.inner:.3f}pt; margin-right: {g.outer:.3f}pt; }}",
+        # The folio of the first page is first_folio; WeasyPrint increments the page
+        # counter before the page's own counter-reset applies.
+        f"@page :first {{ counter-reset: page {first_folio}; }}",
+    ]
+    # The first page of the PDF is a recto when its folio is odd (book convention),
+    # so an issue bound at an even offset starts on a verso.
+    if first_folio % 2 == 0:
+        out.append("html { break-before: left; }")
+    for col in columns or []:
+        if col.page_name and col.name:
+            out.append(f"@page {col.page_name} {{ @top-right {{ content: {css_string(col.name)}; }} }}")
+            # No running head on the column's first page.
+            out.append(f"@page :nth(1 of {col.page_name}) {{ @top-left {{ content: none; }} @top-right {{ content: none; }} }}")
+    return "\n".join(out) + "\n"
+
+
+@dataclass
+class ColumnView:
+    name: str
+    id: str
+    page_name: str
+    articles: list[Article]
+    front: bool = False  # 卷首语: set as front matter before the contents
+
+
+def is_front_column(col: Column, index: int) -> bool:
+    """The 卷首语 (editorial) column that opens an issue goes before the contents."""
+    if index != 0 or not col.articles:
+        return False
+    return "卷首" in col.name or all(a.kind == "editorial" for a in col.articles)
+
+
+def column_views(issue: Issue) -> list[ColumnView]:
+    views = []
+    for i, col in enumerate(issue.columns):
+        if not col.articles:
+            continue
+        views.append(ColumnView(col.name, f"c{i + 1:02d}", f"col{i + 1}", col.articles, is_front_column(col, i)))
+    return views
+
+
+def heading_ids(article: Article) -> dict[int, str]:
+    """Block index → anchor id for the article's top-level headings."""
+    out = {}
+    n = 0
+    for i, b in enumerate(article.blocks):
+        if b.type == "heading" and (b.level or 1) == 1:
+            n += 1
+            out[i] = f"{article_id(article)}-h{n}"
+    return out
+
+
+def article_id(article: Article) -> str:
+    return article.id or "a" + str(abs(hash(article.title)) % 10**8)
+
+
+def iso_date(issue: Issue) -> str:
+    """The PDF's creation date: meta.date, else SOURCE_DATE_EPOCH, else a fixed epoch."""
+    if issue.meta.date:
+        try:
+            d = date.fromisoformat(issue.meta.date[:10])
+            return d.strftime("%Y-%m-%dT00:00:00+00:00")
+        except ValueError:
+            pass
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    if issue.meta.year:
+        return f"{issue.meta.year:04d}-01-01T00:00:00+00:00"
+    return "2000-01-01T00:00:00+00:00"
+
+
+def authors_text(article: Article) -> str:
+    return "　".join(a.name for a in article.authors)
+
+
+def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
+                  running_head: str | None = None) -> str:
+
+    cols = column_views(issue)
+    for a in issue.articles:
+        if not a.id:
+            a.id = article_id(a)
+    meta = issue.meta
+    authors = sorted({a.name for art in issue.articles for a in art.authors})
+    ctx = dict(
+        meta=meta,
+        title=meta.title or (issue.articles[0].title if issue.articles else "publisher"),
+        front=[c for c in cols if c.front],
+        columns=[c for c in cols if not c.front],
+        all_columns=cols,
+        heading_ids=heading_ids,
+        authors_text=authors_text,
+        doc_author=meta.publisher or "、".join(authors[:6]),
+        subject=meta.publisher or meta.magazine,
+        keywords=", ".join(c.name for c in cols if c.name),
+        created=iso_date(issue),
+        page_css=Markup(page_css(issue, first_folio=first_folio, print_mode=print_mode,
+                                 running_head=running_head, columns=cols)),
+        print_mode=print_mode,
+        new_page_per_article=meta.new_page_per_article,
+        cover_image=meta.cover,
+        single=len(issue.articles) == 1 and not any(c.name for c in cols),
+    )
+    return environment().get_template("pdf/issue.html.j2").render(**ctx)

@@ -1,0 +1,37 @@
+"""Print mode: bleed, crop marks outside it, page boxes a print shop checks.
+
+WeasyPrint draws crop marks from the media box edge inwards over half of the CSS
+``bleed``, and sets the PDF BleedBox at most 10 pt outside the trim.  We ask it for
+a ``bleed`` of ``SLUG_MM`` (the slug that carries the marks, see html.py), so the
+marks stop ``SLUG_MM / 2`` from the trim, clear of the 3 mm bleed, and then set the
+boxes exactly: TrimBox = the page, BleedBox = trim + 3 mm on each side, MediaBox
+= trim + slug.  Backgrounds meant to bleed (the cover band) extend 3 mm past
+the trim in the stylesheet.
+"""
+from __future__ import annotations
+
+import io
+
+from .html import BLEED_MM, PT_PER_MM
+
+BLEED_PT = BLEED_MM * PT_PER_MM
+
+
+def finish_print(pdf: bytes) -> bytes:
+    """Set every page's BleedBox to its TrimBox grown by 3 mm; deterministic output."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
+            media = [float(v) for v in page.obj.MediaBox]
+            bleed = [
+                max(media[0], trim[0] - BLEED_PT), max(media[1], trim[1] - BLEED_PT),
+                min(media[2], trim[2] + BLEED_PT), min(media[3], trim[3] + BLEED_PT),
+            ]
+            page.obj.TrimBox = pikepdf.Array([round(v, 4) for v in trim])
+            page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in bleed])
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve)
+    return out.getvalue()
