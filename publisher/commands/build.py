@@ -1,0 +1,81 @@
+"""``publisher build INPUT [--epub] [--pdf] [-o OUTDIR] [--print] [--no-embed-fonts] [--page-size …]``.
+
+Reads INPUT (with its sidecar metadata) and writes ``OUTDIR/<name>.epub`` and/or
+``OUTDIR/<name>.pdf``, where ``<name>`` is the metadata's ``name`` (default: the
+input's file stem).  With neither ``--epub`` nor ``--pdf`` it writes both.  Each
+path written is printed on stdout; reader warnings are summarised on stderr.
+"""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import PublisherError
+
+
+def output_name(issue, input_path: Path) -> str:
+    """The output file stem: the metadata's name, else the input's stem, made file-safe."""
+    name = (issue.meta.name or input_path.stem).strip()
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip(". ")
+    return name or "issue"
+
+
+def _write_pdf(issue, out: Path, print_mode: bool) -> Path:
+    try:
+        from ..pdf import write_pdf
+    except ModuleNotFoundError as e:
+        if e.name and e.name.startswith("publisher.pdf"):
+            raise PublisherError("the PDF backend is not available in this installation") from None
+        raise
+    return write_pdf(issue, out, print_mode=print_mode)
+
+
+@click.command("build")
+@click.argument("input", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--epub", "want_epub", is_flag=True, help="Write the EPUB 3 e-book.")
+@click.option("--pdf", "want_pdf", is_flag=True, help="Write the PDF.")
+@click.option(
+    "-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+    show_default=True, help="Folder for the outputs.",
+)
+@click.option("--print", "print_mode", is_flag=True, help="Print-ready PDF (for the printer rather than the screen).")
+@click.option("--no-embed-fonts", is_flag=True, help="Leave the fonts out of the EPUB (the reader's own fonts are used).")
+@click.option("--page-size", default=None, help="PDF page size: 16开, 大16开, A4, A5, B5 or e.g. '185mm 260mm'.")
+@click.option("-v", "--verbose", is_flag=True, help="Say how long each output took.")
+def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mode: bool,
+            no_embed_fonts: bool, page_size: str | None, verbose: bool) -> None:
+    """Build INPUT into an EPUB and/or a PDF (both when neither --epub nor --pdf is given)."""
+    from ..reader import read_issue
+
+    if not want_epub and not want_pdf:
+        want_epub = want_pdf = True
+    if outdir.exists() and not outdir.is_dir():
+        raise PublisherError(f"{outdir}: exists and is not a folder")
+    t0 = time.perf_counter()
+    issue = read_issue(input, {"page_size": page_size} if page_size else None)
+    if not issue.articles:
+        raise PublisherError(f"{input}: no articles found, nothing to build")
+    if issue.warnings:
+        n = len(issue.warnings)
+        click.echo(f"publisher: {input}: {n} reader warning{'s' if n != 1 else ''} "
+                   f"(`publisher parse {input}` lists them)", err=True)
+    name = output_name(issue, Path(input))
+    if verbose:
+        click.echo(f"read {input} in {time.perf_counter() - t0:.2f} s", err=True)
+    if want_epub:
+        from ..epub import write_epub
+
+        t = time.perf_counter()
+        path = write_epub(issue, outdir / f"{name}.epub", embed_fonts=not no_embed_fonts)
+        click.echo(str(path))
+        if verbose:
+            click.echo(f"EPUB in {time.perf_counter() - t:.2f} s", err=True)
+    if want_pdf:
+        t = time.perf_counter()
+        path = _write_pdf(issue, outdir / f"{name}.pdf", print_mode)
+        click.echo(str(path))
+        if verbose:
+            click.echo(f"PDF in {time.perf_counter() - t:.2f} s", err=True)
