@@ -251,7 +251,7 @@ def _merge(ranges: list[tuple[int, int]], n: int) -> list[list[int]]:
     for s, e in sorted((max(0, s), min(n, e)) for s, e in ranges):
         if e <= s:
             continue
-        if out and s <= out[-1][1]:
+        if out and s < out[-1][1]:
             out[-1][1] = max(out[-1][1], e)
         else:
             out.append([s, e])

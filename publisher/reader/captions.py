@@ -86,12 +86,22 @@ def _caption_shaped(text: str) -> bool:
     return stops <= 2 and not text.endswith(("：", ":", "，", "、"))
 
 
+def paragraph_gap(items) -> int:
+    """The number of blank lines that usually separates paragraphs in this
+    article: the commonest gap before long lines (captions are short), else the
+    smallest gap seen."""
+    gaps = Counter(it.gap for it in items[1:] if len(it.text) > 40)
+    if gaps:
+        return gaps.most_common(1)[0][0]
+    rest = [it.gap for it in items[1:]]
+    return min(rest) if rest else 1
+
+
 def mark_layout_captions(items) -> None:
     """Captions that stand alone: more blank lines around them than around the
     article's paragraphs, short, not a continuation of an open paragraph; or a
     short line followed by a credit line; or a short line with 图为."""
-    gaps = Counter(it.gap for it in items[1:])
-    mode = gaps.most_common(1)[0][0] if gaps else 1
+    mode = paragraph_gap(items)
     n = len(items)
     for i, it in enumerate(items):
         if it.cls != "text" or it.in_verse or not _caption_shaped(it.text):

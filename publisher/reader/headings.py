@@ -43,6 +43,9 @@ LEAD_START_RE = re.compile(
 SERIES_RE = re.compile(rf"(?:^|(?<=[。！？；]))(?:([{CN_NUM}]{{1,3}})[是要]|第([{CN_NUM}]{{1,3}})[，、是])")
 BRACKET_LEAD_RE = re.compile(r"^【[^】]{1,16}】")
 LEAD_MAX = 40  # a lead clause longer than this is a sentence, not a lead
+# In a series (一是…二是…) whose lead sentence is long, the lead is its first
+# clause up to ，/； when that is at most this long (一是抓实基础产业，…).
+SERIES_CLAUSE_MAX = 20
 SENTENCE_STOP = "。！？"
 
 # Symbols newspapers put before a subhead (■ 小标题).
@@ -116,7 +119,8 @@ def decide_families(items) -> None:
     A member votes "heading" when it is heading-shaped and what follows it is not
     the next member of the same family (list items follow each other; a heading is
     followed by its section's text).  Families with at least half heading votes
-    are heading families; their heading-shaped members become headings."""
+    are heading families (more than half the votes); their heading-shaped
+    members become headings."""
     members: dict[str, list[int]] = defaultdict(list)
     for i, it in enumerate(items):
         if it.cls == "numbered" and it.family:
@@ -130,7 +134,7 @@ def decide_families(items) -> None:
             shaped = heading_shaped(it.text)
             followed_by_sibling = nxt is not None and nxt.family == fam and nxt.cls == "numbered"
             votes.append(shaped and nxt is not None and not (followed_by_sibling and it.text[-1:] in SENTENCE_STOP))
-        if fam == "bracket" or sum(votes) * 2 >= len(votes):
+        if fam == "bracket" or sum(votes) * 2 > len(votes):
             for i, v in zip(idxs, votes):
                 if v:
                     items[i].cls = "heading"
@@ -146,7 +150,9 @@ def joins_heading(it, nxt, after) -> bool:
     punctuation, is not a structure of its own, and body text follows it."""
     if it.text[-1:] in _PUNCT and it.text[-1:] not in "，、":
         return False
-    if nxt.cls != "text" or nxt.in_verse or nxt.gap > 1:
+    if not (nxt.cls == "text" or nxt.cls == "heading" and nxt.family == "plain" and not nxt.marker):
+        return False
+    if nxt.in_verse or nxt.gap > 1:
         return False
     t = nxt.text
     if len(t) > 20 or any(c in "。！？；：!?;:" for c in t):
@@ -173,24 +179,35 @@ def lead_ranges(text: str) -> list[tuple[int, int]]:
         out.append((0, m.end()))
     elif LEAD_START_RE.match(text):
         end = _clause_end(text, 0)
+        if end is None and RUNIN_RE.match(text):
+            end = _clause_end(text, 0, stops="，；", limit=SERIES_CLAUSE_MAX)
         if end is not None and end < len(text):
             out.append((0, end))
     series = list(SERIES_RE.finditer(text))
     if len(series) >= 2 and any((m.group(1) or m.group(2)) == "一" for m in series):
+        first = series[0]
+        if not out and first.start() > 0 and (first.group(1) or first.group(2)) == "一":
+            # a short opening sentence that introduces the series is its section
+            # lead: 抱起“产业兴旺”之石，筑牢“农业强县”之基。一是…二是…
+            end = _clause_end(text, 0)
+            if end == first.start():
+                out.append((0, end))
         for m in series:
-            if m.start() == 0:
+            if m.start() == 0 and out:
                 continue  # handled above
             end = _clause_end(text, m.start())
+            if end is None:
+                end = _clause_end(text, m.start(), stops="，；", limit=SERIES_CLAUSE_MAX)
             if end is not None and end < len(text):
                 out.append((m.start(), end))
     return out
 
 
-def _clause_end(text: str, start: int) -> int | None:
-    """Index after the first 。！？ from ``start`` if within LEAD_MAX characters."""
-    stop = min(len(text), start + LEAD_MAX + 1)
+def _clause_end(text: str, start: int, stops: str = SENTENCE_STOP, limit: int = LEAD_MAX) -> int | None:
+    """Index after the first stop from ``start`` if within ``limit`` characters."""
+    stop = min(len(text), start + limit + 1)
     for k in range(start, stop):
-        if text[k] in SENTENCE_STOP:
+        if text[k] in stops:
             # keep a closing quote that follows the stop inside the lead
             k2 = k + 1
             while k2 < len(text) and text[k2] in "”’）":

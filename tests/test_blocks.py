@@ -1,0 +1,435 @@
+"""build_blocks: each rule on real lines copied from the corpus (line breaks and
+blank lines as they are in the files)."""
+from __future__ import annotations
+
+from publisher.model import ARTICLE_KINDS, BLOCK_TYPES
+from publisher.reader.blocks import build_blocks
+from publisher.reader.lines import SourceLine, split_lines
+
+MARKUP = ("**", "##", "■", "__")
+
+
+def lines_of(text: str, start: int = 1) -> list[SourceLine]:
+    return [SourceLine(sl.number + start - 1, sl.text) for sl in split_lines(text.strip("\n"))]
+
+
+def build(text: str, kind: str = "article", start: int = 1):
+    blocks, warnings = build_blocks(lines_of(text, start), kind)
+    for b in blocks:
+        assert b.type in BLOCK_TYPES
+        assert b.source and b.source[0] <= b.source[1]
+        for m in MARKUP:
+            assert m not in (b.text or ""), (m, b.text)
+        for s, e in b.emphasis:
+            assert 0 <= s < e <= len(b.text)
+    return blocks, warnings
+
+
+def types(blocks):
+    return [b.type for b in blocks]
+
+
+def emphasised(b):
+    return [b.text[s:e] for s, e in b.emphasis]
+
+
+# --- page / column break repair ------------------------------------------------
+
+def test_paragraph_split_mid_word_at_a_page_break_is_rejoined():
+    text = """
+一是坚持强化党建引领，做好新时代“三
+
+农”工作。坚持党对“三农”工作的全面领导，落实农业农村优先发展的方针，把加强党对“三农”工作的全面领导落到实处。
+
+二是夯实粮食生产基础，牢牢守住“两条底线”。2023年我们要全面落实粮食安全党政同责。
+"""
+    blocks, _ = build(text, start=325)
+    assert types(blocks) == ["paragraph", "paragraph"]
+    assert blocks[0].text.startswith("一是坚持强化党建引领，做好新时代“三农”工作。坚持党对")
+    assert blocks[0].source == [325, 327]
+    assert emphasised(blocks[0]) == ["一是坚持强化党建引领，做好新时代“三农”工作。"]
+
+
+def test_split_across_three_blank_lines_and_a_dangling_fragment():
+    # 000 lines 161–165 (three blank lines at the break) and 253–257 (a fragment "集、")
+    text = """
+县委、县政府决定召开这次会议，参加人数之多、范围之广，会议内容之丰富，足见其重要性。这既是一次表彰先进的嘉奖激励大会，也是一
+
+
+
+次鼓舞士气的加压鼓劲大会、誓师大会，目的就是持续聚力衡阳区域“中心化”。
+
+三是打好“补丁”。压紧压实廉洁责任，加强对权力集中、资金密
+
+集、
+
+资源富集、资产聚集的关键领域进行资金监管，针对财政系统管理漏洞打好制度“补丁”。
+"""
+    blocks, _ = build(text, start=161)
+    assert types(blocks) == ["paragraph", "paragraph"]
+    assert "也是一次鼓舞士气" in blocks[0].text and blocks[0].source == [161, 165]
+    assert "资金密集、资源富集、资产聚集" in blocks[1].text and blocks[1].source == [167, 171]
+
+
+def test_list_item_split_at_a_page_break_stays_one_item():
+    text = """
+5. 全面依法治国中的重大问题，完善中国特色社会主义法律体系、推进依法行政、严格公正司法、建设法治社会等主要情况和重点问题。
+
+6. 意识形态领域面临的挑战，推进文化自信自强、建设社会主义文化强国和新闻舆论引
+
+导、网络综合治理中的主要情况和重点问题。
+
+7. 推进共同富裕、增进民生福祉中的重大问题，巩固拓展脱贫攻坚成果、缩小城乡区域发展差距和收入分配差距的主要情况和重点问题。
+"""
+    blocks, _ = build(text, start=105)
+    assert types(blocks) == ["paragraph"] * 3
+    assert blocks[1].text == "6.意识形态领域面临的挑战，推进文化自信自强、建设社会主义文化强国和新闻舆论引导、网络综合治理中的主要情况和重点问题。"
+    assert blocks[1].source == [107, 109]
+
+
+def test_markdown_bold_lead_split_at_a_break():
+    # 001 lines 47–53
+    text = """
+**【镜头一】**以乡村振兴统揽“三农”工作。严格落实粮食安全和耕地保护党政同责。
+
+**【镜头二】**加快农业产业发展，成功创建
+
+省级巩固拓展脱贫攻坚成果示范园区。其中，三樟镇通过国家首批农业产业强镇认定。
+
+**【镜头三】**坚持加大民生投入，民生支出占一般公共预算支出比重达82.8%。
+"""
+    blocks, _ = build(text, start=47)
+    assert types(blocks) == ["paragraph"] * 3
+    b = blocks[1]
+    assert b.text.startswith("【镜头二】加快农业产业发展，成功创建省级巩固拓展脱贫攻坚成果示范园区。")
+    assert emphasised(b) == ["【镜头二】"]
+    assert b.source == [49, 51]
+
+
+def test_continuation_after_a_closing_quote_without_a_stop():
+    # 000 lines 453–455: the line ends with ” but the sentence goes on
+    text = """
+下一步，杨桥将主动融入我县产业转型“延链补链”行动，加快构建“种养加、产供销、贸工农”
+
+全链条产业体系，推动土菜与文化、旅游产业深度融合，为县域经济强县建设贡献“杨桥力量”。
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["paragraph"]
+    assert "贸工农”全链条产业体系" in blocks[0].text
+
+
+# --- headings --------------------------------------------------------------------
+
+def test_numbered_headings_and_paragraph_leads():
+    # 000 lines 123–131: 四、方法步骤 is a heading, (一) 提高认识。… are paragraphs with a lead
+    text = """
+四、方法步骤
+
+在全党大兴调查研究，分为6个步骤。
+
+(一) 提高认识。各级党委(党组)要通过理论学习中心组学习、读书班等，组织党员、干部深入学习领会习近平总书记关于调查研究的重要论述，学习习近平总书记关于本地区
+
+本部门本领域的重要讲话和重要指示批示精神，增强做好调查研究的思想自觉、政治自觉、行动自觉。
+
+(二) 制定方案。各级党委(党组)要围绕调研内容，结合本地区本部门本单位实际，广泛听取各方面意见。
+
+五、工作要求
+
+（一）加强组织领导。各级党委（党组）要高度重视调查研究工作，作出专门部署。
+"""
+    blocks, _ = build(text, start=123)
+    assert types(blocks) == ["heading", "paragraph", "paragraph", "paragraph", "heading", "paragraph"]
+    assert blocks[0].text == "四、方法步骤" and blocks[0].level == 1
+    assert blocks[2].text.startswith("（一）提高认识。各级党委（党组）要")
+    assert "关于本地区本部门本领域" in blocks[2].text
+    assert emphasised(blocks[2]) == ["（一）提高认识。"]
+
+
+def test_short_numbered_lines_ending_in_a_stop_are_headings_when_text_follows():
+    # 000 lines 409–415 (高湖镇)
+    text = """
+一、抓实产业发展，力争高湖出新出彩。
+
+一是抓实基础产业，在做好粮食生产、畜禽养殖的同时，重点抓实我镇黄桃和“两油（油菜、油茶）”种植，力争我镇成为全县油茶种植大镇、黄桃种植特色乡镇和油菜种植先进乡镇。二是抓实特色产业。全力支持涿江生态园文旅研学提质升级，让其成为令人向往的“诗与远方”；大力开展“湘商回归”和返乡创业专项行动，让微小企业成为高湖经济发展的强大引擎。三是抓实集体项目。支持投资400多万的新旺村菌棒厂、投资100多万的旺垅村家居家装厂等集体经济项目做大做强，让高湖的集体经济发展能在全县出新出彩。
+
+二、抓实城乡同治，力争环境做优做美。
+
+首先是做美农村，扎实推进人居环境政治，做好小微河道清淤和保洁。
+"""
+    blocks, _ = build(text, start=409)
+    assert types(blocks) == ["heading", "paragraph", "heading", "paragraph"]
+    assert blocks[0].text == "一、抓实产业发展，力争高湖出新出彩。" and blocks[0].level == 1
+    # run-in series leads 一是…。二是…。三是…。 are emphasised inside the paragraph
+    # the first lead's sentence is long: its first clause is the lead
+    assert emphasised(blocks[1]) == ["一是抓实基础产业，", "二是抓实特色产业。", "三是抓实集体项目。"]
+
+
+def test_long_numbered_line_with_sentences_is_a_paragraph_with_a_lead():
+    # 000 line 363: 一、招大引强，促发展。创新招商模式宽度。…
+    text = """
+一、招大引强，促发展。创新招商模式宽度。深化“飞地+招引”模式，发挥“一区三园”招商主阵地、主战场作用，积极筑巢引凤，承接外地产业转移衡东。把握资源招商广度。借
+
+助老乡会、年节会、各异地商会等活动平台，积极走访和对接相关组织、协会、中介机构等。
+
+二、激发消费，稳增长。结合衡东产业优势、消费热点和民俗文化特色，因地制宜地组织开展形式多样、内容丰富的消费促进活动。
+"""
+    blocks, _ = build(text, start=363)
+    assert types(blocks) == ["paragraph", "paragraph"]
+    assert emphasised(blocks[0]) == ["一、招大引强，促发展。"]
+    assert "借助老乡会" in blocks[0].text
+
+
+def test_numbered_list_items_are_not_headings():
+    text = """
+11. 全面从严治党中的重大问题，落实党的领导弱化虚化淡化、党组织政治功能和组织功能不够强等重点问题。
+
+12. 本地区本部门本单位长期未解决的老大难问题。
+
+四、方法步骤
+
+在全党大兴调查研究，分为6个步骤。
+"""
+    blocks, _ = build(text, start=119)
+    assert types(blocks) == ["paragraph", "paragraph", "heading", "paragraph"]
+
+
+def test_lettered_markdown_part_heads_and_relative_levels():
+    # 001 lines 19–23 and 43–45
+    text = """
+## A 奋力推动经济社会高质量发展
+
+用汗水浇灌事业，以实干促进崛起。2023年，衡东人以时不我待的紧迫感，抢抓机遇，奋起直追，经济实力大幅提升。
+
+## B 持续增进和改善民生福祉
+
+把为民造福作为最大的政绩，衡东县委、县政府始终坚持人民至上。
+"""
+    blocks, _ = build(text, start=19)
+    assert types(blocks) == ["heading", "paragraph", "heading", "paragraph"]
+    assert blocks[0].text == "A 奋力推动经济社会高质量发展"
+    assert blocks[0].level == blocks[2].level == 1
+
+
+def test_levels_follow_the_numbering_families():
+    text = """
+一、基本情况
+
+（一）种植规模
+
+截至去年底，全县茶园面积达 6.8 万亩，其中投产茶园 5.2 万亩，干毛茶产量 3200 吨。
+
+（二）品牌建设
+
+“青溪云雾”获评国家地理标志保护产品，3 家企业入选省级农业产业化龙头企业。
+
+二、存在的问题
+
+全县茶企以初加工为主，产品附加值偏低，茶饮料、茶食品等精深加工产品几乎空白。
+"""
+    blocks, _ = build(text)
+    heads = [(b.text, b.level) for b in blocks if b.type == "heading"]
+    assert heads == [("一、基本情况", 1), ("（一）种植规模", 2), ("（二）品牌建设", 2), ("二、存在的问题", 1)]
+    # only the lower family present → it is level 1
+    blocks, _ = build(text.split("二、存在的问题")[0].replace("一、基本情况\n", ""))
+    assert {b.level for b in blocks if b.type == "heading"} == {1}
+
+
+def test_heading_broken_over_two_lines_is_joined():
+    text = """
+二、扛牢县域经济高质量发展政治担当，
+务必答好“三卷”
+
+全面把握党的二十大精神，关键在于把学习、思想的力道转为实践、行动的力量，始终聚焦高质量发展这个“首要任务”。
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["heading", "paragraph"]
+    assert blocks[0].text == "二、扛牢县域经济高质量发展政治担当，务必答好“三卷”"
+    assert blocks[0].source == [1, 2]
+
+
+def test_short_standalone_lines_in_a_literary_piece_are_headings():
+    # 000 lines 509–515
+    text = """
+初夏，我随调研组深入衡东乡村调研，三天时间，来来回回驱车数百里，看自然风物、寻历史印迹、访现代农业。
+
+走进豆垅村
+
+第一次听到豆垅村这个名字，是两年前县里召开消除农村公路空白村工作调度会，我被安排做会议记录。
+
+那笑声，在群山沟壑间久久萦绕……
+
+探访状元府
+
+古建筑我见过不少，但唯独彭浚状元府给我留下的印象最深、带来的思索最多。
+"""
+    blocks, _ = build(text, kind="literary", start=509)
+    assert types(blocks) == ["paragraph", "heading", "paragraph", "paragraph", "heading", "paragraph"]
+    assert blocks[1].text == "走进豆垅村" and blocks[1].level == 1 and blocks[1].source == [511, 511]
+
+
+# --- verse -------------------------------------------------------------------------
+
+def test_classical_poem_with_a_stray_blank_after_its_first_line():
+    # 000 lines 563–576
+    text = """
+春日百花盛开，红霞紫雾，分外妖娆，也被纳入彼时的“衡山八景”，也留下了许多优美的诗句：
+
+岩下村村青迢迢，晓霞晴岚最妖娆。
+
+南眺衡雁千层浪，北望湘江水涛涛。
+名山处处藏胜景，二狮滚球意境豪。
+坊间传颂吴王迹，挽弓劲射饮马槽。
+四时风光惹人醉，八方来客尽逍遥。
+
+关于晓霞峰的传说有很多，相传清朝总兵吴三桂曾带兵在晓霞峰之巅饮马射箭。
+"""
+    blocks, _ = build(text, kind="literary", start=563)
+    assert types(blocks) == ["paragraph", "verse", "paragraph"]
+    v = blocks[1]
+    assert v.lines[0] == "岩下村村青迢迢，晓霞晴岚最妖娆。"
+    assert "" not in v.lines and len(v.lines) == 5
+    assert v.source == [565, 570]
+
+
+def test_free_verse_keeps_its_stanzas():
+    # 000 lines 580–594
+    text = """
+就如同一位诗人曾说过：
+
+晓霞峰，南方的秀美和含蓄
+我想不出该如何描绘
+我的内敛，我的柔情，我的梦境
+
+全在你的一草一木间
+湘江已没有了旧时的风帆
+怀素在唐代的那些狂草书法被风吹在了
+江心
+还有你的倒影
+"""
+    blocks, _ = build(text, kind="literary", start=580)
+    assert types(blocks) == ["paragraph", "verse"]
+    assert blocks[1].lines == [
+        "晓霞峰，南方的秀美和含蓄", "我想不出该如何描绘", "我的内敛，我的柔情，我的梦境", "",
+        "全在你的一草一木间", "湘江已没有了旧时的风帆", "怀素在唐代的那些狂草书法被风吹在了", "江心", "还有你的倒影",
+    ]
+
+
+def test_short_prose_paragraphs_are_not_verse():
+    # 001 lines 9–13: a short one-sentence paragraph between long ones
+    text = """
+新年伊始，春山可望。
+
+1月10日，衡东县委十四届五次全体会议召开。刚过去的一年，衡东县以实干实绩交出高质量发展答卷。
+
+向“实”处做、向“新”处走、向“高”处攀……衡东县锚定“三高四新”美好蓝图。
+"""
+    blocks, _ = build(text, start=9)
+    assert types(blocks) == ["paragraph"] * 3
+
+
+# --- captions, credits, notes, salutations ------------------------------------------
+
+def test_captions_standing_between_blank_runs():
+    # 001 lines 29–45
+    text = """
+营商环境不断优化。大力实施营商环境升级“一号改革任务”，打造“投资衡东，诸事亨通”营商环境品牌。
+
+
+
+工人们在杨桥镇荆竹村羊肚菌种植基地采摘。
+
+
+
+朝气蓬勃的新衡东。
+
+## B 持续增进和改善民生福祉
+
+把为民造福作为最大的政绩，衡东县委、县政府始终坚持人民至上。
+
+
+
+衡东县被授牌全国第9个、湖南第1个“中国厨师之乡”。图为土菜节会现场。
+"""
+    blocks, _ = build(text, start=29)
+    assert types(blocks) == ["paragraph", "caption", "caption", "heading", "paragraph", "caption"]
+    assert blocks[1].text == "工人们在杨桥镇荆竹村羊肚菌种植基地采摘。"
+    assert blocks[1].source == [33, 33]
+
+
+def test_caption_with_inline_credit_and_credit_line():
+    text = """
+（二）做响区域品牌。整合“青溪云雾”等品牌资源，让青溪好茶走出大山、走向全国。
+
+采茶女在云雾山茶园采摘春茶。 ■唐俊 摄
+
+石门村村级服务中心的数字大屏。
+
+县委宣传部供图
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["paragraph", "caption", "caption"]
+    assert (blocks[1].text, blocks[1].credit) == ("采茶女在云雾山茶园采摘春茶。", "唐俊 摄")
+    assert (blocks[2].text, blocks[2].credit) == ("石门村村级服务中心的数字大屏。", "县委宣传部供图")
+    assert blocks[2].source == [5, 7]
+
+
+def test_notes_salutation_and_credits():
+    text = """
+■策划 / 邓 智 统筹 / 李永民 文 / 衡阳日报全媒体记者 唐 翔
+
+各位企业家、同志们：
+
+县委、县政府决定召开这次会议，参加人数之多、范围之广，足见其重要性。
+
+（作者系中共衡东县委研究中心主任）
+
+来源:红星云
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["credits", "salutation", "paragraph", "note", "note"]
+    assert blocks[0].text.startswith("策划 / 邓 智 统筹 / 李永民 文 / ")
+    assert blocks[1].text == "各位企业家、同志们："
+    assert blocks[4].text == "来源：红星云"
+
+
+# --- noise -------------------------------------------------------------------------
+
+def test_page_numbers_and_running_heads_are_dropped_with_warnings():
+    text = """
+当前，我国发展面临新的战略机遇。世界百年未有之大变局加速演进，各种风
+
+12
+
+衡东决策参考 2023年第1期
+
+险挑战、困难问题比以往更加严峻复杂，迫切需要通过调查研究把握事物的本质和规律。
+
+**
+"""
+    blocks, warnings = build(text, start=79)
+    assert types(blocks) == ["paragraph"]
+    assert "各种风险挑战" in blocks[0].text
+    assert sorted((w.code, w.line) for w in warnings) == [("R161", 81), ("R162", 83), ("R163", 87)]
+
+
+def test_every_line_is_accounted_for_on_a_whole_article(corpus_dir):
+    from conftest import corpus_file
+
+    path = corpus_file("001")
+    src = lines_of(path.read_text(encoding="utf-8-sig"))
+    body = src[8:]  # after the headline block (title, subtitle, credits)
+    blocks, warnings = build_blocks(body, "report")
+    covered = set()
+    for b in blocks:
+        covered.update(range(b.source[0], b.source[1] + 1))
+    covered.update(w.line for w in warnings)
+    missing = [sl.number for sl in body if sl.text.strip() and sl.number not in covered]
+    assert missing == []
+    assert all(k in ARTICLE_KINDS for k in ("report", "literary"))
+
+
+def test_opening_sentence_of_a_series_paragraph_is_its_lead():
+    # 000 line 493
+    text = "执起“生态宜居”之笔，绘就“美丽乡村”之画。一是厚植生态底色。全力推进受污染耕地安全利用工作。二是擦亮人居本色。大力开展农村人居环境整治提升五年行动。"
+    blocks, _ = build(text, start=493)
+    assert emphasised(blocks[0]) == ["执起“生态宜居”之笔，绘就“美丽乡村”之画。", "一是厚植生态底色。", "二是擦亮人居本色。"]
