@@ -18,7 +18,7 @@ from ..errors import PublisherError
 from ..fonts import font_faces
 from ..model import Issue
 from ..render.markup import CLOSING, PAUSE_STOP
-from .documents import book_title, date_label, is_single_piece
+from .documents import book_title, date_label, headline_lines, is_single_piece
 
 WIDTH, HEIGHT = 1400, 1960  # 1 : 1.4, the shape of a 16开 page
 PAPER = (245, 240, 230)
@@ -67,7 +67,22 @@ def _font(role: str, size: int) -> ImageFont.FreeTypeFont:
 
 
 def _wrap(text: str, font, width: int) -> list[str]:
-    """Break Chinese text into lines of at most ``width`` pixels, keeping closing marks off line starts."""
+    """Break Chinese text into balanced lines of at most ``width`` pixels.
+
+    Closing marks stay off line starts, and the lines are evened out so that the last
+    one is not a lone character or two.
+    """
+    lines = _greedy(text, font, width)
+    if len(lines) > 1:
+        step = max(4, font.size // 2)
+        w = width
+        while w - step > 0 and len(_greedy(text, font, w - step)) == len(lines):
+            w -= step
+        lines = _greedy(text, font, w)
+    return lines
+
+
+def _greedy(text: str, font, width: int) -> list[str]:
     lines: list[str] = []
     cur = ""
     for ch in text:
@@ -104,7 +119,7 @@ def _centered(draw, y: int, text: str, font, fill, spacing: float = 0.0) -> int:
 def _draw(issue: Issue) -> Image.Image:
     img = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     d = ImageDraw.Draw(img)
-    if is_single_piece(issue) or not (issue.meta.magazine or issue.meta.issue_label):
+    if is_single_piece(issue) or len(issue.articles) < 2:
         _draw_piece(issue, d)
     else:
         _draw_issue(issue, d)
@@ -117,23 +132,37 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
     d.rectangle([0, 0, WIDTH, band], fill=ACCENT)
     d.rectangle([0, band, WIDTH, band + 10], fill=ACCENT_DARK)
     name = m.magazine or m.issue_label
-    spacing = 0.12 if len(name) <= 8 else 0.0
-    font = _fit(name, "hei-bold", int((WIDTH - 2 * MARGIN) / (1 + spacing)), 170, 60)
-    y = int(band * 0.30)
-    y = _centered(d, y, name, font, ON_ACCENT, spacing)
-    if m.magazine and m.issue_label:
-        _centered(d, y + 10, m.issue_label, _font("kai", 60), ON_ACCENT_SOFT, 0.05)
+    width = WIDTH - 2 * MARGIN
+    lead = issue.articles[0]
+    if name:
+        spacing = 0.12 if len(name) <= 8 else 0.0
+        font = _fit(name, "hei-bold", int(width / (1 + spacing)), 170, 60)
+        y = int(band * 0.30)
+        y = _centered(d, y, name, font, ON_ACCENT, spacing)
+        if m.magazine and m.issue_label:
+            _centered(d, y + 10, m.issue_label, _font("kai", 60), ON_ACCENT_SOFT, 0.05)
+    else:
+        # No magazine name known: the issue's lead piece (its 卷首语) names it.
+        parts = headline_lines(lead.title)
+        f = _fit(max(parts, key=len), "hei-bold", width, 96, 64)
+        lines = [ln for part in parts for ln in _wrap(part, f, width)]
+        step = int(f.size * 1.4)
+        y = (band - step * len(lines)) // 2
+        for line in lines:
+            _centered(d, y, line, f, ON_ACCENT)
+            y += step
 
     x, y = MARGIN, band + 120
-    width = WIDTH - 2 * MARGIN
     editorial = next((a for a in issue.articles if a.kind == "editorial"), None)
+    if not name and editorial is lead:
+        editorial = None
     if editorial is not None:
         label = next((c.name for c in issue.columns if editorial in c.articles and c.name), "")
         if label:
             d.text((x, y), label, font=_font("hei", 34), fill=ACCENT)
             y += 60
         f = _font("kai-bold", 66)
-        for part in editorial.title.split():
+        for part in headline_lines(editorial.title):
             for line in _wrap(part, f, width):
                 d.text((x, y), line, font=f, fill=INK)
                 y += 92
@@ -146,14 +175,14 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
     picks = []
     for col in issue.columns:
         for a in col.articles:
-            if a is editorial or col.name in seen_columns:
+            if a is editorial or a is lead and not name or col.name in seen_columns:
                 continue
             seen_columns.add(col.name)
             picks.append((col.name, a))
     tf = _font("song", 44)
     cf = _font("hei", 30)
     for colname, a in picks:
-        lines = [ln for part in a.title.split() for ln in _wrap(part, tf, width)]
+        lines = [ln for part in headline_lines(a.title) for ln in _wrap(part, tf, width)]
         need = (48 if colname else 0) + 62 * len(lines) + 40
         if len(lines) > 3 or y + need > foot - 40:
             continue
@@ -179,10 +208,10 @@ def _draw_piece(issue: Issue, d: ImageDraw.ImageDraw) -> None:
     d.rectangle([0, band, WIDTH, band + 10], fill=ACCENT_DARK)
     width = WIDTH - 2 * MARGIN
     f = _font("hei-bold", 96)
-    lines = [ln for part in title.split() for ln in _wrap(part, f, width)]
+    lines = [ln for part in headline_lines(title) for ln in _wrap(part, f, width)]
     if len(lines) > 4:
         f = _font("hei-bold", 72)
-        lines = [ln for part in title.split() for ln in _wrap(part, f, width)]
+        lines = [ln for part in headline_lines(title) for ln in _wrap(part, f, width)]
     step = int(f.size * 1.4)
     y = band - 150 - step * len(lines)
     if a is not None and a.kicker:

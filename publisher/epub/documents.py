@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..model import Article, Block, Issue
 from ..render.env import render
-from ..render.markup import title_lines
+from ..render.markup import inline
 
 TEXT_DIR = "text"
 # A long article lists its top-level headings in the nav.
@@ -82,9 +82,58 @@ def date_label(issue: Issue) -> str:
     return ""
 
 
+_OPEN = "“‘《（「『〈【(["
+_CLOSE = "”’》）」』〉】)]"
+
+
+def headline_parts(title: str) -> list[str]:
+    """A headline's parts at its deliberate spaces.
+
+    A space inside quotes or brackets (“农业强 农村美 农民富”) separates the items of a
+    list, not two parts of the headline: it stays, as an ideographic space.
+    """
+    parts: list[str] = []
+    cur, depth = "", 0
+    for ch in title.strip():
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        if ch in " \u3000\t":
+            if depth:
+                if cur and not cur.endswith("\u3000"):
+                    cur += "\u3000"
+            elif cur:
+                parts.append(cur)
+                cur = ""
+            continue
+        cur += ch
+    if cur:
+        parts.append(cur)
+    return parts or [""]
+
+
+def headline_lines(title: str) -> list[str]:
+    """A headline as set: two parts on two lines; more parts in two balanced lines.
+
+    ``抓招商促消费 稳外资稳外贸 为建设县域经济强县贡献商务力量`` →
+    ``抓招商促消费　稳外资稳外贸`` / ``为建设县域经济强县贡献商务力量``.
+    """
+    parts = headline_parts(title)
+    if len(parts) <= 2:
+        return parts
+    join = "\u3000".join
+    k = min(range(1, len(parts)), key=lambda k: (max(len(join(parts[:k])), len(join(parts[k:]))), k))
+    return [join(parts[:k]), join(parts[k:])]
+
+
+def title_markup(title: str) -> list:
+    return [inline(line) for line in headline_lines(title)]
+
+
 def plain_title(title: str) -> str:
     """A title on one line: a deliberate break becomes an ideographic space."""
-    return "\u3000".join(title.split())
+    return "\u3000".join(headline_parts(title))
 
 
 def author_names(article: Article) -> str:
@@ -182,7 +231,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
                 "href": href(aid),
                 "article": a,
                 "kind": re.sub(r"[^a-z0-9-]", "", a.kind.lower()) or "article",
-                "title_lines": title_lines(a.title),
+                "title_lines": title_markup(a.title),
                 "toc_title": plain_title(a.title),
                 "kicker": a.kicker,
                 "subtitle": a.subtitle,
@@ -218,7 +267,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
         m = issue.meta
         tp = {
             "kicker": "" if m.magazine or not m.issue_label else "",
-            "title_lines": title_lines(m.magazine) if m.magazine else title_lines(title),
+            "title_lines": title_markup(m.magazine) if m.magazine else title_markup(title),
             "issue_label": m.issue_label if m.magazine else "",
             "highlight": "",
             "publisher": m.publisher,
@@ -270,9 +319,9 @@ def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str]) -> Doc:
         if m.issue_label:
             rows.append(("期号", m.issue_label))
     else:
-        rows.append(("标题", book_title(issue)))
+        rows.append(("标题", plain_title(book_title(issue))))
         names = "\u3000".join(dict.fromkeys(a.name for art in issue.articles for a in art.authors if a.name))
-        if names:
+        if names and len(issue.articles) == 1:
             rows.append(("作者", names))
         if m.issue_label:
             rows.append(("期号", m.issue_label))

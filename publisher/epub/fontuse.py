@@ -132,9 +132,12 @@ class Cascade:
         return out
 
 
-def _visible(ch: str) -> bool:
+def _kind(ch: str) -> str:
+    """"skip" for controls, "space" for spaces (kept if a face has them), else "ink"."""
     cat = unicodedata.category(ch)
-    return not (cat.startswith("Z") or cat in ("Cc", "Cf"))
+    if cat in ("Cc", "Cf", "Zl", "Zp"):
+        return "skip"
+    return "space" if cat == "Zs" else "ink"
 
 
 def _text_runs(root, styles):
@@ -187,14 +190,19 @@ def collect(documents: list[tuple[str, bytes]], stylesheets: list[str], faces: l
                 continue
             for i, ch in enumerate(text):
                 key = (ch, style.families, style.weight)
-                if key in seen or not _visible(ch):
+                if key in seen:
                     continue
                 seen.add(key)
+                kind = _kind(ch)
+                if kind == "skip":
+                    continue
                 for face in chain:
                     if font_source(face.path, face.index).covers(ord(ch)):
                         use.chars[face.role].add(ch)
                         break
                 else:
+                    if kind == "space":
+                        continue  # a space no face has is drawn by the reader's fallback
                     ctx = text[max(0, i - 8): i + 9].strip()
                     tried = ", ".join(dict.fromkeys(f"{f.family} ({f.path.name})" for f in chain))
                     raise PublisherError(

@@ -74,7 +74,7 @@ def _font_credit(faces: list[FontFace]) -> list[str]:
         lic = f.license
         name = f.family
         if "(" in lic and lic.endswith(")"):
-            lic, name = lic[: lic.index("(")].strip(), lic[lic.index("(") + 1: -1]
+            lic, name = lic[: lic.index("(")].strip(), lic[lic.index("(") + 1: -1].split(",")[0].strip()
         role = ROLE_NAMES.get(f.role.split("-")[0], f.role)
         key = f"{name}\x00{lic}"
         if role not in lines.setdefault(key, []):
