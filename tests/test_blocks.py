@@ -433,3 +433,62 @@ def test_opening_sentence_of_a_series_paragraph_is_its_lead():
     text = "执起“生态宜居”之笔，绘就“美丽乡村”之画。一是厚植生态底色。全力推进受污染耕地安全利用工作。二是擦亮人居本色。大力开展农村人居环境整治提升五年行动。"
     blocks, _ = build(text, start=493)
     assert emphasised(blocks[0]) == ["执起“生态宜居”之笔，绘就“美丽乡村”之画。", "一是厚植生态底色。", "二是擦亮人居本色。"]
+
+
+# --- another layout: Markdown-flavoured report with part heads, bullets, noise ------
+
+MARKDOWN_REPORT = """
+### 第一部分 总体情况
+
+**一、主要成效**
+
+过去一年，全县经济运行总体平稳、稳中有进。地区生产总值达到 312.6 亿元,同比增长 6.2%;规模以上工业增加值增长 8.1%。
+
+- 项目建设提速。全年实施重点项目 86 个，完成投资 95.3 亿元。
+- 民生保障有力。新增城镇就业 5200 人，城乡居民收入稳步增长。
+
+**（一）产业结构持续优化**
+
+三次产业结构调整为 12.1:38.5:49.4,服务业对经济增长的贡献率超过 50%。"四上"企业新增 65 家,其中工业企业 28
+
+家，服务业企业 37 家。
+
+青溪决策参考 2024年第2期
+
+16
+
+■ 园区建设
+
+园区完成基础设施投资 18.2 亿元...标准厂房新增 12 万平方米--入驻企业达到 146 家。
+
+![](img/park.jpg)
+
+青溪经济开发区新建的标准厂房。（王磊 摄）
+
+第二部分 存在问题
+
+（一）需求不足
+
+消费恢复仍然偏慢，部分企业订单不足，投资增长后劲有待增强。
+
+**第一，要抓项目。** 项目是发展的生命线，必须坚持项目为王。
+"""
+
+
+def test_markdown_report_layout():
+    blocks, warnings = build(MARKDOWN_REPORT, kind="report")
+    heads = [(b.text, b.level) for b in blocks if b.type == "heading"]
+    assert heads == [
+        ("第一部分 总体情况", 1), ("一、主要成效", 2), ("（一）产业结构持续优化", 3),
+        ("园区建设", 4), ("第二部分 存在问题", 1), ("（一）需求不足", 3),
+    ]
+    paras = [b for b in blocks if b.type == "paragraph"]
+    assert paras[0].text == "过去一年，全县经济运行总体平稳、稳中有进。地区生产总值达到312.6亿元，同比增长6.2%；规模以上工业增加值增长8.1%。"
+    assert paras[1].text == "项目建设提速。全年实施重点项目86个，完成投资95.3亿元。"
+    assert paras[3].text.endswith("其中工业企业28家，服务业企业37家。") and "12.1:38.5:49.4，" in paras[3].text
+    assert "“四上”" in paras[3].text
+    assert paras[4].text == "园区完成基础设施投资18.2亿元……标准厂房新增12万平方米——入驻企业达到146家。"
+    cap = next(b for b in blocks if b.type == "caption")
+    assert (cap.text, cap.credit) == ("青溪经济开发区新建的标准厂房。", "王磊 摄")
+    assert emphasised(paras[-1]) == ["第一，要抓项目。"]
+    assert [(w.code, w.line) for w in warnings] == [("R162", 16), ("R161", 18), ("R163", 24)]

@@ -23,13 +23,12 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("arabic_paren", re.compile(r"^[（(]\s*\d{1,2}\s*[）)]")),
     ("circled", re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
 ]
-# Families recognised only from layout or markup, ranked among the numbered ones:
-# Markdown headings (unreliable, used only when the line is heading-shaped) rank
-# by their '#' count above every numbering; unnumbered short standalone lines
-# ("plain": 走进豆垅村, ■ 小标题) rank like section titles, above 一、.
+# Families recognised only from layout or markup: Markdown headings (unreliable,
+# used only when the line is heading-shaped) rank by their '#' count above every
+# numbering; unnumbered short standalone lines
+# ("plain": 走进豆垅村, ■ 小标题) are placed by position (see assign_levels).
 RANK = {name: 10 + k for k, (name, _) in enumerate(FAMILIES)}
 RANK.update({f"md{n}": n for n in range(1, 7)})
-RANK["plain"] = RANK["bracket"] + 0.5
 
 # Run-in leads (第一，/一是/首先，): never headings, they open a paragraph and get
 # an emphasis range when they are a short clause ending in 。.
@@ -141,7 +140,33 @@ def decide_families(items) -> None:
 
 
 def assign_levels(items) -> dict[str, int]:
-    fams = sorted({it.family or "plain" for it in items if it.cls == "heading"}, key=lambda f: RANK.get(f, 50))
+    """Relative levels: the heading families present, ordered by RANK, get 1, 2, …
+
+    Unnumbered headings ("plain": 走进豆垅村, ■ 园区建设) have no rank of their
+    own: they sit above every numbered family when the first of them comes before
+    any numbered heading, else just below the family of the heading before it."""
+    order: list[str] = []
+    first_plain_after: str | None = None
+    seen_plain = False
+    last_fam: str | None = None
+    for it in items:
+        if it.cls != "heading":
+            continue
+        fam = it.family or "plain"
+        if fam == "plain":
+            if not seen_plain:
+                seen_plain = True
+                first_plain_after = last_fam
+        else:
+            if fam not in order:
+                order.append(fam)
+            last_fam = fam
+    fams = sorted(order, key=lambda f: RANK.get(f, 50))
+    if seen_plain:
+        if first_plain_after is None:
+            fams.insert(0, "plain")
+        else:
+            fams.insert(fams.index(first_plain_after) + 1, "plain")
     return {f: k + 1 for k, f in enumerate(fams)}
 
 

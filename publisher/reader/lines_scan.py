@@ -29,9 +29,10 @@ LEAD_SYMBOLS = "■□◆◇●○▲△★☆◎▌▍▎"
 MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 # Running heads: a magazine name with an issue label or page number,
 # e.g. "衡东决策参考 2023年第1期", "2023.1 | 决策参考", "12 决策参考".
-RUNNING_HEAD_RE = re.compile(
-    r"^(?:\d{1,3}\s+\S{2,20}|\S{2,20}\s+\d{1,3}|.{0,20}\d{4}\s*年\s*第\s*\d{1,2}\s*期.{0,20}|.{0,20}\d{4}[.．]\d{1,2}\s*[|｜].{0,20})$"
-)
+RUNNING_HEAD_RE = re.compile(r"^(?:\d{1,3}\s+\S{2,20}|\S{2,20}\s+\d{1,3})$")
+# An issue label in a short line is a running head wherever it stands.
+ISSUE_HEAD_RE = re.compile(r"^.{0,20}(?:\d{4}\s*年\s*第\s*\d{1,2}\s*期|\d{4}[.．]\d{1,2}\s*[|｜]|总第\s*\d+\s*期).{0,20}$")
+MD_IMAGE_RE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
 
 
 @dataclass
@@ -123,6 +124,9 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
         if PAGE_NUMBER_RE.match(raw):
             warnings.append(Warning(W_PAGE_NUMBER, f"dropped a page number: {raw!r}", sl.number))
             continue
+        if MD_IMAGE_RE.match(raw) and not MD_LINK_RE.match(raw).group(1).strip():
+            warnings.append(Warning(W_EMPTY_MARKUP, f"dropped an image reference with no caption: {raw!r}", sl.number))
+            continue
         text, bold, md_level, marker = strip_markup(raw)
         if not text:
             warnings.append(Warning(W_EMPTY_MARKUP, f"dropped a line of markup only: {raw!r}", sl.number))
@@ -134,6 +138,7 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
     if items:
         items[-1].gap_after = gap
     items = _drop_running_heads(items, warnings)
+    warnings.sort(key=lambda w: w.line or 0)
     return items, warnings
 
 
@@ -148,7 +153,7 @@ def _drop_running_heads(items: list[Item], warnings: list[Warning]) -> list[Item
         if len(t) <= 30 and not any(c in t for c in "，。！？；：、") and 0 < i < len(items) - 1:
             prev = keep[-1] if keep else None
             interrupts = prev is not None and not ty.is_closed(prev.text)
-            if interrupts and (RUNNING_HEAD_RE.match(t) or counts[t] > 1):
+            if ISSUE_HEAD_RE.match(t) or interrupts and (RUNNING_HEAD_RE.match(t) or counts[t] > 1):
                 warnings.append(Warning(W_RUNNING_HEAD, f"dropped a running head: {t!r}", it.number))
                 nxt = items[i + 1]
                 nxt.gap = max(nxt.gap, it.gap)
