@@ -1,0 +1,55 @@
+"""``publisher validate PATH... [--json] [--junit FILE] [--source INPUT]... [--recursive]``.
+
+PATH is an EPUB, a PDF or a folder of them.  Exit status: 0 when every check passes,
+1 when one fails, 2 for usage or I/O errors.  Check codes: ``publisher/validate/__init__.py``
+and docs/validate.md.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import PublisherError
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the results as JUnit XML to FILE (for CI systems).")
+@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path),
+              help="A source text the output of the same name was built from: its articles must be in the "
+                   "nav / outline, in order.  Repeatable.")
+@click.option("-r", "--recursive", is_flag=True, help="Look for EPUB and PDF files in subfolders too.")
+@click.option("--no-epubcheck", is_flag=True, help="Skip EPUBCheck (our own checks only).")
+def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
+    """Check EPUB and PDF outputs (files or folders); exit 0 all pass, 1 a check fails, 2 usage/I/O error."""
+    from ..textio import atomic_write
+    from ..validate import collect, load_sources, validate
+    from ..validate.report import as_json as to_json
+    from ..validate.report import human, junit
+
+    collect(list(paths), recursive)  # usage errors (exit 2) before any slow work
+    try:
+        srcs = load_sources(list(sources))
+    except PublisherError as e:
+        raise PublisherError(f"--source: {e.message}", code=2) from None
+    interactive = sys.stderr.isatty() and not as_json
+
+    def progress(r):
+        if interactive:
+            click.echo(f"checked {r.path}", err=True)
+
+    results = validate(list(paths), srcs, epubcheck=not no_epubcheck, recursive=recursive, progress=progress)
+    if as_json:
+        click.echo(to_json(results), nl=False)
+    else:
+        click.echo(human(results, color=sys.stdout.isatty()), nl=False)
+    if junit_file is not None:
+        try:
+            atomic_write(junit_file, junit(results))
+        except PublisherError as e:
+            raise PublisherError(e.message, code=2) from None
+    return 0 if all(r.passed for r in results) else 1
