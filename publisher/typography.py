@@ -80,24 +80,22 @@ def is_western(ch: str) -> bool:
     return bool(ch) and ch.isascii() and ch.isalnum()
 
 
-def _fold_fullwidth(ch: str) -> str:
-    """Full-width ASCII letters/digits (and ％) → ASCII; U+3000 and NBSP → space."""
-    o = ord(ch)
-    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A or ch == "％":
-        return chr(o - 0xFEE0)
-    if ch in "\u3000\u00a0\t":
-        return " "
-    return ch
+# 1:1 folding table: full-width digits and letters, ％, and U+3000 / NBSP / tab.
+_FOLD_TABLE = {o: o - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for o in range(r[0], r[1] + 1)}
+_FOLD_TABLE.update({ord("％"): ord("%"), 0x3000: 0x20, 0xA0: 0x20, 0x09: 0x20})
 
 
 def _fold(text: str) -> str:
     """Per-character folding (1:1): full-width alphanumerics, and a full-width ．
     between digits (５．７ → 5.7)."""
-    chars = [_fold_fullwidth(c) for c in text]
-    for k, c in enumerate(chars):
-        if c == "．" and 0 < k < len(chars) - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit():
-            chars[k] = "."
-    return "".join(chars)
+    t = text.translate(_FOLD_TABLE)
+    if "．" in t:
+        t = re.sub(r"(?<=\d)．(?=\d)", ".", t)
+    return t
+
+
+# Characters the scanner must look at; everything else is copied in chunks.
+_SPECIAL = re.compile(r"[ \t\u3000\u00a0.。…⋯\-－—―─()（）\"“”'‘’,;:?!<>]")
 
 
 def is_closed(text: str) -> bool:
@@ -173,6 +171,13 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
 
     i = 0
     while i < n:
+        m = _SPECIAL.search(t, i)
+        j0 = m.start() if m else n
+        if j0 > i:  # a chunk of ordinary characters
+            out.extend(t[i:j0])
+            org.extend(range(i, j0))
+            i = j0
+            continue
         c = t[i]
         # runs of white space: drop next to Chinese, keep one between Western words
         if c in _WS:
