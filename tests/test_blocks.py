@@ -492,3 +492,30 @@ def test_markdown_report_layout():
     assert (cap.text, cap.credit) == ("青溪经济开发区新建的标准厂房。", "王磊 摄")
     assert emphasised(paras[-1]) == ["第一，要抓项目。"]
     assert [(w.code, w.line) for w in warnings] == [("R162", 16), ("R161", 18), ("R163", 24)]
+
+
+def test_salutation_and_credit_lines_are_not_guessed_from_words_alone():
+    text = """
+下面，我讲三点意见：
+
+会议代表们提出以下建议：
+
+这张照片由记者拍摄
+
+女士们、先生们：
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["paragraph", "paragraph", "paragraph", "salutation"]
+
+
+def test_bold_inside_a_joined_paragraph_maps_to_the_normalised_text():
+    text = """
+过去一年，全县 **地区生产总值** 达到 312.6 亿元, 同比增长 6.2%,其中
+
+**规模以上工业增加值** 增长 8.1%。
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["paragraph"]
+    b = blocks[0]
+    assert b.text == "过去一年，全县地区生产总值达到312.6亿元，同比增长6.2%，其中规模以上工业增加值增长8.1%。"
+    assert emphasised(b) == ["地区生产总值", "规模以上工业增加值"]

@@ -73,7 +73,7 @@ def _classify(it: Item, literary: bool) -> None:
         elif headings.is_bracket_head(it):
             it.family = "bracket"
             it.cls = "numbered"
-        elif headings.is_runin(t) or (it.bold and it.bold[0][0] == 0 and it.bold[0][1] < len(t)):
+        elif headings.is_runin(t) or _bold_lead(it):
             it.cls = "lead"  # 一是… / 第一，… / **【镜头一】**… : a paragraph start
         elif it.md_level and headings.heading_shaped(t):
             it.family = f"md{it.md_level}"
@@ -83,6 +83,14 @@ def _classify(it: Item, literary: bool) -> None:
             it.cls = "heading"
         else:
             it.cls = "text"
+
+
+def _bold_lead(it: Item) -> bool:
+    """``**实体经济不断壮大。**…`` : a bold clause ending in a stop opens a paragraph
+    (a bold word at the start of a line may continue the previous one)."""
+    if not it.bold or it.bold[0][0] != 0 or it.bold[0][1] >= len(it.text):
+        return False
+    return it.text[it.bold[0][1] - 1] in "。：:！？】"
 
 
 def _mark_plain_headings(items: list[Item], literary: bool) -> None:

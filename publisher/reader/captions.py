@@ -15,8 +15,8 @@ NOTE_RE = re.compile(
 NOTE_MAX = 120
 
 # Salutations in speeches: a short line ending in ：addressing the audience.
-SALUTATION_WORDS = ("同志", "朋友", "来宾", "代表", "企业家", "女士", "先生", "老师", "同学", "各位", "尊敬", "亲爱", "乡亲", "委员")
-SALUTATION_RE = re.compile(r"^[^。！？；]{2,40}[:：]$")
+# The line ends with the addressee before the colon: 同志们： / 各位代表： / 尊敬的各位来宾：
+SALUTATION_RE = re.compile(r"^[^。！？；]{0,30}(?:们|代表|来宾|嘉宾|委员|领导|同志|朋友|同仁|乡亲|企业家)\s*[:：]$")
 
 # Newspaper credits: role / names …  (■策划 / 邓 智 统筹 / 李永民 文 / …)
 CREDIT_ROLES = ("策划", "统筹", "文", "图", "摄影", "摄", "编辑", "记者", "通讯员", "设计", "制图", "视频", "撰文", "监制", "执行")
@@ -31,7 +31,8 @@ INLINE_CREDIT_RES = [
 # A line that is only a credit: 县委宣传部供图 / 唐俊 摄 / 图/王磊 / 摄影：唐俊
 CREDIT_ONLY_RES = [
     re.compile(r"^[■□]?\s*(?P<c>[^\s，。：:；]{2,20}供图)$"),
-    re.compile(r"^[■□]?\s*(?P<c>[^\s，。：:；]{2,12}(?:\s+[^\s，。：:；]{1,12}){0,3}\s*摄)$"),
+    # 唐俊 摄 / 记者 唐俊 摄 / 唐俊摄 (a name glued to 摄 only when it is short)
+    re.compile(r"^[■□]?\s*(?P<c>(?:[^\s，。：:；]{1,12}\s+){1,3}摄|[^\s，。：:；]{2,4}摄)$"),
     re.compile(r"^[■□]?\s*[（(](?P<c>[^（）()]{2,24}\s*(?:摄|供图))[）)]$"),
     re.compile(r"^[■□]?\s*(?P<c>(?:图|摄影|图片|照片)\s*[/／:：]\s*\S.{0,30})$"),
     re.compile(r"^[■□]?\s*(?P<c>(?:图片|照片)来源\s*[:：]\s*\S.{0,30})$"),
@@ -46,7 +47,7 @@ def is_note(text: str) -> bool:
 
 
 def is_salutation(text: str) -> bool:
-    return bool(SALUTATION_RE.match(text)) and any(w in text for w in SALUTATION_WORDS)
+    return bool(SALUTATION_RE.match(text))
 
 
 def is_credits(text: str) -> bool:
