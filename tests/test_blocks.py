@@ -387,7 +387,8 @@ def test_notes_salutation_and_credits():
 """
     blocks, _ = build(text)
     assert types(blocks) == ["credits", "salutation", "paragraph", "note", "note"]
-    assert blocks[0].text.startswith("策划 / 邓 智 统筹 / 李永民 文 / ")
+    # spaced-out two-character names are closed up, roles keep their slashes
+    assert blocks[0].text == "策划 / 邓智 统筹 / 李永民 文 / 衡阳日报全媒体记者 唐翔"
     assert blocks[1].text == "各位企业家、同志们："
     assert blocks[4].text == "来源：红星云"
 

@@ -20,6 +20,9 @@ SALUTATION_RE = re.compile(r"^[^。！？；]{0,30}(?:们|代表|来宾|嘉宾|�
 
 # Newspaper credits: role / names …  (■策划 / 邓 智 统筹 / 李永民 文 / …)
 CREDIT_ROLES = ("策划", "统筹", "文", "图", "摄影", "摄", "编辑", "记者", "通讯员", "设计", "制图", "视频", "撰文", "监制", "执行")
+# Two-character names are printed spaced out to align with three-character ones
+# (唐 翔, 王 峰): a lone Han character, a space, a lone Han character.
+SPACED_NAME_RE = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])(?=\s|$)")
 CREDITS_RE = re.compile(r"(?:^|\s)(?:" + "|".join(CREDIT_ROLES) + r")\s*[/／]")
 
 # A photo credit at the end of a caption: …。 ■唐俊 摄 / …。（唐俊 摄）
@@ -58,6 +61,7 @@ def credits_text(text: str) -> str:
     """``策划 / 邓 智 统筹 / 李永民`` with runs of spaces collapsed and ``/`` spaced."""
     t = text.lstrip("■□ \u3000")
     t = re.sub(r"\s*[/／]\s*", " / ", t)
+    t = SPACED_NAME_RE.sub(r"\1\2", t)
     return ty.normalise_title(t)
 
 
