@@ -56,13 +56,49 @@ def faces() -> tuple[tuple[FontFace, Path], ...]:
     return tuple((f, face_file(f)) for f in font_faces())
 
 
+# LXGW WenKai (Kai, and the Fangsong stand-in) has proportional, Latin-width
+# quotation marks (350/1000 em) and no ``fwid`` feature; Chinese text needs the
+# full-width “” ‘’.  Those four characters of the Kai and Fangsong families are
+# taken from the Song face of the same weight (unicode-range).
+QUOTES = "U+2018-2019, U+201C-201D"
+NOT_QUOTES = "U+0000-2017, U+201A-201B, U+201E-10FFFF"
+_NARROW_QUOTE_FAMILIES = ("Pub Kai", "Pub Fangsong")
+
+
+def _alias(path: Path, tag: str) -> Path:
+    """A second path for ``path`` (a symlink in the cache): Fontconfig rules match
+    on the file path, so a face registered twice needs two paths."""
+    out = cache_dir() / f"{tag}-{path.name}"
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            os.symlink(path, tmp)
+        except OSError:
+            import shutil
+
+            shutil.copyfile(path, tmp)
+        os.replace(tmp, out)
+    return out
+
+
 def font_face_css() -> str:
     """``@font-face`` rules for every role of the manifest (and nothing else)."""
     rules = []
+    song = {face.weight: path for face, path in faces() if face.family == "Pub Song"}
     for face, path in faces():
+        rng = ""
+        if face.family in _NARROW_QUOTE_FAMILIES and song:
+            rng = f" unicode-range: {NOT_QUOTES};"
+            q = song.get(face.weight) or next(iter(song.values()))
+            alias = _alias(q, f"quotes-{face.role}")
+            rules.append(
+                "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; src: url(\"%s\"); unicode-range: %s; }"
+                % (face.family, face.weight, alias.as_uri(), QUOTES)
+            )
         rules.append(
-            "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; src: url(\"%s\"); }"
-            % (face.family, face.weight, path.as_uri())
+            "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; src: url(\"%s\");%s }"
+            % (face.family, face.weight, path.as_uri(), rng)
         )
     return "\n".join(rules) + "\n"
 
@@ -111,6 +147,14 @@ def font_configuration():
             if "font_weight" in rule_descriptors:
                 edit = SubElement(match, "edit", name="weight", mode="assign_replace")
                 SubElement(edit, "int").text = str(FONTCONFIG_WEIGHT[rule_descriptors["font_weight"]])
+            if unicode_ranges := rule_descriptors.get("unicode_range"):
+                edit = SubElement(match, "edit", name="charset", mode="assign_replace")
+                plus = SubElement(edit, "plus")
+                for unicode_range in unicode_ranges:
+                    charset = SubElement(plus, "charset")
+                    range_ = SubElement(charset, "range")
+                    for value in (unicode_range.start, unicode_range.end):
+                        SubElement(range_, "int").text = f"0x{value:x}"
             xml = b"\n".join((
                 b'<?xml version="1.0"?>',
                 b'<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',

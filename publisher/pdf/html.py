@@ -80,6 +80,61 @@ def geometry(page_size: str) -> Geometry:
     return Geometry(w_mm, h_mm, chars, lines, top, bottom, inner, outer)
 
 
+_NO_START = set("，。、；：？！）》」』】〕〉”’…—·%")
+_NO_END = set("（《「『【〔〈“‘")
+TITLE_SIZE = 18.0  # pt, h2.title in styles/pdf.css
+TITLE_TRACKING = 0.02  # em
+
+
+def _break_ok(text: str, i: int) -> bool:
+    """May a headline break before ``text[i]``?"""
+    a, b = text[i - 1], text[i]
+    if b in _NO_START or a in _NO_END:
+        return False
+    if a.isascii() and a.isalnum() and b.isascii() and b.isalnum():
+        return False
+    return True
+
+
+def balance(text: str, capacity: int) -> list[str]:
+    """Split a headline into the fewest lines of at most ``capacity`` characters,
+    as even in length as the allowed break points permit (no 3-character widow)."""
+    n = len(text)
+    if n <= capacity or capacity < 4:
+        return [text]
+    k = math.ceil(n / capacity)
+    out = []
+    start = 0
+    for j in range(1, k):
+        ideal = round(n * j / k)
+        best = None
+        for d in sorted(range(-capacity // 2, capacity // 2 + 1), key=abs):
+            i = ideal + d
+            if start < i < n and i - start <= capacity and _break_ok(text, i):
+                best = i
+                break
+        if best is None:
+            return [text]
+        out.append(text[start:best])
+        start = best
+    out.append(text[start:])
+    if any(len(p) > capacity for p in out):
+        return [text]
+    return out
+
+
+def headline_lines(title: str, width_pt: float, size_pt: float = TITLE_SIZE) -> list[Markup]:
+    """A headline's lines: deliberate spaces break (title_lines), long parts balanced."""
+    from ..render.markup import inline
+
+    capacity = int(width_pt // (size_pt * (1 + TITLE_TRACKING)))
+    parts = [p for p in re.split(r"[ \u3000]+", title.strip()) if p] or [""]
+    lines: list[Markup] = []
+    for p in parts:
+        lines.extend(inline(x) for x in balance(p, capacity))
+    return lines
+
+
 def css_string(s: str) -> str:
     """A CSS string literal for ``s``."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
@@ -91,6 +146,7 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
     verso = running_head if running_head is not None else issue.meta.title
     out = [
         f":root {{ --block-width: {g.block_width:.3f}pt; }}",
+        f".cover {{ width: {g.width_mm}mm; height: {g.height_mm - 0.5}mm; }}",
         "@page {",
         f"  size: {g.width_mm}mm {g.height_mm}mm;",
         f"  margin: {g.top:.3f}pt {g.outer:.3f}pt {g.bottom:.3f}pt {g.inner:.3f}pt;",
@@ -100,7 +156,7 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
     out += ["}"]
     out += [
         f"@page :left {{ margin-left: {g.outer:.3f}pt; margin-right: {g.inner:.3f}pt;",
-        f"  @top-left {{ content: {css_string(verso)}; }} }}",
+        f"  @top-center {{ content: {css_string(verso)}; }} }}",
         f"@page :right {{ margin-left: {g.inner:.3f}pt; margin-right: {g.outer:.3f}pt; }}",
         # The folio of the first page is first_folio; WeasyPrint increments the page
         # counter before the page's own counter-reset applies.
@@ -112,9 +168,10 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
         out.append("html { break-before: left; }")
     for col in columns or []:
         if col.page_name and col.name:
-            out.append(f"@page {col.page_name} {{ @top-right {{ content: {css_string(col.name)}; }} }}")
+            out.append(f"@page {col.page_name}:right {{ @top-center {{ content: {css_string(col.name)}; }} }}")
+        if col.page_name:
             # No running head on the column's first page.
-            out.append(f"@page :nth(1 of {col.page_name}) {{ @top-left {{ content: none; }} @top-right {{ content: none; }} }}")
+            out.append(f"@page :nth(1 of {col.page_name}) {{ @top-center {{ content: none; }} }}")
     return "\n".join(out) + "\n"
 
 
@@ -174,12 +231,30 @@ def iso_date(issue: Issue) -> str:
     return "2000-01-01T00:00:00+00:00"
 
 
+def mast_lines(text: str) -> list[str]:
+    """The cover masthead's lines: one for up to 8 characters, else balanced."""
+    parts = [p for p in re.split(r"[ \u3000]+", text.strip()) if p] or [""]
+    out: list[str] = []
+    for p in parts:
+        out.extend(balance(p, 8) if len(p) <= 16 else balance(p, math.ceil(len(p) / 2)))
+    return out
+
+
+def mast_size(text: str, g: Geometry) -> float:
+    """Font size (pt) of the cover masthead: 40 pt, smaller when a line is long."""
+    width = g.width_mm * PT_PER_MM - 2 * 14 * PT_PER_MM
+    longest = max((len(x) for x in mast_lines(text)), default=1)
+    return round(min(40.0, width / (max(longest, 1) * 1.15)), 1)
+
+
 def authors_text(article: Article) -> str:
     return "　".join(a.name for a in article.authors)
 
 
 def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
-                  running_head: str | None = None) -> str:
+                  running_head: str | None = None) -> tuple[str, str]:
+    """The issue's HTML and its page-geometry stylesheet (a user stylesheet, so that
+    styles/pdf.css can refine it by specificity)."""
 
     cols = column_views(issue)
     for a in issue.articles:
@@ -194,16 +269,19 @@ def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = Fals
         columns=[c for c in cols if not c.front],
         all_columns=cols,
         heading_ids=heading_ids,
+        headline=lambda t: headline_lines(t, geometry(meta.page_size).block_width),
         authors_text=authors_text,
         doc_author=meta.publisher or "、".join(authors[:6]),
         subject=meta.publisher or meta.magazine,
         keywords=", ".join(c.name for c in cols if c.name),
         created=iso_date(issue),
-        page_css=Markup(page_css(issue, first_folio=first_folio, print_mode=print_mode,
-                                 running_head=running_head, columns=cols)),
+        mast=mast_lines(meta.magazine or meta.title or (issue.articles[0].title if issue.articles else "")),
+        mast_size=mast_size(meta.magazine or meta.title or (issue.articles[0].title if issue.articles else ""),
+                            geometry(meta.page_size)),
         print_mode=print_mode,
         new_page_per_article=meta.new_page_per_article,
         cover_image=meta.cover,
         single=len(issue.articles) == 1 and not any(c.name for c in cols),
     )
-    return environment().get_template("pdf/issue.html.j2").render(**ctx)
+    css = page_css(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head, columns=cols)
+    return environment().get_template("pdf/issue.html.j2").render(**ctx), css

@@ -60,31 +60,35 @@ def _quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-def render_document(html: str):
-    from weasyprint import HTML
+def render_document(html: str, page_css: str = ""):
+    """Lay out ``html`` with base.css, the page geometry ``page_css`` and pdf.css."""
+    from weasyprint import CSS, HTML
 
     _quiet_weasyprint()
     font_config, sheets = _stylesheets()
+    if page_css:
+        fonts, base, pdf = sheets
+        sheets = [fonts, base, CSS(string=page_css, font_config=font_config), pdf]
     doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=font_config)
     return doc
 
 
 def _blank_pages(issue: Issue, n: int, print_mode: bool):
     """``n`` blank pages of the issue's page geometry (no head, no folio)."""
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
     from .html import page_css
 
     css = page_css(issue, print_mode=print_mode)
     html = (
-        "<html><head><style>" + css +
-        "@page { @top-left { content: none } @top-right { content: none }"
+        "<html><head><style>"
+        "@page { @top-center { content: none }"
         " @bottom-left { content: none } @bottom-right { content: none } }"
         "div { break-after: page; height: 1px; } div:last-child { break-after: auto; }"
         "</style></head><body>" + "<div></div>" * n + "</body></html>"
     )
     font_config, sheets = _stylesheets()
-    return HTML(string=html).render(font_config=font_config).pages
+    return HTML(string=html).render(font_config=font_config, stylesheets=[CSS(string=css, font_config=font_config)]).pages
 
 
 def _toc(doc, issue: Issue) -> list[TocEntry]:
@@ -121,8 +125,8 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
         raise PublisherError("issue has no articles: nothing to typeset")
     if first_folio < 1:
         raise PublisherError(f"first folio must be 1 or more, not {first_folio}")
-    html = document_html(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head)
-    doc = render_document(html)
+    html, css = document_html(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head)
+    doc = render_document(html, css)
     toc = _toc(doc, issue)
     if pad_to is None and print_mode:
         pad_to = 4
@@ -130,7 +134,7 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
     if blanks:
         doc = doc.copy(list(doc.pages) + list(_blank_pages(issue, blanks, print_mode)))
-    ident = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
     pdf = doc.write_pdf(pdf_identifier=ident)
     if print_mode:
         from .printmode import finish_print
