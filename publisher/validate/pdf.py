@@ -505,22 +505,22 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
         x0, x1 = rect[0] - _f(page.mediabox[0]), rect[2] - _f(page.mediabox[0])
         y0, y1 = top - rect[3], top - rect[1]
         pw = words[i] if i < len(words) else []
-        inside = [w for w in pw if x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and y0 - 1 <= (w.y0 + w.y1) / 2 <= y1 + 1]
-        inside.sort(key=lambda w: w.x0)
-        text = "".join(w.text for w in inside).strip()
+        inside = [w for w in pw if x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
+        inside.sort(key=lambda w: (round((w.y0 + w.y1) / 2 / 3), w.x0))  # lines, then left to right
         last = inside[-1].text.lstrip("".join(_LEADERS)) if inside else ""
         m = _NUMBER.fullmatch(last)
         if not m:
             continue  # a link without a page number at its end: not a contents entry
         r.mark("P300", "P301")
         number = m.group(1)
-        # the title: the line's words left of the number, without leaders
-        line = [w for w in pw if not (w.y1 < y0 - 1 or w.y0 > y1 + 1) and (w.x0 + w.x1) / 2 < x1 + 1]
-        line_words = sorted(line, key=lambda w: w.x0)
-        if line_words and line_words[-1].text.endswith(number):
-            line_words[-1] = Word(line_words[-1].text[: -len(number)], 0, 0, 0, 0)
-        title_raw = " ".join(w.text for w in line_words)
-        title = " ".join(t for t in title_raw.split() if t.strip("".join(_LEADERS)))
+        # The title: the rest of the entry without leaders; when the link covers only
+        # the number, the words left of it on the same line.
+        words_before = inside[:-1] + ([Word(inside[-1].text[: -len(last)], 0, 0, 0, 0)] if inside[-1].text != last else [])
+        title = " ".join(t for t in (w.text for w in words_before) if t.strip("".join(_LEADERS)))
+        if not title:
+            same_line = sorted((w for w in pw if y0 <= (w.y0 + w.y1) / 2 <= y1 and w.x1 <= x0 + 1), key=lambda w: w.x0)
+            title = " ".join(t for t in (w.text for w in same_line) if t.strip("".join(_LEADERS)))
+        text = title
         expect = fol[target] if target < len(fol) else None
         shown = number
         if expect is not None and not _same_number(number, expect):
