@@ -520,3 +520,18 @@ def test_bold_inside_a_joined_paragraph_maps_to_the_normalised_text():
     b = blocks[0]
     assert b.text == "过去一年，全县地区生产总值达到312.6亿元，同比增长6.2%，其中规模以上工业增加值增长8.1%。"
     assert emphasised(b) == ["地区生产总值", "规模以上工业增加值"]
+
+
+def test_headings_in_a_layout_without_blank_lines():
+    # 003 has no blank lines between paragraphs; headings there have none either
+    text = """
+以工业强支撑县域强。坚持突出工业为先,树牢产业链意识,以工业经济壮大县域经济实力。
+存在的问题
+一是产业链条不长。电子信息产业配套率不足三成,本地采购比例偏低。
+二、下一步打算
+以文教旺推进城乡旺。坚持深挖文化旅游资源、擦亮教育名片,形成产业集群效应。
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["paragraph", "heading", "paragraph", "heading", "paragraph"]
+    assert blocks[1].text == "存在的问题" and blocks[3].text == "二、下一步打算"
+    assert blocks[2].text == "一是产业链条不长。电子信息产业配套率不足三成，本地采购比例偏低。"

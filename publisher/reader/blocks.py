@@ -107,11 +107,11 @@ def _mark_plain_headings(items: list[Item], literary: bool) -> None:
         nxt = items[i + 1] if i + 1 < n else None
         if prev is not None and prev.cls in ("text", "numbered") and not ty.is_closed(prev.text) and not prev.in_verse:
             continue  # a fragment of a split paragraph
-        if nxt is None or nxt.in_verse or nxt.cls not in ("text", "numbered", "salutation"):
+        if nxt is None or nxt.in_verse or nxt.cls not in ("text", "numbered", "lead"):
             continue
-        if nxt.gap == 0 and it.gap == 0 and prev is not None:
-            continue  # inside a run of lines: not a standalone line
-        if len(nxt.text) < 2 * len(it.text):
+        if prev is not None and it.gap == 0 and headings.plain_heading_shaped(prev.text, limit):
+            continue  # inside a run of short lines (a list, a poem): not standalone
+        if len(nxt.text) < max(2 * len(it.text), 20) and nxt.cls == "text":
             continue  # a heading is followed by body text
         it.cls = "heading"
         it.family = "plain"
