@@ -254,7 +254,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             i += 1
             continue
         if c in HALF_TO_FULL:
-            emit(_half_mark(c, _left_context(out), _next_nonspace(t, i + 1), t[i + 1 : i + 2]), i)
+            emit(_half_mark(c, _left_context(out), _next_nonspace(t, i + 1), t[i + 1 : i + 2], _before_run(out)), i)
             i += 1
             continue
         if c == "<" and t[i : i + 2] == "<<":
@@ -323,9 +323,27 @@ def _keep_space(left: str, right: str, title: bool) -> bool:
     return True
 
 
-def _half_mark(c: str, left: str, right: str, right_raw: str) -> str:
-    """Convert a half-width mark to full width if it stands in Chinese context."""
-    lc = is_cjk(left)
+def _before_run(out: list[str]) -> str:
+    """The character before the Western run (``6.2%``, ``GDP``) that ends the
+    output so far: it tells whether a mark after the run is in Chinese text."""
+    k = len(out) - 1
+    stop = max(-1, k - 40)
+    if k < 0 or not (is_western(out[k]) or out[k] in "%."):
+        return ""
+    while k > stop and (is_western(out[k]) or out[k] in WESTERN_RUN_CHARS):
+        k -= 1
+    return out[k] if k >= 0 else ""
+
+
+# Characters inside a Western run (5.8%, 1+8+N, 12:30, a-b).
+WESTERN_RUN_CHARS = ".%+-/:·&'"
+
+
+def _half_mark(c: str, left: str, right: str, right_raw: str, before_run: str = "") -> str:
+    """Convert a half-width mark to full width if it stands in Chinese context:
+    next to Han or full-width punctuation, or after a Western run (``6.2%``,
+    ``GDP``) that itself follows Han."""
+    lc = is_cjk(left) or is_han(before_run)
     rc = is_cjk(right)
     if c == ",":
         if left.isdigit() and right_raw.isdigit():
@@ -335,20 +353,21 @@ def _half_mark(c: str, left: str, right: str, right_raw: str) -> str:
         return "；" if lc or rc else c
     if c == ":":
         if left.isdigit() and right_raw.isdigit():
-            return c  # 12:30
-        if right_raw == "/" :
+            return c  # 12:30, 3:1
+        if right_raw == "/":
             return c  # http://
         return "：" if lc or (rc and not is_western(left)) or (rc and left.isalpha()) else c
     if c in "?!":
         return HALF_TO_FULL[c] if lc or (rc and not is_western(left)) else c
     if c == ".":
-        # 。only after Han (or a closing mark) and not before a digit/letter:
-        # keeps 5.8%, 255.92, 1. list markers, www.example.cn, e.g.
-        if (is_han(left) or left in CLOSING) and not is_western(right_raw) and not (
-            right_raw and right_raw in "/@-_"
-        ):
+        # 。only at a sentence end in Chinese text and never before a digit or
+        # letter: keeps 5.8%, 255.92, "1. " list markers, www.example.cn, e.g.
+        if not lc or is_western(right_raw) or (right_raw and right_raw in "/@-_.%"):
+            return c
+        if is_han(left) or left in CLOSING:
             return "。"
-        return c
+        # after a number / Latin word that follows Han: 同比增长6.2%. → 。
+        return "。" if (not right or is_cjk(right)) else c
     return c
 
 

@@ -141,3 +141,15 @@ def test_quotes_balance_over_a_long_paragraph():
     out = normalise(unit * 2000)
     assert out.count("“") == out.count("”") == 2000
     assert out.count("（一）") == 2000 and '"' not in out and "," not in out
+
+
+def test_marks_after_a_western_run_inside_chinese_text():
+    # the mark follows "6.2%" / "A" / "5", which follow Han: Chinese context
+    assert normalise("同比增长6.2%.") == "同比增长6.2%。"
+    assert normalise("包括A, B两类") == "包括A，B两类"
+    assert normalise("是不是5?") == "是不是5？"
+    assert normalise("详见网站www.hengdong.gov.cn.") == "详见网站www.hengdong.gov.cn。"
+    # …but not in Latin text, and never inside numbers or list markers
+    assert normalise("English words. More words, again?") == "English words. More words, again?"
+    assert normalise("12.本地区本部门本单位") == "12.本地区本部门本单位"
+    assert normalise("共5.5亿元") == "共5.5亿元"
