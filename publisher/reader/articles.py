@@ -364,9 +364,12 @@ def build_article(
             subtitle = t
             consumed.add(pos)
         elif bylines.is_credits(t):
+            # the credits line stays in the body (a credits block); its writers are the
+            # authors, and the head ends here (a byline below it would leave a gap)
             found = bylines.credit_authors(t)
             reporters = reporters or any(a.role and a.role.endswith(REPORTER_ROLES) for a in found)
             authors = bylines.merge_authors(authors, found)
+            break
         else:
             people = bylines.parse_byline(t)
             if people is None:

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Warning
+from .bylines import parse_people
 from .lines import SourceLine
 from .shape import collapse_spaces, ends_sentence, han_count, key, strip_markup
 
@@ -180,6 +181,14 @@ def _prev_nonblank(lines: list[SourceLine], i: int) -> int | None:
     return j if j >= 0 else None
 
 
+def _author_page_follows(lines: list[SourceLine], i: int) -> bool:
+    k = _next_nonblank(lines, i, limit=2)
+    if k is None:
+        return False
+    p = parse_entry(lines[k].text)
+    return p is not None and not p[1]
+
+
 def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
     n = len(lines)
     entries: list[TocEntry] = []
@@ -190,10 +199,12 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
     last_index = h  # index of the last line that certainly belongs to the block
     prev_blank = False
     column_line: tuple[int, str] | None = None  # (index, column before it) of the last header read
+    pending_title: int | None = None  # index of a title waiting for its "/author …… page" line
     i = h + 1
 
-    def entry_ahead(j: int) -> bool:
-        """Is the next non-blank line after index j (skipping noise) an entry?"""
+    def entry_ahead(j: int, tolerate: int = 1) -> bool:
+        """Is there an entry after index j, skipping noise and up to ``tolerate``
+        short header-like lines (a column header over two lines)?"""
         steps = 0
         while steps < 4:
             k = _next_nonblank(lines, j)
@@ -202,8 +213,11 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
             t = lines[k].text
             if parse_entry(t) is not None:
                 return True
-            if not is_noise(strip_markup(t)):
-                return False
+            st = strip_markup(t)
+            if not is_noise(st):
+                if tolerate <= 0 or not _looks_like_column(st):
+                    return False
+                tolerate -= 1
             j = k
             steps += 1
         return False
@@ -224,9 +238,22 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
             continue
         parsed = parse_entry(raw)
         last = entries[-1] if entries else None
-        if parsed is not None and not parsed[1]:
-            # author + page under a title line that was read as a column header
-            if column_line is not None and column_line[0] == _prev_nonblank(lines, i):
+        if parsed is None and _looks_like_column(s) and _author_page_follows(lines, i):
+            # a title whose author and page are on the next line ("/刘洋 陈思远 …… 13")
+            pending_title = i
+            commit(i)
+        elif parsed is not None and not parsed[1]:
+            if pending_title is not None and pending_title == _prev_nonblank(lines, i):
+                title_line = strip_markup(lines[pending_title].text)
+                if column not in columns:
+                    columns.append(column)
+                entries.append(
+                    TocEntry(title=title_line, page=parsed[0], column=column, author=parsed[2], lines=[lines[pending_title].number, lines[i].number])
+                )
+                pending_title = None
+                commit(i)
+            elif column_line is not None and column_line[0] == _prev_nonblank(lines, i):
+                # author + page under a title line that was read as a column header
                 idx, previous_column = column_line
                 title_line = strip_markup(lines[idx].text)
                 column = previous_column
@@ -252,7 +279,7 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
         elif is_noise(s):
             pending_noise.append(lines[i])
         elif last is not None and not prev_blank and last_index == i - 1 and _looks_like_column(s):
-            if entry_ahead(i) and _column_score(s) >= 2:
+            if entry_ahead(i, tolerate=0) and _column_score(s) >= 2:
                 # a short header directly under an entry in a compact layout
                 column_line = (i, column)
                 column = collapse_spaces(s)
@@ -260,14 +287,25 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
                 # a title continued directly under its entry (no blank line between)
                 last.title = last.title + (" " if _space_between(last.title, s) else "") + s
                 last.lines.append(lines[i].number)
-            else:
+            elif parse_people(s) is not None:
+                # more names for the author part
                 last.author = collapse_spaces(last.author + " " + s)
                 last.lines.append(lines[i].number)
+            else:
+                break
             commit(i)
         elif _looks_like_column(s) and entry_ahead(i):
-            column_line = (i, column)
-            column = collapse_spaces(s)
+            if column_line is not None and column_line[0] == last_index and (last is None or last.lines[-1] < lines[column_line[0]].number):
+                # a header over two lines ("专题聚焦" / "建设县域经济强县"): one column
+                column_line = (i, column_line[1])
+                column = f"{column} · {collapse_spaces(s)}"
+            else:
+                column_line = (i, column)
+                column = collapse_spaces(s)
             commit(i)
+        elif entries and entry_ahead(i, tolerate=0):
+            # an unreadable line between entries: layout noise, not the end of the block
+            pending_noise.append(lines[i])
         else:
             break
         prev_blank = False

@@ -1,0 +1,440 @@
+"""The reader's structure: 目录, columns, articles, heads, bylines, kinds, accounting.
+
+Corpus acceptance (issue 2) on 000: 18 articles in 8 columns in 目录 order, each with
+the page and authors of the print issue; the 卷首语 before the 目录 signed 沫声; the
+政策资讯 kicker; the literary subtitles and verse; no 目录 text in any body; every
+line accounted for.  Plus the single articles 001/003, the bundled sample, a second
+test input in another layout (tests/fixtures/other-magazine.txt) and unit cases for
+each rule.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from publisher.model import Meta
+from publisher.reader import parse_text, read_issue, unaccounted_lines
+from publisher.reader.bylines import (
+    credit_authors,
+    is_credits,
+    parse_byline,
+    signature_line,
+    split_signature,
+)
+from publisher.reader.contents import find_contents, parse_entry
+from publisher.reader.lines import split_lines
+from publisher.reader.shape import key
+from publisher.textio import read_text
+
+from conftest import SAMPLE, corpus_file
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "other-magazine.txt"
+
+
+def people(article):
+    return [(a.name, a.role) for a in article.authors]
+
+
+def names(article):
+    return [a.name for a in article.authors]
+
+
+def by_title(issue, fragment):
+    found = [a for a in issue.articles if fragment in a.title]
+    assert len(found) == 1, f"{fragment!r}: {[a.title for a in issue.articles]}"
+    return found[0]
+
+
+def block_text(b):
+    return "\n".join(b.lines or []) if b.type == "verse" else b.text
+
+
+# --- corpus 000: a whole issue ------------------------------------------------
+
+# The print issue's 目录, read by an editor: (column, page, start of title, authors).
+ISSUE_000 = [
+    ("卷首语", 1, "坚持首位战略", ["沫声"]),
+    ("政策资讯", 4, "关于在全党大兴调查研究", []),
+    ("决策前沿", 8, "在聚力中心化暨加快建设县域经济强县", ["谭建华"]),
+    ("决策前沿", 18, "以干净干事的", ["蒋崇华"]),
+    ("领导论坛", 20, "学思践悟二十大精神", ["颜亚华"]),
+    ("专题聚焦 · 建设县域经济强县", 22, "开辟发展新领域新赛道", ["周志波"]),
+    ("专题聚焦 · 建设县域经济强县", 23, "聚焦制造业发展", ["罗忠奇"]),
+    ("专题聚焦 · 建设县域经济强县", 24, "落实农业农村优先发展方针", ["李振华"]),
+    ("专题聚焦 · 建设县域经济强县", 25, "聚焦“守底线 抓发展 促振兴”", ["肖伟光"]),
+    ("专题聚焦 · 建设县域经济强县", 26, "抓招商促消费", ["彭彦"]),
+    ("专题聚焦 · 建设县域经济强县", 27, "紧扣工作着力点", ["颜国华"]),
+    ("专题聚焦 · 建设县域经济强县", 28, "抓实一条主线", ["谢志勇"]),
+    ("专题聚焦 · 建设县域经济强县", 30, "深入学习贯彻党的二十大精神", ["胡雪松"]),
+    ("专题聚焦 · 建设县域经济强县", 31, "全力打造特色温泉小镇", ["彭贵禄"]),
+    ("专题聚焦 · 建设县域经济强县", 32, "抓好“三大建设”", ["刘志新"]),
+    ("经验交流", 34, "锚定目标 奋发有为", ["中共衡东县委研究中心"]),
+    ("洙水文艺", 36, "衡东处处好风光", ["何可人"]),
+    ("帅乡印象", 39, "晓霞峰", ["陈康", "苏伟哲"]),
+]
+
+
+@pytest.fixture(scope="module")
+def issue000():
+    path = corpus_file("000")
+    return read_issue(path), read_text(path)
+
+
+def test_000_all_articles_in_their_columns_with_pages_and_authors(issue000):
+    issue, _ = issue000
+    got = [(c.name, a.page, a.title, names(a)) for c in issue.columns for a in c.articles]
+    assert len(got) == 18
+    assert [c.name for c in issue.columns] == list(dict.fromkeys(r[0] for r in ISSUE_000))
+    for (col, page, title, authors), (gcol, gpage, gtitle, gauthors) in zip(ISSUE_000, got):
+        assert (gcol, gpage, gauthors) == (col, page, authors), gtitle
+        assert gtitle.startswith(title), (gtitle, title)
+    assert [a.id for a in issue.articles] == [f"a{i:02d}" for i in range(1, 19)]
+
+
+def test_000_roles_from_the_byline(issue000):
+    issue, _ = issue000
+    assert people(by_title(issue, "动员大会上的讲话")) == [("谭建华", "中共衡东县委书记")]
+    assert people(by_title(issue, "勤廉作风")) == [("蒋崇华", "中共衡东县委副书记、县长")]
+    assert people(by_title(issue, "开辟发展新领域")) == [("周志波", "衡东县发展和改革局党组书记、局长")]
+    assert people(by_title(issue, "锚定目标")) == [("中共衡东县委研究中心", None)]
+
+
+def test_000_editorial_before_the_contents_signed(issue000):
+    issue, text = issue000
+    ed = issue.articles[0]
+    assert ed.kind == "editorial"
+    assert ed.title == "坚持首位战略 凝心聚力加快建设县域经济强县"
+    assert people(ed) == [("沫声", None)]
+    # the signature left the text; the paragraph still ends its sentence
+    assert ed.blocks[-1].text.endswith("增光添彩。")
+    assert all("沫声" not in block_text(b) for b in ed.blocks)
+    # it stands before the 目录 block, which follows it
+    assert ed.source[1] < issue.contents_source[0]
+
+
+def test_000_kicker_and_title(issue000):
+    issue, _ = issue000
+    a = by_title(issue, "大兴调查研究")
+    assert a.kicker == "中共中央办公厅印发"
+    assert a.title == "关于在全党大兴调查研究的工作方案"
+
+
+def test_000_titles_use_body_text_and_contents_spacing(issue000):
+    issue, _ = issue000
+    # the body's print line break inside the title is not a space; the 目录 has none
+    assert by_title(issue, "动员大会").title == "在聚力中心化暨加快建设县域经济强县动员大会上的讲话"
+    # the body changes a word (勤廉 / 目录 清廉): matched, body wording kept, reported
+    a = by_title(issue, "以干净干事的")
+    assert a.title == "以干净干事的勤廉作风赋能县域经济高质量发展"
+    r201 = [w for w in issue.warnings if w.code == "R201"]
+    assert [w.line for w in r201] == [a.source[0]]
+    # the deliberate space between headline parts stays
+    assert by_title(issue, "开辟发展新领域").title == "开辟发展新领域新赛道 塑造发展新动能新优势"
+
+
+def test_000_literary_pieces(issue000):
+    issue, _ = issue000
+    essay = by_title(issue, "衡东处处好风光")
+    poem = by_title(issue, "晓霞峰")
+    assert essay.kind == poem.kind == "literary"
+    assert essay.subtitle == "——乡村调研杂记"
+    assert [b.type for b in essay.blocks].count("heading") == 3
+    assert essay.blocks[-1].type == "note" and essay.blocks[-1].text.startswith("（作者系")
+    verses = [b for b in poem.blocks if b.type == "verse"]
+    assert len(verses) == 2
+    assert len([ln for ln in verses[0].lines if ln]) == 9  # the classical poem
+    assert "" in verses[1].lines  # free verse with a stanza break
+    # the closing signature line is the authors, not text
+    assert all("苏伟哲" not in block_text(b) for b in poem.blocks)
+
+
+def test_000_kinds(issue000):
+    issue, _ = issue000
+    kinds = {a.title[:6]: a.kind for a in issue.articles}
+    assert by_title(issue, "动员大会").kind == "speech"
+    assert sum(1 for k in kinds.values() if k == "editorial") == 1
+    assert by_title(issue, "聚焦制造业发展").kind == "article"
+
+
+def test_000_no_contents_text_in_any_body(issue000):
+    issue, text = issue000
+    first, last = issue.contents_source
+    lines = split_lines(text)
+    entry_keys = {key(parse_entry(sl.text)[1]) for sl in lines[first - 1 : last] if parse_entry(sl.text) and parse_entry(sl.text)[1]}
+    assert len(entry_keys) >= 17
+    for a in issue.articles:
+        assert a.source is None or a.source[1] < first or a.source[0] > last
+        for b in a.blocks:
+            assert b.source[1] < first or b.source[0] > last
+            t = block_text(b)
+            assert "CONTENTS" not in t and "目 录" not in t
+            assert not re.match(r"^-?\s*\d{2} ", t)
+            assert key(t) not in entry_keys
+
+
+def test_000_every_line_accounted_for(issue000):
+    issue, text = issue000
+    assert unaccounted_lines(issue, text) == []
+
+
+# --- corpus 001 / 003: single articles ---------------------------------------
+
+
+def test_001_single_feature_article():
+    issue = read_issue(corpus_file("001"))
+    assert [c.name for c in issue.columns] == [""]
+    (a,) = issue.articles
+    assert a.title == "以实干实绩奋力迈向“县域经济强县”"
+    assert a.subtitle == "——写在衡东县委十四届五次全体会议召开之际"
+    assert a.blocks[0].type == "credits"
+    assert people(a)[0] == ("唐翔", "衡阳日报全媒体记者")
+    assert "颜伶俐" in names(a) and "王峰" in names(a)
+    assert "邓智" not in names(a)  # 策划 is a credit, not an author
+    assert a.kind == "report"
+    assert a.page is None
+    assert unaccounted_lines(issue, read_text(corpus_file("001"))) == []
+
+
+def test_003_single_article_two_line_headline_and_byline():
+    issue = read_issue(corpus_file("003"))
+    (a,) = issue.articles
+    assert a.title == "守正创新 笃行致远 推动衡南高质量发展"
+    assert people(a) == [("许达", "衡南县委书记")]
+    assert a.subtitle is None and a.kicker is None
+    assert a.blocks[-1].type == "note" and a.blocks[-1].text.startswith("来源")
+    assert unaccounted_lines(issue, read_text(corpus_file("003"))) == []
+
+
+# --- the bundled sample --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return read_issue(SAMPLE)
+
+
+def test_sample_structure(sample):
+    assert [c.name for c in sample.columns] == ["卷首语", "政策资讯", "领导讲话", "调查研究", "清溪文苑"]
+    assert [a.page for a in sample.articles] == [1, 3, 5, 9, 11, 14, 16]
+    kinds = [a.kind for a in sample.articles]
+    assert kinds == ["editorial", "article", "speech", "article", "report", "article", "literary"]
+    assert sample.articles[1].kicker == "国务院办公厅印发"
+    assert people(sample.articles[2]) == [("林振东", "中共青溪县委书记")]
+    assert people(sample.articles[4]) == [("县委政策研究室", None)]
+    assert names(sample.articles[5]) == ["陈晓"]  # 文/陈晓 图/王磊: the writer
+    assert sample.articles[6].subtitle == "——写给云雾山的采茶人"
+    assert names(sample.articles[6]) == ["苏禾"]
+    assert sample.warnings == []
+    assert unaccounted_lines(sample, read_text(SAMPLE)) == []
+
+
+# --- a second input in another layout -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def other():
+    return read_issue(FIXTURE), read_text(FIXTURE)
+
+
+def test_other_layout_contents_with_dot_leaders(other):
+    issue, _ = other
+    assert issue.meta.magazine == "溪山观察"
+    assert [c.name for c in issue.columns] == ["刊首语", "本期关注", "理论探索", "基层之声", "乡土散文"]
+    assert [a.page for a in issue.articles] == [1, 2, 6, 9, 13, 16, 19, 22]
+    assert [a.kind for a in issue.articles] == ["editorial", "article", "article", "article", "article", "speech", "article", "literary"]
+    # running tagline inside the 目录 and the masthead before it: dropped with warnings
+    codes = {(w.code, w.line) for w in issue.warnings}
+    assert ("R202", 17) in codes and ("R205", 1) in codes and ("R205", 3) in codes
+
+
+def test_other_layout_heads(other):
+    issue, _ = other
+    a = issue.articles
+    assert people(a[0]) == [("山石", None)]
+    assert a[1].kicker == "县委办公室 县政府办公室印发"  # 引题 not in the 目录 title
+    assert a[1].title == "关于进一步加强基层治理的实施意见"
+    assert people(a[2]) == [("县农业农村局", None)]
+    assert a[3].title == "用好“四下基层”工作方法"  # headline over two Markdown lines
+    assert people(a[3]) == [("王一鸣", "县委党校副校长")]
+    assert a[4].title == "以数字化转型推动基层治理现代化"  # one word differs from the 目录
+    assert names(a[4]) == ["刘洋", "陈思远"]  # "/author …… page" on the line under the 目录 title
+    assert any(w.code == "R201" and w.line == a[4].source[0] for w in issue.warnings)
+    assert people(a[5]) == [("赵文", "镇党委书记")]
+    assert a[5].blocks[0].type == "salutation"
+    assert names(a[6]) == ["周敏"]
+    assert a[7].subtitle == "——写给故乡的信" and names(a[7]) == ["林夕"]
+
+
+def test_other_layout_bodies(other):
+    issue, text = other
+    a = issue.articles
+    heads = [b.text for b in a[1].blocks if b.type == "heading"]
+    assert heads == ["第一部分 总体要求", "第二部分 主要任务", "第三部分 保障措施"]
+    assert [b.text[0] for b in a[3].blocks if b.type == "heading"] == ["A", "B", "C"]
+    assert any(b.emphasis for b in a[1].blocks)  # **一是…** leads kept as emphasis
+    assert all("*" not in block_text(b) and "#" not in block_text(b) for art in a for b in art.blocks)
+    assert [b.type for b in a[7].blocks].count("verse") == 1
+    assert a[7].blocks[-1].type == "note"
+    assert any(b.type == "caption" for b in a[6].blocks)
+    assert unaccounted_lines(issue, text) == []
+
+
+# --- rules, one by one ----------------------------------------------------------
+
+
+def _parse(text: str):
+    return parse_text(text, Meta())
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("08 在全县大会上的讲话/中共某县委书记 张三", (8, "在全县大会上的讲话", "中共某县委书记 张三")),
+        ("- 26 抓招商促消费 稳外资稳外贸", (26, "抓招商促消费 稳外资稳外贸", None)),
+        ("调研报告的写法 ………… 12", (12, "调研报告的写法", None)),
+        ("调研报告的写法……12", (12, "调研报告的写法", None)),
+        ("调研报告的写法 / 李四 …… 7", (7, "调研报告的写法", "李四")),
+        ("调研报告的写法   7", (7, "调研报告的写法", None)),
+        ("01坚持首位战略", (1, "坚持首位战略", None)),
+        ("/刘洋 陈思远 …… 13", (13, "", "刘洋 陈思远")),
+        ("2023年全县经济运行情况", None),
+        ("30 多年来，全县上下一心，取得了显著成绩。", None),
+        ("1. 贯彻落实党中央决策部署", None),
+    ],
+)
+def test_parse_entry(line, expected):
+    assert parse_entry(line) == expected
+
+
+def test_contents_compact_layout_with_continued_titles():
+    text = "\n".join(
+        [
+            "目次",
+            "特别关注",
+            "03 关于加快推进县域商业体系",
+            "建设的实施方案",
+            "理论园地",
+            "07 新时代基层干部的作风建设/王五",
+            "",
+            "正文开始了，这里是第一篇文章前面的一段话。",
+        ]
+    )
+    c = find_contents(split_lines(text))
+    assert [(e.column, e.page, e.title, e.author) for e in c.entries] == [
+        ("特别关注", 3, "关于加快推进县域商业体系建设的实施方案", None),
+        ("理论园地", 7, "新时代基层干部的作风建设", "王五"),
+    ]
+    assert (c.first, c.last) == (1, 6)
+
+
+def test_contents_column_over_two_lines_and_noise():
+    text = "\n".join(["目 录", "", "专题", "", "县域经济", "", "12 标题甲乙丙", "", "88", "", "16 标题丁戊己"])
+    c = find_contents(split_lines(text))
+    assert [e.column for e in c.entries] == ["专题 · 县域经济"] * 2
+    assert [w.line for w in c.warnings] == [9]
+
+
+def test_contents_word_without_entries_is_not_a_contents_block():
+    issue = _parse("标题一\n\n目录\n\n这是正文，讲目录的编排方法。\n\n又一段正文。")
+    assert issue.contents_source is None
+    assert len(issue.articles) == 1
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("中共衡东县委书记 谭建华", [("谭建华", "中共衡东县委书记")]),
+        ("某县发展和改革局党组书记、局长 周某某", [("周某某", "某县发展和改革局党组书记、局长")]),
+        ("陈康 苏伟哲", [("陈康", None), ("苏伟哲", None)]),
+        ("本报记者 唐 翔", [("唐翔", "本报记者")]),
+        ("县委政策研究室", [("县委政策研究室", None)]),
+        ("欧阳海军", [("欧阳海军", None)]),
+        ("守正创新 笃行致远", None),  # four-character phrases are not names
+        ("走进豆垅村", None),
+        ("（作者系中共衡东县委研究中心主任）", None),
+        ("同志们：", None),
+        ("文/陈晓 图/王磊", None),  # a credits line, not a plain byline
+    ],
+)
+def test_parse_byline(line, expected):
+    got = parse_byline(line)
+    assert (None if got is None else [(a.name, a.role) for a in got]) == expected
+
+
+def test_credits_and_signatures():
+    line = "■策划 / 邓 智 文 / 本报记者 唐 翔 通讯员 颜伶俐 王 峰 图 / 本报记者 周 围"
+    assert is_credits(line) and is_credits("（文/陈晓 摄/王磊）")
+    assert [(a.name, a.role) for a in credit_authors(line)] == [("唐翔", "本报记者"), ("颜伶俐", "通讯员"), ("王峰", "通讯员")]
+    rest, who = split_signature("……为发展大局增光添彩。（沫声）")
+    assert rest == "……为发展大局增光添彩。" and [a.name for a in who] == ["沫声"]
+    assert split_signature("零污染（“五零”）治理目标。") is None
+    assert split_signature("……就此搁笔。（待续）") is None
+    assert [a.name for a in signature_line("（陈康 苏伟哲）")] == ["陈康", "苏伟哲"]
+
+
+TOC_ISSUE = """CONTENTS 目 录
+
+卷首语
+
+01 春风又绿
+
+本期特稿
+
+03 某某局印发关于加强某项工作的通知
+
+05 不存在的文章/某作者
+
+06 在全县工作会议上的讲话/县长 王某
+
+春风又绿
+
+春天来了，万物复苏。我们要抓住时机，加快发展。（石言）
+
+某某局印发
+
+关于加强某项工作的通知
+
+各乡镇、各部门：现将有关事项通知如下。
+
+在全县工作
+会议上的讲话
+
+县长 王某
+
+同志们：
+
+今天的会议很重要。
+"""
+
+
+def test_entry_missing_from_body_is_kept_and_reported():
+    issue = _parse(TOC_ISSUE)
+    titles = [a.title for a in issue.articles]
+    assert titles == ["春风又绿", "关于加强某项工作的通知", "不存在的文章", "在全县工作会议上的讲话"]
+    missing = issue.articles[2]
+    assert missing.page == 5 and missing.blocks == [] and missing.source is None
+    assert names(missing) == ["某作者"]
+    assert [(w.code, w.line) for w in issue.warnings if w.code == "R203"] == [("R203", 11)]
+    assert issue.articles[0].kind == "editorial" and names(issue.articles[0]) == ["石言"]
+    assert issue.articles[1].kicker == "某某局印发"
+    speech = issue.articles[3]
+    assert speech.kind == "speech" and people(speech) == [("王某", "县长")]
+    assert unaccounted_lines(issue, TOC_ISSUE) == []
+
+
+def test_unlisted_text_before_the_contents_is_kept():
+    text = "开卷的话\n\n这一期我们关注春耕。春耕是大事，要抓紧抓好。\n\n目录\n\n专题\n\n03 春耕生产\n\n春耕生产\n\n正文一段。"
+    issue = _parse(text)
+    assert [a.title for a in issue.articles] == ["开卷的话", "春耕生产"]
+    assert issue.articles[0].kind == "editorial"
+    assert any(w.code == "R206" for w in issue.warnings)
+    assert unaccounted_lines(issue, text) == []
+
+
+def test_single_article_without_title_gets_one_and_a_warning():
+    text = "这是一段没有标题的正文，直接开始叙述。\n\n第二段正文。"
+    issue = _parse(text)
+    (a,) = issue.articles
+    assert a.title and any(w.code == "R207" for w in issue.warnings)
