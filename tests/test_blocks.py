@@ -535,3 +535,20 @@ def test_headings_in_a_layout_without_blank_lines():
     assert types(blocks) == ["paragraph", "heading", "paragraph", "heading", "paragraph"]
     assert blocks[1].text == "存在的问题" and blocks[3].text == "二、下一步打算"
     assert blocks[2].text == "一是产业链条不长。电子信息产业配套率不足三成，本地采购比例偏低。"
+
+
+def test_bare_numerals_number_the_sections_of_an_essay():
+    text = """
+老屋在村子的最东头，青砖黛瓦，门前有一口老井。
+
+一
+
+小时候，我总喜欢坐在门槛上，看祖母在井边洗衣裳。
+
+二
+
+后来我离开了村子，老屋也一年年老去。
+"""
+    blocks, _ = build(text, kind="literary")
+    assert types(blocks) == ["paragraph", "heading", "paragraph", "heading", "paragraph"]
+    assert [b.text for b in blocks if b.type == "heading"] == ["一", "二"]

@@ -17,6 +17,8 @@ FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("letter", re.compile(r"^[A-H](?:\s+|[、.．]\s*)(?=[^\x00-\x7f])")),
     ("roman", re.compile(r"^[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+(?:\s+|[、.．]\s*)")),
     ("bracket", re.compile(r"^【[^】]{1,16}】")),
+    # a bare numeral on its own line: the section numbers of essays (一 / 二 / 三)
+    ("cn_bare", re.compile(rf"^[{CN_NUM}]{{1,3}}$")),
     ("cn", re.compile(rf"^[{CN_NUM}]{{1,3}}、")),
     ("cn_paren", re.compile(rf"^[（(]\s*[{CN_NUM}]{{1,3}}\s*[）)]")),
     ("arabic", re.compile(r"^\d{1,2}(?:[.．](?!\d)|、)")),
@@ -80,7 +82,9 @@ def body_after_number(text: str) -> str:
 def heading_shaped(text: str) -> bool:
     """At most HEADING_MAX characters and no sentence end before the last char."""
     body = body_after_number(text)
-    if len(body) > HEADING_MAX or not body:
+    if not body:
+        return text != body  # a bare number (一) is a heading by shape
+    if len(body) > HEADING_MAX:
         return False
     inner = body[:-1]
     return not any(c in "。！？；!?;" for c in inner)
