@@ -552,3 +552,21 @@ def test_bare_numerals_number_the_sections_of_an_essay():
     blocks, _ = build(text, kind="literary")
     assert types(blocks) == ["paragraph", "heading", "paragraph", "heading", "paragraph"]
     assert [b.text for b in blocks if b.type == "heading"] == ["一", "二"]
+
+
+def test_long_member_of_a_heading_family_is_a_heading_not_a_paragraph_start():
+    text = """
+一、认清形势，增强抓好春耕生产的责任感
+
+去年全镇粮食总产量达到2.6万吨，实现“十连增”。
+
+二、突出重点，坚持以粮食生产为中心统筹抓好农业结构调整和农田水利建设各项工作
+
+各村要把粮食生产任务分解到户、落实到田，坚决遏制耕地撂荒。
+
+三、压实责任，营造氛围
+
+同志们，春耕生产时间紧、任务重。
+"""
+    blocks, _ = build(text, kind="speech")
+    assert types(blocks) == ["heading", "paragraph"] * 3

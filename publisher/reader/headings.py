@@ -53,6 +53,7 @@ SENTENCE_STOP = "。！？"
 SUBHEAD_MARKERS = ("■",)
 # Heading shape: short, at most one sentence.
 HEADING_MAX = 40
+LONG_HEADING_MAX = 60  # in a heading family, a stop-free member up to this long
 PLAIN_HEADING_MAX = 16
 PLAIN_HEADING_MAX_LITERARY = 20
 # Characters that cannot start a paragraph (clreq §3.1.7 line-start prohibition):
@@ -139,7 +140,11 @@ def decide_families(items) -> None:
             votes.append(shaped and nxt is not None and not (followed_by_sibling and it.text[-1:] in SENTENCE_STOP))
         if fam == "bracket" or sum(votes) * 2 > len(votes):
             for i, v in zip(idxs, votes):
-                if v:
+                t = items[i].text
+                # in a heading family a longer member with no stop at all is a
+                # heading too (not a paragraph to be continued by the next line)
+                long_head = len(t) <= LONG_HEADING_MAX and not any(c in "。！？；!?;：:" for c in t)
+                if v or long_head and i + 1 < n:
                     items[i].cls = "heading"
 
 
