@@ -142,21 +142,52 @@ def _dest_array(book, page_index: int, x: float | None, y: float | None):
 
 
 def _finish_links(book, first: int, count: int) -> None:
+    """Placeholders → explicit destinations in the book.
+
+    WeasyPrint writes one annotation per box of a link (the block and each inline part
+    inside it); those nested in a larger one with the same target are dropped, so that
+    every link's rectangle is the whole entry, printed page number included.
+    """
     import pikepdf
 
     for pi in range(first, first + count):
-        annots = book.pages[pi].obj.get("/Annots")
+        page = book.pages[pi].obj
+        annots = page.get("/Annots")
         if annots is None:
             continue
+        keep = []
+        targets = []
         for annot in annots:
             t = annot.get(_TARGET)
             if t is None:
+                keep.append(annot)
+                targets.append(None)
                 continue
             idx, x, y = int(t[0]), float(t[1]), float(t[2])
             if not 0 <= idx < len(book.pages):
                 raise PublisherError(f"a link points past the end of the book (page {idx + 1})")
             annot.Dest = _dest_array(book, idx, x, y)
             del annot[_TARGET]
+            keep.append(annot)
+            targets.append((idx, x, y))
+        boxes = [_rect(a) for a in keep]
+        out = pikepdf.Array()
+        for k, annot in enumerate(keep):
+            if targets[k] is not None and any(
+                    j != k and targets[j] == targets[k] and _inside(boxes[k], boxes[j]) and
+                    (boxes[k] != boxes[j] or j < k) for j in range(len(keep))):
+                continue
+            out.append(annot)
+        page.Annots = out
+
+
+def _rect(annot) -> tuple[float, float, float, float]:
+    r = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+    return min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])
+
+
+def _inside(a, b, eps: float = 0.5) -> bool:
+    return a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps and a[3] <= b[3] + eps
 
 
 def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool) -> tuple[int, int]:

@@ -188,6 +188,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     renders_at: list[dict[int, Entry]] = [{} for _ in range(n)]
     in_flight: list[set[int]] = [set() for _ in range(n)]
     done: list[PlacedIssue | None] = [None] * n
+    submitted: set[str] = set()  # render keys given to workers in this build
 
     def guess(i: int) -> int:
         if i in counts:
@@ -209,12 +210,16 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
 
     def found(i: int, off: int) -> Entry | None:
         e = renders_at[i].get(off)
-        if e is not None:
-            return e
-        return cache.lookup(render_key(ckeys[i], off))
+        key = render_key(ckeys[i], off)
+        if e is None and key not in submitted:
+            e = cache.lookup(key)
+        if e is not None and i not in counts:
+            counts[i] = e.page_count
+        return e
 
     def task(i: int, off: int, speculative: bool) -> jobs_mod.Task:
         key = render_key(ckeys[i], off)
+        submitted.add(key)
         pdf = cache.pdf_path(key) if cache.folder else scratch / f"{key}.pdf"
         inp = config.issues[i]
         return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, key, str(pdf),
@@ -231,8 +236,9 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                 if done[i] is None and exact[i] is not None:
                     e = renders_at[i].get(exact[i])
                     how = "rendered"
-                    if e is None:
-                        e = cache.take(render_key(ckeys[i], exact[i]))
+                    key = render_key(ckeys[i], exact[i])
+                    if e is None and key not in submitted:  # a worker's file is not a cache hit
+                        e = cache.take(key)
                         how = "cached"
                     if e is not None:
                         cache.mark_used(e.key)
@@ -295,6 +301,8 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
         raise
     else:
         pool.terminate()  # speculative renders still running are no longer needed
+    stats.rendered.sort()
+    stats.cached.sort()
     stats.wasted = stats.renders - len(stats.rendered)
     stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, jobs_mod.children_peak_rss_mb())
     return [d for d in done if d is not None]

@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""Wall time and peak memory of parse, EPUB, PDF and anthology builds.
+
+    .venv/bin/python scripts/benchmark.py                      # everything
+    .venv/bin/python scripts/benchmark.py --only parse,pdf     # some parts
+    .venv/bin/python scripts/benchmark.py --only anthology --issues 100
+
+Every measured stage runs in a fresh child process (this script with ``--stage``),
+so its wall time includes imports and its peak memory (``ru_maxrss`` of the child
+itself, and of the child's own children — the anthology's workers) is its own.
+A stage whose module does not exist yet prints "not available".
+
+Parts:
+
+* parse — ``publisher.reader.read_issue`` on each corpus file and the sample; then
+  scaling: a synthetic issue whose body is 20× that of 000 against 000 itself
+  (time ratio; 20 means linear).
+* epub — ``publisher.epub.write_epub`` of 000.
+* pdf — ``publisher.pdf.write_pdf`` of 000.
+* anthology — 12 issues (the corpus issues and the sample, repeated): a cold full
+  build against rendering the same HTML as one WeasyPrint document (target ≤ 0.7);
+  a rebuild after changing one sentence in one issue (target < 30 % of the full
+  build); then ``--issues N`` (default 100) synthetic issues, to compare the peak
+  memory per process with the 12-issue build.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+SAMPLE = ROOT / "examples" / "sample-issue.txt"
+sys.path.insert(0, str(ROOT))
+
+
+def rss_self() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_children() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+
+
+def file_000() -> Path | None:
+    m = [p for p in corpus_files() if p.name.startswith("000")]
+    return m[0] if m else None
+
+
+def available(module: str, attr: str) -> bool:
+    import importlib
+
+    try:
+        return hasattr(importlib.import_module(module), attr)
+    except Exception:
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Stages (each runs in its own process: ``--stage NAME ARGS…``, prints one JSON line)
+# ---------------------------------------------------------------------------
+
+def stage_parse(path: str) -> dict:
+    from publisher.reader import read_issue
+
+    t = time.perf_counter()
+    issue = read_issue(path)
+    dt = time.perf_counter() - t
+    return {"seconds": dt, "articles": len(issue.articles), "columns": len(issue.columns)}
+
+
+def stage_epub(path: str, out: str) -> dict:
+    from publisher.epub import write_epub
+    from publisher.reader import read_issue
+
+    t = time.perf_counter()
+    write_epub(read_issue(path), Path(out))
+    return {"seconds": time.perf_counter() - t, "bytes": Path(out).stat().st_size}
+
+
+def stage_pdf(path: str, out: str) -> dict:
+    from publisher.pdf import write_pdf
+    from publisher.reader import read_issue
+
+    t = time.perf_counter()
+    write_pdf(read_issue(path), Path(out))
+    return {"seconds": time.perf_counter() - t, "bytes": Path(out).stat().st_size}
+
+
+def stage_anthology(folder: str, out: str, cache: str, jobs: str) -> dict:
+    from publisher.anthology import build_anthology, load_config
+
+    t = time.perf_counter()
+    cfg = load_config([folder])
+    res = build_anthology(cfg, out, jobs=int(jobs), cache_dir=cache, progress=False)
+    s = res.stats
+    return {"seconds": time.perf_counter() - t, "pages": s.pages, "rendered": len(s.rendered),
+            "cached": len(s.cached), "renders": s.renders, "wasted": s.wasted,
+            "front_cached": s.front_cached, "worker_rss": s.worker_peak_rss_mb}
+
+
+def _one_document_html(folder: str) -> tuple[str, int]:
+    """The 12 issues' own HTML (at their anthology offsets) as one document."""
+    from publisher.anthology import load_config
+    from publisher.pdf.html import document_html
+    from publisher.reader import read_issue
+
+    cfg = load_config([folder])
+    heads, bodies = [], []
+    folio = 1
+    for k, inp in enumerate(cfg.issues):
+        issue = read_issue(inp.path, inp.override_dict or None)
+        html = document_html(issue, first_folio=folio)
+        pre = f"i{k}-"
+        # Keep ids, links and page names apart between issues.
+        html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{pre}{m.group(1)}"', html)
+        html = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{pre}{m.group(1)}"', html)
+        html = re.sub(r"\bcol(\d+)\b", lambda m: f"{pre}col{m.group(1)}", html)
+        head = re.search(r"<style[^>]*>(.*?)</style>", html, re.S)
+        if head and k == 0:
+            heads.append(head.group(1))
+        elif head:  # later issues: only their named-page rules (running heads by column)
+            heads.append("\n".join(line for line in head.group(1).splitlines() if f"@page {pre}col" in line))
+        body = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
+        bodies.append(f'<div style="break-before: right">{body.group(1)}</div>' if body else "")
+        folio += 40  # offset does not change the cost
+    doc = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/><style>" + "\n".join(heads) + \
+        "</style></head><body>" + "\n".join(bodies) + "</body></html>"
+    return doc, len(cfg.issues)
+
+
+def stage_onedoc(folder: str, out: str) -> dict:
+    from publisher.pdf.writer import render_document
+
+    t0 = time.perf_counter()
+    html, n = _one_document_html(folder)
+    t1 = time.perf_counter()
+    doc = render_document(html)
+    pdf = doc.write_pdf()
+    t2 = time.perf_counter()
+    Path(out).write_bytes(pdf)
+    return {"seconds": t2 - t0, "render_seconds": t2 - t1, "html_seconds": t1 - t0, "pages": len(doc.pages)}
+
+
+STAGES = {"parse": stage_parse, "epub": stage_epub, "pdf": stage_pdf, "anthology": stage_anthology,
+          "onedoc": stage_onedoc}
+
+
+def run_stage(name: str, *args: str) -> dict:
+    """Run a stage in a child process; its result plus wall time and peak RSS."""
+    t = time.perf_counter()
+    p = subprocess.run([sys.executable, __file__, "--stage", name, *map(str, args)],
+                       capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        tail = (p.stderr.strip().splitlines() or ["?"])[-1]
+        return {"error": tail, "wall": wall}
+    d = json.loads(p.stdout.strip().splitlines()[-1])
+    d["wall"] = wall
+    return d
+
+
+# ---------------------------------------------------------------------------
+# Parts
+# ---------------------------------------------------------------------------
+
+def fmt_mem(d: dict) -> str:
+    s = f"peak RSS {d['rss']:.0f} MB"
+    if d.get("rss_children"):
+        s += f", workers {d['rss_children']:.0f} MB"
+    return s
+
+
+def part_parse(tmp: Path) -> None:
+    print("== parse (publisher.reader.read_issue)")
+    if not available("publisher.reader", "read_issue"):
+        print("   not available")
+        return
+    files = corpus_files() + [SAMPLE]
+    for f in files:
+        d = run_stage("parse", f)
+        if "error" in d:
+            print(f"   {f.name}: error: {d['error']}")
+            continue
+        print(f"   {f.name:<28} {d['seconds'] * 1000:7.1f} ms  {d['articles']:3d} articles  "
+              f"(process {d['wall']:.2f} s, {fmt_mem(d)})")
+    f0 = file_000()
+    if not f0:
+        print("   scaling: corpus not found")
+        return
+    lines = f0.read_text(encoding="utf-8").splitlines(keepends=True)
+    k = max(1, len(lines) // 8)  # keep the front (卷首语, 目录) once, repeat the body
+    big = tmp / "parse-20x.txt"
+    big.write_text("".join(lines[:k] + lines[k:] * 20), encoding="utf-8")
+    base = min((run_stage("parse", f0) for _ in range(3)), key=lambda d: d.get("seconds", 1e9))
+    large = min((run_stage("parse", big) for _ in range(2)), key=lambda d: d.get("seconds", 1e9))
+    if "error" in base or "error" in large:
+        print(f"   scaling: error: {base.get('error') or large.get('error')}")
+        return
+    ratio = large["seconds"] / base["seconds"]
+    print(f"   scaling: body ×20 ({big.stat().st_size // 1024} KB): {large['seconds']:.3f} s vs 000 "
+          f"{base['seconds']:.3f} s → ratio {ratio:.1f} (20 = linear); memory {large['rss']:.0f} MB vs {base['rss']:.0f} MB")
+
+
+def part_epub(tmp: Path) -> None:
+    print("== EPUB build of 000 (publisher.epub.write_epub)")
+    f0 = file_000()
+    if not available("publisher.epub", "write_epub") or not f0:
+        print("   not available")
+        return
+    d = run_stage("epub", f0, tmp / "000.epub")
+    if "error" in d:
+        print(f"   error: {d['error']}")
+    else:
+        print(f"   {d['seconds']:.2f} s build, {d['wall']:.2f} s process; {fmt_mem(d)}; {d['bytes'] // 1024} KB")
+
+
+def part_pdf(tmp: Path) -> None:
+    print("== PDF build of 000 (publisher.pdf.write_pdf)")
+    f0 = file_000()
+    if not available("publisher.pdf", "write_pdf") or not f0:
+        print("   not available")
+        return
+    d = run_stage("pdf", f0, tmp / "000.pdf")
+    if "error" in d:
+        print(f"   error: {d['error']}")
+    else:
+        print(f"   {d['seconds']:.2f} s build, {d['wall']:.2f} s process; {fmt_mem(d)}; {d['bytes'] // 1024} KB")
+
+
+def make_issues(folder: Path, n: int) -> list[Path]:
+    """n issues cycling through the corpus issues and the sample, each with its own metadata."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = corpus_files() + [SAMPLE]
+    out = []
+    for k in range(n):
+        src = sources[k % len(sources)]
+        year, num = 2001 + k // 12, k % 12 + 1
+        p = folder / f"{year}-{num:02d}.txt"
+        shutil.copyfile(src, p)
+        p.with_suffix(".toml").write_text(
+            f'magazine = "衡东决策参考"\nissue_label = "{year}年第{num}期"\nnumber = {num}\nyear = {year}\n'
+            f'date = "{year}-{num:02d}-01"\npublisher = "中共衡东县委研究中心"\n', encoding="utf-8")
+        out.append(p)
+    return out
+
+
+def edit_one_sentence(path: Path) -> None:
+    """Change one character of a sentence in the middle of the body (a typo fix)."""
+    text = path.read_text(encoding="utf-8")
+    mid = len(text) // 2
+    m = re.compile(r"[\u4e00-\u9fff]{6}。").search(text, mid)
+    assert m, "no sentence to edit"
+    i = m.start() + 2
+    repl = "县" if text[i] != "县" else "乡"
+    path.write_text(text[:i] + repl + text[i + 1:], encoding="utf-8")
+
+
+def part_anthology(tmp: Path, n_many: int, jobs: int) -> None:
+    print(f"== anthology (publisher.anthology, --jobs {jobs})")
+    if not available("publisher.anthology", "build_anthology") or not available("publisher.pdf", "render_issue"):
+        print("   not available")
+        return
+    if not corpus_files():
+        print("   corpus not found: not available")
+        return
+    folder = tmp / "issues12"
+    files = make_issues(folder, 12)
+    cache = tmp / "cache12"
+    full = run_stage("anthology", folder, tmp / "a12.pdf", cache, jobs)
+    if "error" in full:
+        print(f"   full build: error: {full['error']}")
+        return
+    one = run_stage("onedoc", folder, tmp / "one.pdf")
+    print(f"   12 issues, full build (cold cache): {full['wall']:.2f} s, {full['pages']} pages, "
+          f"{full['renders']} renders ({full['wasted']} speculative misses); parent {full['rss']:.0f} MB, "
+          f"largest worker {full['rss_children']:.0f} MB")
+    if "error" in one:
+        print(f"   one WeasyPrint document: error: {one['error']}")
+    else:
+        print(f"   one WeasyPrint document, same HTML: {one['wall']:.2f} s process "
+              f"({one['render_seconds']:.2f} s render+write, {one['html_seconds']:.2f} s parse+HTML), "
+              f"{one['pages']} pages, {one['rss']:.0f} MB")
+        r1 = full["wall"] / one["wall"]
+        r2 = full["wall"] / one["render_seconds"]
+        print(f"   ratio full build / one document: {r1:.2f} (process vs process), "
+              f"{r2:.2f} (vs its render+write alone); target ≤ 0.7")
+    warm = run_stage("anthology", folder, tmp / "a12.pdf", cache, jobs)
+    print(f"   unchanged rebuild: {warm['wall']:.2f} s ({warm['rendered']} rendered, {warm['cached']} cached) "
+          f"→ {warm['wall'] / full['wall']:.0%} of the full build")
+    edited = files[4] if files[4].read_bytes() == file_000().read_bytes() else next(
+        f for f in files if f.read_bytes() == file_000().read_bytes())
+    edit_one_sentence(edited)
+    re1 = run_stage("anthology", folder, tmp / "a12.pdf", cache, jobs)
+    print(f"   rebuild after one sentence changed in {edited.name} (a copy of 000): {re1['wall']:.2f} s, "
+          f"{re1['rendered']} rendered, {re1['cached']} cached, {re1['renders']} renders "
+          f"→ {re1['wall'] / full['wall']:.0%} of the full build (target < 30%)")
+    if n_many:
+        many = tmp / f"issues{n_many}"
+        make_issues(many, n_many)
+        big = run_stage("anthology", many, tmp / f"a{n_many}.pdf", tmp / f"cache{n_many}", jobs)
+        if "error" in big:
+            print(f"   {n_many} issues: error: {big['error']}")
+            return
+        print(f"   {n_many} issues, full build: {big['wall']:.1f} s, {big['pages']} pages, {big['renders']} renders "
+              f"({big['wasted']} speculative misses)")
+        print(f"   peak RSS per process, 12 vs {n_many} issues: builder {full['rss']:.0f} vs {big['rss']:.0f} MB, "
+              f"largest worker {full['rss_children']:.0f} vs {big['rss_children']:.0f} MB")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="parse,epub,pdf,anthology", help="comma-separated parts")
+    ap.add_argument("--issues", type=int, default=100, help="synthetic issues for the scaling build (0 = skip)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
+    ap.add_argument("--stage", nargs="+", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.stage:
+        d = STAGES[a.stage[0]](*a.stage[1:])
+        d["rss"] = rss_self()
+        d["rss_children"] = rss_children()
+        print(json.dumps(d))
+        return 0
+    parts = [p.strip() for p in a.only.split(",") if p.strip()]
+    unknown = set(parts) - {"parse", "epub", "pdf", "anthology"}
+    if unknown:
+        ap.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    print(f"benchmark: {os.cpu_count()} CPUs, corpus {CORPUS if corpus_files() else 'not found'}")
+    tmp = a.keep or Path(tempfile.mkdtemp(prefix="publisher-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        if "parse" in parts:
+            part_parse(tmp)
+        if "epub" in parts:
+            part_epub(tmp)
+        if "pdf" in parts:
+            part_pdf(tmp)
+        if "anthology" in parts:
+            part_anthology(tmp, a.issues, a.jobs)
+    finally:
+        if a.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
