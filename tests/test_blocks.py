@@ -570,3 +570,29 @@ def test_long_member_of_a_heading_family_is_a_heading_not_a_paragraph_start():
 """
     blocks, _ = build(text, kind="speech")
     assert types(blocks) == ["heading", "paragraph"] * 3
+
+
+def test_caption_with_tu_wei_and_a_quoted_couplet_in_single_spaced_text():
+    text = """
+今年以来，我县坚持把项目建设作为经济工作的主抓手，全力以赴抓项目、扩投资、促发展。
+
+图为县领导在重点项目现场调研。
+
+一季度，全县新开工项目 23 个，其中，产业项目占比达到
+
+— 12 —
+
+65%，较去年同期提高 8 个百分点。
+
+古人云：
+
+不积跬步，无以至千里；
+不积小流，无以成江海。
+
+我们要久久为功，一茬接着一茬干。
+"""
+    blocks, warnings = build(text)
+    assert types(blocks) == ["paragraph", "caption", "paragraph", "paragraph", "verse", "paragraph"]
+    assert blocks[2].text.endswith("产业项目占比达到65%，较去年同期提高8个百分点。")
+    assert blocks[4].lines == ["不积跬步，无以至千里；", "不积小流，无以成江海。"]
+    assert [(w.code, w.line) for w in warnings] == [("R161", 7)]

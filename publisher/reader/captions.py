@@ -41,8 +41,9 @@ CREDIT_ONLY_RES = [
     re.compile(r"^[■□]?\s*(?P<c>(?:图片|照片)来源\s*[:：]\s*\S.{0,30})$"),
 ]
 # "图为…" marks a caption wherever it stands.
-CAPTION_WORD_RE = re.compile(r"(?:^|[。，])图为|^图[：:]|^[（(]图")
+CAPTION_WORD_RE = re.compile(r"(?:^|[。])[（(]?(?:图为|上图|下图|左图|右图)|^图\s*\d*\s*[：:]")
 CAPTION_MAX = 80
+CAPTION_WORD_MAX = 60  # a line this short with 图为 is a caption whatever its spacing
 
 
 def is_note(text: str) -> bool:
@@ -118,7 +119,7 @@ def mark_layout_captions(items) -> None:
         if nxt is not None and nxt.cls == "credit":
             it.cls = "caption_layout"
             continue
-        if CAPTION_WORD_RE.search(it.text) and (it.gap > mode or it.gap_after > mode):
+        if CAPTION_WORD_RE.search(it.text) and len(it.text) <= CAPTION_WORD_MAX:
             it.cls = "caption_layout"
             continue
         wide_before = it.gap >= 2 and it.gap > mode

@@ -17,6 +17,8 @@ FREE_MAX_LITERARY = 26
 MIN_FREE_LINES = 4
 MIN_FREE_LINES_LITERARY = 3
 MIN_CLASSICAL_LINES = 2
+# Short lines set one under the other right after a line ending in ： (古人云：)
+MIN_INTRODUCED_LINES = 2
 
 
 def classical_len(text: str) -> int:
@@ -63,11 +65,21 @@ def mark_runs(items, literary: bool) -> None:
         while j < n and _candidate(items[j], literary) and (j == i or items[j].gap <= 2):
             j += 1
         run = items[i:j]
-        if _is_verse(run, literary):
-            for it in run:
-                it.in_verse = True
-                it.verse_id = vid
-            vid += 1
+        prev = items[i - 1] if i > 0 else None
+        introduced = prev is not None and prev.text[-1:] in "：:"
+        if not _is_verse(run, literary) and introduced:
+            # 古人云： + lines set one under the other: the first stanza is a quote
+            k = 1
+            while k < len(run) and run[k].gap == 0:
+                k += 1
+            run = run[:k] if k >= MIN_INTRODUCED_LINES else []
+            j = i + max(1, len(run))
+        elif not _is_verse(run, literary):
+            run = []
+        for it in run:
+            it.in_verse = True
+            it.verse_id = vid
+        vid += 1
         i = j
 
 
