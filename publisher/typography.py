@@ -45,11 +45,14 @@ PAUSE_STOP = "、，。：；！？"
 OTHER_CJK_PUNCT = "…—·～"
 CJK_PUNCT = frozenset(OPENING + CLOSING + PAUSE_STOP + OTHER_CJK_PUNCT)
 
-# Marks that end a sentence (used by the reader and the quality tests).
-SENTENCE_END = "。！？…"
-# A text is "closed" if its last character is one of these, or a closing quote /
-# bracket right after one of them (clreq §3.1.2: the stop sits inside the quote).
-CLOSING_PUNCT = "。！？…；：" + CLOSING
+# Marks that end a sentence.  A text is "closed" (a paragraph may end there) if
+# its last character is one of CLOSED_BY, or a closing quote / bracket right after
+# a SENTENCE_END mark (clreq §3.1.2: the stop sits inside the quote: ……呢！”).
+# ；and ： close a line that introduces a list or a quotation (corpus 000:
+# 下面，我讲三点意见： / …优美的诗句：).  A bare ” does not: 000 line 453
+# ends “种养加、产供销、贸工农” in mid-sentence at a page break.
+SENTENCE_END = "。！？…!?"
+CLOSED_BY = SENTENCE_END + "；：;:"
 
 # Half-width → full-width, for marks converted in Chinese context (clreq §3.1).
 HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。", "(": "（", ")": "）"}
@@ -58,7 +61,9 @@ HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".":
 # extraction space even in a headline (``2023 年`` → ``2023年``).
 UNITS = "年月日号期个万亿元岁次项家件户人名分秒米吨亩倍届%％"
 
+# clreq §3.1.5: the dash is two em dashes; extraction gives -- / －－ / ― / ─.
 DASHES = "-－—―─"
+# clreq §3.1.4: the ellipsis is two U+2026; extraction gives … / ⋯ / ... / 。。。
 ELLIPSIS_CHARS = "…⋯"
 
 _WS = " \t\u3000\u00a0"
@@ -99,19 +104,19 @@ _SPECIAL = re.compile(r"[ \t\u3000\u00a0.。…⋯\-－—―─()（）\"“”
 
 
 def is_closed(text: str) -> bool:
-    """Does ``text`` end a sentence (。！？… ；：, or a closing mark after one)?"""
+    """Does ``text`` end a sentence (see CLOSED_BY)?  Empty text counts as closed."""
     t = text.rstrip()
     if not t:
         return True
     last = t[-1]
-    if last in "。！？…；：!?":
+    if last in CLOSED_BY:
         return True
     if last in CLOSING:
         # ”）etc. close a sentence only when a stop sits before them: ……。” or ？）
         i = len(t) - 1
         while i > 0 and t[i] in CLOSING:
             i -= 1
-        return t[i] in "。！？…!?" or (last in "）)" and t.lstrip().startswith(("（", "(")))
+        return t[i] in SENTENCE_END or (last in "）)" and t.lstrip().startswith(("（", "(")))
     return False
 
 
