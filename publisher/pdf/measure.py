@@ -11,6 +11,7 @@ paragraph, something that is not body text, or nothing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from .html import BODY_SIZE, Geometry
@@ -140,3 +141,173 @@ def justification(pdf: bytes, geom: Geometry, *, first_folio: int = 1, offset: f
         else:
             short.append(ln)
     return JustificationReport(checked, flush, short, starts, ends)
+
+
+# ---- Links, outline, fonts ------------------------------------------------------
+
+@dataclass
+class ContentsLink:
+    page: int  # page of the contents entry (0-based)
+    number: str  # the digits printed inside the link rectangle
+    dest_page: int  # page the link goes to (0-based)
+    dest: str  # the named destination (anchor)
+
+
+def _page_index(pdf) -> dict:
+    return {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+
+
+def _named_dests(pdf) -> dict[str, object]:
+    import pikepdf
+
+    out: dict[str, object] = {}
+    names = pdf.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        for k, v in pikepdf.NameTree(names.Dests).items():
+            out[str(k)] = v
+    dests = pdf.Root.get("/Dests")
+    if dests is not None:
+        for k in dests.keys():
+            out[k[1:]] = dests[k]
+    return out
+
+
+def _dest_page(dest, named: dict, index: dict) -> tuple[int | None, str]:
+    import pikepdf
+
+    name = ""
+    if isinstance(dest, (pikepdf.String, str, pikepdf.Name)):
+        name = str(dest).lstrip("/")
+        dest = named.get(name)
+    if isinstance(dest, pikepdf.Dictionary):
+        dest = dest.get("/D")
+    if isinstance(dest, pikepdf.Array) and len(dest):
+        return index.get(dest[0].objgen), name
+    return None, name
+
+
+def contents_links(pdf_bytes: bytes) -> list[ContentsLink]:
+    """Every internal link whose rectangle holds a printed number (contents entries)."""
+    import pdfplumber
+    import pikepdf
+
+    found: dict[tuple[int, str], ContentsLink] = {}
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf, pdfplumber.open(io.BytesIO(pdf_bytes)) as plumb:
+        index = _page_index(pdf)
+        named = _named_dests(pdf)
+        for pi, page in enumerate(pdf.pages):
+            annots = page.obj.get("/Annots") or []
+            if not annots:
+                continue
+            height = float(page.obj.MediaBox[3])
+            chars = plumb.pages[pi].chars
+            for a in annots:
+                if a.get("/Subtype") != "/Link":
+                    continue
+                dest = a.get("/Dest")
+                if dest is None and "/A" in a and a.A.get("/S") == "/GoTo":
+                    dest = a.A.D
+                if dest is None:
+                    continue
+                dp, name = _dest_page(dest, named, index)
+                if dp is None:
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in a.Rect)
+                top, bottom = height - max(y0, y1), height - min(y0, y1)
+                inside = sorted(
+                    (c for c in chars if c["x0"] >= min(x0, x1) - 0.5 and c["x1"] <= max(x0, x1) + 0.5
+                     and c["top"] >= top - 1 and c["bottom"] <= bottom + 1),
+                    key=lambda c: (round(c["bottom"]), c["x0"]),
+                )
+                text = "".join(c["text"] for c in inside)
+                m = re.search(r"(\d+)\s*$", text)
+                if not m:
+                    continue
+                key = (pi, name or str(dp))
+                if key not in found:
+                    found[key] = ContentsLink(pi, m.group(1), dp, name)
+    return list(found.values())
+
+
+@dataclass
+class OutlineItem:
+    level: int
+    title: str
+    page: int | None
+
+
+def outline(pdf_bytes: bytes) -> list[OutlineItem]:
+    import pikepdf
+
+    out: list[OutlineItem] = []
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        index = _page_index(pdf)
+        named = _named_dests(pdf)
+
+        def walk(items, level):
+            for it in items:
+                dest = it.destination
+                if dest is None and it.action is not None:
+                    dest = it.action.get("/D")
+                page, _ = _dest_page(dest, named, index) if dest is not None else (None, "")
+                out.append(OutlineItem(level, str(it.title), page))
+                walk(it.children, level + 1)
+
+        with pdf.open_outline() as ol:
+            walk(ol.root, 1)
+    return out
+
+
+def page_texts(pdf_bytes: bytes) -> list[str]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as doc:
+        return ["".join(c["text"] for c in p.chars) for p in doc.pages]
+
+
+@dataclass
+class GlyphCheck:
+    fonts: set[str]  # base font names used for text
+    missing: list[tuple[str, str]]  # (font, char) not in that font's cmap
+    notdef: int  # glyphs without a Unicode mapping (.notdef or unmapped)
+
+
+def glyph_check(pdf_bytes: bytes, font_files: dict[str, object]) -> GlyphCheck:
+    """Every drawn character against the cmap of the manifest font it is drawn with.
+
+    ``font_files`` maps a PDF base font name without subset tag (``Pub-Song``,
+    ``Pub-Kai-Bold``…) to the font file; a font not in it is reported in ``fonts``
+    for the caller to reject, and its characters as missing.
+    """
+    import pdfplumber
+    from fontTools.ttLib import TTFont
+
+    cmaps: dict[str, set[int]] = {}
+    fonts: set[str] = set()
+    missing: set[tuple[str, str]] = set()
+    notdef = 0
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as doc:
+        for page in doc.pages:
+            for c in page.chars:
+                font = _font(c["fontname"])
+                fonts.add(font)
+                t = c["text"]
+                if t.startswith("(cid:") or t == "\ufffd":
+                    notdef += 1
+                    continue
+                if font not in cmaps:
+                    path = font_files.get(font)
+                    cmaps[font] = set(TTFont(str(path), lazy=True).getBestCmap()) if path else set()
+                for ch in t:
+                    if ord(ch) not in cmaps[font] and not ch.isspace():
+                        missing.add((font, ch))
+    return GlyphCheck(fonts, sorted(missing), notdef)
+
+
+def pdf_font_names(face_roles) -> dict[str, object]:
+    """PDF base font name (as WeasyPrint writes it) → file, for every manifest role."""
+    out = {}
+    for face, path in face_roles:
+        name = face.family.replace(" ", "-") + ("-Bold" if face.weight >= 700 else "")
+        out[name] = path
+    return out
