@@ -14,7 +14,7 @@ def H(text, level=1):
 
 def magazine_issue() -> Issue:
     """Four columns, an editorial with a pen name, a speech, a report, a poem, a caption."""
-    long_section = "项目是经济发展的“压舱石”。去年全县实施重点项目 126 个，完成投资 85.6 亿元，同比增长 12.3%。" * 12
+    long_section = "项目是经济发展的“压舱石”。去年全县实施重点项目126个，完成投资85.6亿元，同比增长12.3%。" * 30
     return Issue(
         meta=Meta(
             magazine="青溪决策参考", issue_label="2024年第2期", number=2, year=2024, date="2024-04-01",
@@ -51,7 +51,7 @@ def magazine_issue() -> Issue:
             Column("调查研究", [Article(
                 "数字乡村建设的青溪实践", id="a05", kind="report", page=14,
                 authors=[Author("陈晓"), Author("王磊")],
-                blocks=[P("近年来，青溪县推动 5G 网络、物联网设备向乡村延伸，126 个行政村实现 4G 全覆盖。"),
+                blocks=[P("近年来，青溪县推动5G网络、物联网设备向乡村延伸，126个行政村实现4G全覆盖。"),
                         Block("caption", text="石门村村级服务中心的数字大屏。", credit="县委宣传部供图"),
                         Block("note", text="（作者单位：县委政策研究室）")],
             )]),
