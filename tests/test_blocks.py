@@ -596,3 +596,22 @@ def test_caption_with_tu_wei_and_a_quoted_couplet_in_single_spaced_text():
     assert blocks[2].text.endswith("产业项目占比达到65%，较去年同期提高8个百分点。")
     assert blocks[4].lines == ["不积跬步，无以至千里；", "不积小流，无以成江海。"]
     assert [(w.code, w.line) for w in warnings] == [("R161", 7)]
+
+
+def test_hard_wrapped_text_with_indented_paragraphs():
+    # text extracted line by line from a PDF: each printed line is a line, the
+    # first line of a paragraph is indented with two ideographic spaces
+    text = (
+        "\u3000\u3000今年以来，我县坚持把项目建设作为经济工作的主抓手，全力以赴抓项目、扩\n"
+        "投资、促发展。项目建设呈现出量质齐升的良好态势，一季度新开工项目23个。\n"
+        "全年计划新开工项目80个以上。\n"
+        "\u3000\u3000二、突出重点，全力以赴推进项目建设\n"
+        "\u3000\u3000（一）抓谋划储备。要围绕国家政策导向和县域产业布局，谋划一批打基础、利\n"
+        "长远的好项目，建立滚动储备机制。\n"
+        "\u3000\u3000（二）抓招商引资。要坚持“一把手”招商，瞄准长三角、珠三角等重点区域。\n"
+    )
+    blocks, _ = build_blocks(lines_of(text), "article")
+    assert types(blocks) == ["paragraph", "heading", "paragraph", "paragraph"]
+    assert blocks[0].text.endswith("一季度新开工项目23个。全年计划新开工项目80个以上。")
+    assert blocks[0].source == [1, 3]
+    assert blocks[2].text == "（一）抓谋划储备。要围绕国家政策导向和县域产业布局，谋划一批打基础、利长远的好项目，建立滚动储备机制。"

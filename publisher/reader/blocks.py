@@ -149,13 +149,31 @@ class _Para:
         return "".join(self.parts)
 
 
-def _continues(para: _Para | None, it: Item) -> bool:
+def uses_indent(items: list[Item]) -> bool:
+    """Text hard-wrapped at the column width with indented first lines (　　…):
+    indentation, not punctuation, then tells where paragraphs start.  The signal
+    holds when some lines are indented and some unindented lines follow a line
+    directly (wrapped continuations)."""
+    indented = sum(1 for it in items if it.indent)
+    wrapped = sum(1 for it in items[1:] if not it.indent and it.gap == 0)
+    return indented >= INDENT_MIN and wrapped >= INDENT_MIN and indented < len(items)
+
+
+INDENT_MIN = 3
+
+
+def _continues(para: _Para | None, it: Item, indent_layout: bool = False) -> bool:
     """Does ``it`` continue the open paragraph ``para`` (split at a page break)?"""
     if para is None:
         return False
     raw = para.parts[-1]
     if it.text[:1] and it.text[0] in headings.CANNOT_START:
         return True  # ”，。、 cannot start a paragraph
+    if indent_layout and not it.in_verse and it.cls in ("text", "numbered", "lead"):
+        if it.indent:
+            return False  # an indented line starts a paragraph
+        if it.gap == 0 and (it.cls == "text" or not ty.is_closed(raw)):
+            return True  # a wrapped line of the same paragraph
     if ty.is_closed(raw):
         return False
     return it.cls in ("text", "caption_layout") and not it.in_verse or (
@@ -166,6 +184,7 @@ def _continues(para: _Para | None, it: Item) -> bool:
 def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
     blocks: list[Block] = []
     para: _Para | None = None
+    indent_layout = uses_indent(items)
 
     def flush() -> None:
         nonlocal para
@@ -177,7 +196,7 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
     n = len(items)
     while i < n:
         it = items[i]
-        if para is not None and _continues(para, it):
+        if para is not None and _continues(para, it, indent_layout):
             para.add(it)
             i += 1
             continue

@@ -46,6 +46,7 @@ class Item:
     marker: str = ""  # '■' etc. removed from the start
     gap: int = 0  # blank lines before this one (within the article)
     gap_after: int = 0
+    indent: bool = False  # the source line starts with white space (　　 paragraph indent)
     cls: str = "text"
     family: str | None = None
     in_verse: bool = False
@@ -133,7 +134,8 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
             continue
         if items:
             items[-1].gap_after = gap
-        items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap))
+        indent = sl.text[:1] in (" ", "\t", "\u3000", "\u00a0")
+        items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap, indent=indent))
         gap = 0
     if items:
         items[-1].gap_after = gap
