@@ -138,13 +138,17 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             prev = best[1][-1]
 
     # 2. fuzzy pass between anchors
+    next_anchor = [n] * (len(entries) + 1)  # first exact anchor after entry k
+    for k in range(len(entries) - 1, -1, -1):
+        mk = matches[k]
+        next_anchor[k] = mk.title_idx[0] if mk is not None else next_anchor[k + 1]
     prev = -1
     for k, e in enumerate(entries):
         m = matches[k]
         if m is not None:
             prev = m.title_idx[-1]
             continue
-        nxt_anchor = next((mm.title_idx[0] for mm in matches[k + 1 :] if mm is not None), n)
+        nxt_anchor = next_anchor[k + 1]
         ek = key(e.title)
         start = bisect.bisect_right(cands, prev)
         best_score, best_idx = 0.0, None
@@ -202,13 +206,14 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         elif d.start < toc_start:
             d.before_contents = True
     first = drafts[0].start if drafts else n
-    front = [i for i in range(0, min(first, toc_start)) if text[i]]
-    after_toc = [i for i in range(toc_end, first) if text[i]] if first > toc_end else []
+    front = [i for i in range(0, min(first, toc_start)) if lines[i].text.strip()]
+    after_toc = [i for i in range(toc_end, first) if lines[i].text.strip()] if first > toc_end else []
     if front and _has_running_text(text, front):
         # text before the 目录 that no entry claims: an unlisted leading article (a 卷首语)
         start = front[0]
         end = min(first, toc_start)
-        title_idx = [start] if title_like(text[start], TITLE_MAX) else []
+        first_text = next((i for i in front if text[i]), start)
+        title_idx = [first_text] if title_like(text[first_text], TITLE_MAX) else []
         drafts.insert(
             0, Draft(entry=None, column="", start=start, end=end, title_idx=title_idx, unlisted=True, before_contents=True)
         )
@@ -217,8 +222,9 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         orphans.extend(front)
     orphans.extend(after_toc)
     for i in sorted(set(orphans)):
-        if text[i] and not in_toc[i]:
-            warnings.append(Warning("R205", f"line outside every article dropped: {_clip(text[i])!r}", lines[i].number))
+        if lines[i].text.strip() and not in_toc[i]:
+            shown = _clip(text[i] or lines[i].text.strip())
+            warnings.append(Warning("R205", f"line outside every article dropped: {shown!r}", lines[i].number))
 
     # 4. build the articles, in 目录 order (entries not found keep their place)
     out: list[tuple[str, Article]] = []

@@ -157,9 +157,11 @@ def find_contents(lines: list[SourceLine]) -> Contents | None:
     n = len(lines)
     while i < n:
         if lines[i].text.strip() and is_heading(lines[i].text):
-            c = _read_block(lines, i)
+            c, stop = _read_block(lines, i)
             if c is not None:
                 return c
+            i = max(i + 1, stop)  # lines the failed attempt read are not looked at again
+            continue
         i += 1
     return None
 
@@ -189,7 +191,9 @@ def _author_page_follows(lines: list[SourceLine], i: int) -> bool:
     return p is not None and not p[1]
 
 
-def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
+def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
+    """The block under the heading at index ``h`` (None if it has no entry), and the
+    index where reading stopped."""
     n = len(lines)
     entries: list[TocEntry] = []
     columns: list[str] = []
@@ -312,7 +316,7 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
         i += 1
 
     if not entries:
-        return None
+        return None, i
     # columns that never received an entry are not columns
     return Contents(
         first=lines[h].number,
@@ -320,7 +324,7 @@ def _read_block(lines: list[SourceLine], h: int) -> Contents | None:
         entries=entries,
         columns=[c for c in columns if any(e.column == c for e in entries)],
         warnings=warnings,
-    )
+    ), i
 
 
 def _space_between(left: str, right: str) -> bool:

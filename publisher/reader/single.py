@@ -35,8 +35,8 @@ def read_single(lines: list[SourceLine]) -> tuple[Article, list[Warning]]:
                 and after > j
             ):
                 title_idx.append(j)
-    start = nonblank[0] if nonblank else 0
-    d = Draft(entry=None, column="", start=start, end=n, title_idx=title_idx)
+    # the article spans the whole input: stray markup lines before the title are its head
+    d = Draft(entry=None, column="", start=0, end=n, title_idx=title_idx)
     return build_article(lines, d, toc_title=None, toc_authors=[])
 
 
