@@ -366,41 +366,44 @@ def check_navigation(pkg: Package, r: FileResult, source_titles: list[str] | Non
         last, last_label = pos, e.label
     cpage = contents_page(pkg, nav_path, landmarks)
     clinks = contents_links(pkg, cpage) if cpage else []
-    articles: list[tuple[str, str, str]] = [(lk.label, lk.doc, lk.frag) for lk in clinks if lk.doc in order]
-    known = {(d, f) for _, d, f in articles}
+    # Articles: the contents page's links (matched by target and title), then documents
+    # marking themselves as articles (matched by target).
+    missing: set[tuple[str, str]] = set()
+    for lk in clinks:
+        if lk.doc not in order:
+            continue
+        cands = [e for e in linked if _same_target(lk.doc, lk.frag, e.doc, e.frag)]
+        if not any(_titles_match(norm_title(lk.label), norm_title(e.label)) for e in cands):
+            missing.add((lk.doc, lk.frag))
+            also = f" (only '{cands[0].label}' points there)" if cands else ""
+            r.add("E101", f"article '{lk.label}' ({lk.doc}{'#' + lk.frag if lk.frag else ''}) is not in the nav{also}",
+                  nav_path or "")
+    listed = {lk.doc for lk in clinks}
     for d in article_docs(pkg):
-        if not any(ad == d for _, ad, _ in articles):
+        if d not in listed and not any(e.doc == d for e in linked):
             root = pkg.root(d)
             h = next(iter(root.iter(*(f"{{{NS['x']}}}h{i}" for i in range(1, 7)))), None) if root is not None else None
-            articles.append((" ".join(text_of(h).split()) if h is not None else d, d, ""))
-            known.add((d, ""))
-    for label, d, f in articles:
-        if not any(_same_target(d, f, e.doc, e.frag) for e in linked):
-            r.add("E101", f"article '{label}' ({d}{'#' + f if f else ''}) is not in the nav", nav_path or "")
+            r.add("E101", f"article '{' '.join(text_of(h).split()) if h is not None else d}' ({d}) is not in the nav",
+                  nav_path or "")
 
-    # E102: the contents page and the nav agree (titles, order).
+    # E102: the contents page and the nav list the articles in the same order.
     if cpage:
         r.mark("E102")
         matched = []
         for lk in clinks:
-            if lk.doc not in order:
+            if lk.doc not in order or (lk.doc, lk.frag) in missing:
                 continue
-            cands = [i for i, e in enumerate(linked) if e.doc == lk.doc and e.frag == lk.frag] or [
-                i for i, e in enumerate(linked) if _same_target(lk.doc, lk.frag, e.doc, e.frag)]
-            if not cands:
-                continue  # reported by E101
             a = norm_title(lk.label)
-            # A column entry may point where its first article starts: prefer the entry
-            # whose title matches, else the deepest one.
-            same = [i for i in cands if _titles_match(a, norm_title(linked[i].label))]
-            idx = same[0] if same else max(cands, key=lambda i: linked[i].depth)
-            if not same:
-                e = linked[idx]
-                r.add("E102", f"contents page says '{lk.label}' where the nav says '{e.label}' ({lk.doc})", cpage)
+            idx = next(i for i, e in enumerate(linked)
+                       if _same_target(lk.doc, lk.frag, e.doc, e.frag) and _titles_match(a, norm_title(e.label)))
             matched.append((idx, lk.label))
         for (i1, l1), (i2, l2) in zip(matched, matched[1:]):
             if i2 < i1:
                 r.add("E102", f"contents page lists '{l2}' after '{l1}', the nav before it", cpage)
+        in_contents = {(lk.doc, lk.frag) for lk in clinks}
+        for d in article_docs(pkg):
+            if d in order and not any(cd == d for cd, _ in in_contents):
+                r.add("E102", f"{d} is an article in the nav but not on the contents page", cpage)
 
     # E103: every spine document reachable from the nav by following links.
     if nav_path:

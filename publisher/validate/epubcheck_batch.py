@@ -124,9 +124,13 @@ def _run_one(java: str, jar: Path, f: str, workdir: Path, i: int, timeout: float
     return rep if rep is not None else _failed(f, (proc.stderr.strip().splitlines() or ["no output"])[-1])
 
 
-def run_epubcheck(files: list[str | os.PathLike], batch: bool = True) -> dict[str, list[Check]]:
-    """EPUBCheck's findings for each file (keyed by ``str(path)``), one JVM for all."""
+def run_epubcheck(files: list[str | os.PathLike], batch: bool = True, info: dict | None = None) -> dict[str, list[Check]]:
+    """EPUBCheck's findings for each file (keyed by ``str(path)``), one JVM for all.
+
+    ``info``, when given, receives ``mode`` ("batch" or "per-file") and ``jvm_runs``.
+    """
     files = [str(f) for f in files]
+    info = info if info is not None else {}
     if not files:
         return {}
     java, jar = java_path(), jar_path()
@@ -136,7 +140,9 @@ def run_epubcheck(files: list[str | os.PathLike], batch: bool = True) -> dict[st
         if batch:
             res = _run_batch(java, jar, files, work, timeout)
             if res is not None:
+                info.update(mode="batch", jvm_runs=1)
                 return res
         with ThreadPoolExecutor(max_workers=max(1, min(len(files), os.cpu_count() or 1))) as pool:
+            info.update(mode="per-file", jvm_runs=len(files))
             results = list(pool.map(lambda a: _run_one(java, jar, a[1], work, a[0], timeout), enumerate(files)))
         return dict(zip(files, results))
