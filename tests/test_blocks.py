@@ -615,3 +615,21 @@ def test_hard_wrapped_text_with_indented_paragraphs():
     assert blocks[0].text.endswith("一季度新开工项目23个。全年计划新开工项目80个以上。")
     assert blocks[0].source == [1, 3]
     assert blocks[2].text == "（一）抓谋划储备。要围绕国家政策导向和县域产业布局，谋划一批打基础、利长远的好项目，建立滚动储备机制。"
+
+
+def test_hard_wrapped_text_without_indentation():
+    # every printed line is a line of the same width; a line that runs to the
+    # wrap column continues into the next even when it ends with 。
+    text = """
+党的二十大报告对新时代新征程商务工作作出了一系列重要决策部署。提出
+了坚持高水平对外开放，加快构建新发展格局，为我们工作明确了方向。作
+为商务局要牢牢把握全面贯彻落实党的二十大精神这条主线，全力以赴推动
+我县经济高质量发展。要在投资促进、提升服务、扩大开放、优化营商环境
+四方面下更大力气。
+下一步，县商务局全体干部职工将认真学习领会高质量发展的深刻内涵和实
+践要求，为建设县域经济强县扛牢商务责任。
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["paragraph", "paragraph"]
+    assert blocks[0].source == [1, 5] and blocks[1].source == [6, 7]
+    assert "推动我县经济高质量发展。要在投资促进" in blocks[0].text

@@ -23,6 +23,8 @@ for headings, verse lines and credits).
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from ..model import Block, Warning
 from .. import typography as ty
 from . import captions, headings, verse
@@ -162,7 +164,31 @@ def uses_indent(items: list[Item]) -> bool:
 INDENT_MIN = 3
 
 
-def _continues(para: _Para | None, it: Item, indent_layout: bool = False) -> bool:
+def visual_width(text: str) -> int:
+    """Width in half-em units: ASCII 1, everything else (Han, full-width) 2."""
+    return sum(1 if ord(c) < 0x2E80 else 2 for c in text)
+
+
+def wrap_width(items: list[Item]) -> int | None:
+    """Text hard-wrapped at a fixed column without indentation: many lines that
+    run straight into the next line have the same width.  Returns that width
+    (a line this wide continues into the next one even after a 。)."""
+    widths = Counter(visual_width(it.text) for it in items if it.gap_after == 0 and it.cls == "text" and not it.in_verse)
+    if not widths:
+        return None
+    total = sum(widths.values())
+    w, _ = widths.most_common(1)[0]
+    near = sum(c for x, c in widths.items() if abs(x - w) <= WRAP_SLACK)
+    if near >= WRAP_MIN_LINES and near * 10 >= total * 3 and w >= 20:
+        return w
+    return None
+
+
+WRAP_SLACK = 2  # half-em units: a wrapped line may be a little short (a Latin run)
+WRAP_MIN_LINES = 5
+
+
+def _continues(para: _Para | None, it: Item, indent_layout: bool = False, width: int | None = None) -> bool:
     """Does ``it`` continue the open paragraph ``para`` (split at a page break)?"""
     if para is None:
         return False
@@ -174,6 +200,8 @@ def _continues(para: _Para | None, it: Item, indent_layout: bool = False) -> boo
             return False  # an indented line starts a paragraph
         if it.gap == 0 and (it.cls == "text" or not ty.is_closed(raw)):
             return True  # a wrapped line of the same paragraph
+    if width and it.gap == 0 and it.cls == "text" and not it.in_verse and visual_width(raw) >= width - WRAP_SLACK:
+        return True  # the previous line ran to the wrap column: same paragraph
     if ty.is_closed(raw):
         return False
     return it.cls in ("text", "caption_layout") and not it.in_verse or (
@@ -185,6 +213,7 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
     blocks: list[Block] = []
     para: _Para | None = None
     indent_layout = uses_indent(items)
+    width = None if indent_layout else wrap_width(items)
 
     def flush() -> None:
         nonlocal para
@@ -196,7 +225,7 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
     n = len(items)
     while i < n:
         it = items[i]
-        if para is not None and _continues(para, it, indent_layout):
+        if para is not None and _continues(para, it, indent_layout, width):
             para.add(it)
             i += 1
             continue
