@@ -1,0 +1,99 @@
+"""The EPUB of the bundled sample and of every corpus input: EPUBCheck clean, and for
+000 the nav, contents page and page-list against the model of the issue."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLE, corpus_file, corpus_files
+from epub_helpers import NS, Book, epubcheck, norm, text
+from publisher.epub import build_epub_bytes, write_epub
+from publisher.reader import read_issue
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    corpus_file("000")  # skips (or fails under CI) without the corpus
+    return [SAMPLE, *corpus_files()]
+
+
+@pytest.fixture(scope="module")
+def built(inputs, tmp_path_factory):
+    d = tmp_path_factory.mktemp("epub-corpus")
+    return {p.name: (read_issue(p), write_epub(read_issue(p), d / f"{p.stem}.epub")) for p in inputs}
+
+
+@pytest.fixture(scope="module")
+def checked(built):
+    return epubcheck([path for _, path in built.values()])
+
+
+def test_every_input_passes_epubcheck(built, checked):
+    assert len(built) >= 4
+    bad = {name: [str(m) for m in checked[path]] for name, (_, path) in built.items() if checked[path]}
+    assert bad == {}
+
+
+@pytest.fixture(scope="module")
+def issue000(built):
+    name = corpus_file("000").name
+    return built[name]
+
+
+def test_000_nav_lists_18_articles_under_8_columns_in_contents_order(issue000):
+    issue, path = issue000
+    toc = Book(path).toc()
+    assert len(issue.columns) == 8 and len(issue.articles) == 18
+    assert [norm(label) for label, _, _ in toc] == [norm(c.name) for c in issue.columns]
+    assert [norm(a[0]) for _, _, arts in toc for a in arts] == [norm(a.title) for a in issue.articles]
+    for (_, _, arts), col in zip(toc, issue.columns):
+        assert len(arts) == len(col.articles)
+    # the 目录 order is the reading order: the article documents follow the nav
+    spine = Book(path).spine_hrefs()
+    article_hrefs = [a[1] for _, _, arts in toc for a in arts]
+    assert article_hrefs == [h for h in spine if h in article_hrefs]
+
+
+def test_000_contents_page_matches_nav(issue000):
+    _, path = issue000
+    book = Book(path)
+    page = book.xml("EPUB/text/contents.xhtml")
+    got = []
+    for div in page.xpath("//x:div[@class='toc-column']", namespaces=NS):
+        links = div.xpath(".//x:ol/x:li/x:a", namespaces=NS)
+        got.append((text(div.find("x:h2", NS)), [(text(a), a.get("href").replace("../", "")) for a in links]))
+    want = [(label, [(a[0], a[1]) for a in arts]) for label, _, arts in book.toc()]
+    assert got == want
+
+
+def test_000_page_list_carries_each_articles_contents_page(issue000):
+    issue, path = issue000
+    book = Book(path)
+    pages = dict((href.split("#")[0], label) for label, href in book.page_list())
+    toc = book.toc()
+    hrefs = [a[1] for _, _, arts in toc for a in arts]
+    assert all(a.page is not None for a in issue.articles)
+    for art, href in zip(issue.articles, hrefs):
+        assert pages.get(href) == str(art.page), art.title
+    labels = [int(lab) for lab, _ in book.page_list()]
+    assert labels == sorted(labels)
+
+
+def test_000_sizes_with_and_without_fonts(issue000):
+    issue, path = issue000
+    assert path.stat().st_size < 6_000_000
+    assert len(build_epub_bytes(issue, embed_fonts=False)) < 300_000
+
+
+def test_000_rebuild_is_byte_identical(issue000, tmp_path):
+    issue, path = issue000
+    again = write_epub(read_issue(corpus_file("000")), tmp_path / "again.epub")
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_corpus_feature_articles_read_as_single_pieces(built):
+    for name, (issue, path) in built.items():
+        if len(issue.articles) != 1:
+            continue
+        book = Book(path)
+        assert "text/contents.xhtml" not in book.spine_hrefs()
+        assert [norm(t[0]) for t in book.toc()] == [norm(issue.articles[0].title)]
