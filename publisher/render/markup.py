@@ -34,32 +34,39 @@ def _is_han(ch: str) -> bool:
     return bool(ch) and bool(re.match(f"[{HAN}]", ch))
 
 
-def _spaced(text: str) -> str:
-    """Escape ``text`` and wrap Western runs that touch Han characters."""
+def _spaced(full: str, start: int = 0, end: int | None = None) -> str:
+    """Escape ``full[start:end]`` and wrap Western runs that touch Han characters.
+
+    Neighbours are looked up in ``full``, so a segment cut by an emphasis range
+    still sees the characters on either side of it.
+    """
+    end = len(full) if end is None else end
+    text = full[start:end]
     out: list[str] = []
     pos = 0
     for m in WESTERN_RUN.finditer(text):
         s, e = m.span()
-        left = _is_han(text[s - 1]) if s > 0 else False
-        right = _is_han(text[e]) if e < len(text) else False
-        out.append(_compress(text[pos:s]))
+        left = _is_han(full[start + s - 1]) if start + s > 0 else False
+        right = _is_han(full[start + e]) if start + e < len(full) else False
+        out.append(_compress(full, start + pos, start + s))
         if left or right:
             cls = "hw" + (" hw-l" if left else "") + (" hw-r" if right else "")
             out.append(f'<span class="{cls}">{escape(m.group())}</span>')
         else:
             out.append(str(escape(m.group())))
         pos = e
-    out.append(_compress(text[pos:]))
+    out.append(_compress(full, start + pos, end))
     return "".join(out)
 
 
-def _compress(text: str) -> str:
+def _compress(full: str, start: int, end: int) -> str:
     out: list[str] = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < len(text) else ""
+    for i in range(start, end):
+        ch = full[i]
+        nxt = full[i + 1] if i + 1 < len(full) else ""
         if ch in _COMPRESS_FIRST and nxt in _MARKS:
             out.append(f'<span class="pc">{escape(ch)}</span>')
-        elif ch in OPENING and i > 0 and text[i - 1] in OPENING:
+        elif ch in OPENING and i > 0 and full[i - 1] in OPENING:
             out.append(f'<span class="pc-l">{escape(ch)}</span>')
         else:
             out.append(str(escape(ch)))
@@ -73,10 +80,13 @@ def inline(text: str, emphasis: list[list[int]] | None = None) -> Markup:
     out: list[str] = []
     pos = 0
     for start, end in sorted(emphasis):
-        out.append(_spaced(text[pos:start]))
-        out.append(f"<strong>{_spaced(text[start:end])}</strong>")
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(_spaced(text, pos, start))
+        out.append(f"<strong>{_spaced(text, start, end)}</strong>")
         pos = end
-    out.append(_spaced(text[pos:]))
+    out.append(_spaced(text, pos, len(text)))
     return Markup("".join(out))
 
 
