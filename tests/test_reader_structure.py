@@ -438,3 +438,26 @@ def test_single_article_without_title_gets_one_and_a_warning():
     issue = _parse(text)
     (a,) = issue.articles
     assert a.title and any(w.code == "R207" for w in issue.warnings)
+
+
+def test_article_missing_from_the_contents_is_split_off():
+    text = "\n\n".join(
+        ["目录", "专题", "03 第一篇文章", "第一篇文章", "县长 王某", "第一篇的正文。这是一段话。",
+         "第二篇不在目录里", "县委办公室主任 李某", "第二篇的正文，说明一件事。"]
+    )
+    issue = _parse(text)
+    assert [(a.title, a.page) for a in issue.articles] == [("第一篇文章", 3), ("第二篇不在目录里", None)]
+    assert [c.name for c in issue.columns] == ["专题"]
+    assert people(issue.articles[1]) == [("李某", "县委办公室主任")]
+    assert [(w.code, w.line) for w in issue.warnings] == [("R209", 13)]
+    assert unaccounted_lines(issue, text) == []
+
+
+def test_input_without_contents_holding_two_articles():
+    text = "\n\n".join(
+        ["第一篇的标题", "镇党委书记 张某", "正文第一段，讲了一件事。", "第二篇的标题", "县农业农村局", "第二篇的正文。"]
+    )
+    issue = _parse(text)
+    assert [a.title for a in issue.articles] == ["第一篇的标题", "第二篇的标题"]
+    assert people(issue.articles[1]) == [("县农业农村局", None)]
+    assert any(w.code == "R209" for w in issue.warnings)

@@ -48,9 +48,9 @@ def parse_text(text: str, meta: Meta | None = None) -> Issue:
     warnings: list[Warning] = []
     columns: list[Column] = []
     if contents is None:
-        article, w = read_single(lines)
+        arts, w = read_single(lines)
         warnings.extend(w)
-        columns.append(Column(name="", articles=[article]))
+        columns.append(Column(name="", articles=arts))
     else:
         warnings.extend(contents.warnings)
         pairs, w = read_articles(lines, contents)

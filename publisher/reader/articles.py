@@ -26,6 +26,8 @@ R205  a line outside every article (before the first one, or between the 目录
 R206  text before the 目录 block that no entry matches: kept as an unlisted article
 R207  no headline found: a title was made from the first words
 R208  an article has no body text
+R209  an article the 目录 does not list (headline + byline with a role or an
+      organisation, after running text): split off and kept, without a page
 """
 from __future__ import annotations
 
@@ -226,6 +228,21 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             shown = _clip(text[i] or lines[i].text.strip())
             warnings.append(Warning("R205", f"line outside every article dropped: {shown!r}", lines[i].number))
 
+    # 3b. articles the 目录 does not list: a headline with a byline naming a role or
+    # an organisation, after running text, inside a matched article
+    children: dict[int, list[Draft]] = {}
+    for d in drafts:
+        if d.unlisted:
+            continue
+        found = _unlisted_in(text, in_toc, is_cand, d)
+        if found:
+            kids = []
+            for start, end in found:
+                kids.append(Draft(entry=None, column=d.column, start=start, end=end, title_idx=[start], unlisted=True))
+                warnings.append(Warning("R209", f"article {_clip(text[start])!r} is not in the 目录: split at its headline and byline", lines[start].number))
+            d.end = found[0][0]
+            children[id(d)] = kids
+
     # 4. build the articles, in 目录 order (entries not found keep their place)
     out: list[tuple[str, Article]] = []
     by_entry = {id(d.entry): d for d in drafts if d.entry is not None}
@@ -251,7 +268,51 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         art.page = e.page
         out.append((e.column, art))
         warnings.extend(w)
+        for kid in children.get(id(d), []):
+            art, w = build_article(lines, kid, toc_title=None, toc_authors=[])
+            out.append((kid.column, art))
+            warnings.extend(w)
     return out, warnings
+
+
+def _unlisted_in(text: list[str], in_toc: list[bool], is_cand: set[int], d: Draft) -> list[tuple[int, int]]:
+    """(start, end) of unlisted articles inside draft ``d``, in order; one linear pass."""
+    starts: list[int] = []
+    seen_running = False
+    i = (d.title_idx[-1] + 1) if d.title_idx else d.start
+    while i < d.end:
+        t = text[i]
+        if not t or in_toc[i]:
+            i += 1
+            continue
+        if seen_running and i in is_cand and not ends_sentence(t) and not _SUBTITLE.match(t):
+            j = _next_text(text, i, d.end)
+            if j is not None and _SUBTITLE.match(text[j]):
+                j = _next_text(text, j, d.end)
+            if j is not None and _role_byline(text[j]):
+                starts.append(i)
+                seen_running = False
+                i = j + 1
+                continue
+        if len(t) > TITLE_MAX or ends_sentence(t):
+            seen_running = True
+        i += 1
+    return [(st, starts[k + 1] if k + 1 < len(starts) else d.end) for k, st in enumerate(starts)]
+
+
+def _next_text(text: list[str], i: int, end: int, limit: int = 3) -> int | None:
+    j = i + 1
+    while j < end and j <= i + limit:
+        if text[j]:
+            return j
+        j += 1
+    return None
+
+
+def _role_byline(t: str) -> bool:
+    """A byline that names a role or an organisation (bare names are too ambiguous)."""
+    people = bylines.parse_byline(t)
+    return bool(people) and any(p.role for p in people) or (people is not None and len(people) == 1 and bylines.is_org(people[0].name))
 
 
 def _score(entry_key: str, cand_key: str) -> float:

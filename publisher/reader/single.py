@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..model import Article, Warning
 from . import bylines
-from .articles import TITLE_MAX, Draft, _SUBTITLE, build_article, is_salutation
+from .articles import TITLE_MAX, Draft, _SUBTITLE, _unlisted_in, build_article, is_salutation
 from .lines import SourceLine
 from .shape import strip_markup, title_like
 
@@ -17,7 +17,7 @@ from .shape import strip_markup, title_like
 SECOND_TITLE_LINE_MAX = 30
 
 
-def read_single(lines: list[SourceLine]) -> tuple[Article, list[Warning]]:
+def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
     text = [strip_markup(sl.text) for sl in lines]
     n = len(lines)
     nonblank = [i for i in range(n) if text[i]]
@@ -37,7 +37,21 @@ def read_single(lines: list[SourceLine]) -> tuple[Article, list[Warning]]:
                 title_idx.append(j)
     # the article spans the whole input: stray markup lines before the title are its head
     d = Draft(entry=None, column="", start=0, end=n, title_idx=title_idx)
-    return build_article(lines, d, toc_title=None, toc_authors=[])
+    # several articles without a 目录: each further one starts at a headline + role byline
+    kids = _unlisted_in(text, [False] * n, {i for i in range(n) if title_like(text[i], TITLE_MAX)}, d)
+    warnings: list[Warning] = []
+    drafts = [d]
+    if kids:
+        d.end = kids[0][0]
+        for start, end in kids:
+            drafts.append(Draft(entry=None, column="", start=start, end=end, title_idx=[start], unlisted=True))
+            warnings.append(Warning("R209", f"a further article {text[start][:40]!r} in an input without 目录: split at its headline and byline", lines[start].number))
+    articles: list[Article] = []
+    for dr in drafts:
+        art, w = build_article(lines, dr, toc_title=None, toc_authors=[])
+        articles.append(art)
+        warnings.extend(w)
+    return articles, warnings
 
 
 def _is_head_line(t: str) -> bool:
