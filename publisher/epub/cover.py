@@ -38,7 +38,7 @@ def cover_image(issue: Issue) -> dict:
     alt = f"封面：{book_title(issue)}"
     if issue.meta.cover:
         return _given(Path(issue.meta.cover), alt)
-    img = _draw(issue)
+    img = _draw(issue).quantize(palette=_palette(), dither=Image.Dither.NONE)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=6)
     return {"data": buf.getvalue(), "media_type": "image/png", "ext": "png", "width": WIDTH, "height": HEIGHT, "alt": alt}
@@ -57,6 +57,26 @@ def _given(path: Path, alt: str) -> dict:
         raise PublisherError(f"cover image {path}: {fmt} is not an EPUB image type (use JPEG, PNG, GIF or WebP)")
     media_type, ext = MEDIA_TYPES[fmt]
     return {"data": data, "media_type": media_type, "ext": ext, "width": w, "height": h, "alt": alt}
+
+
+@lru_cache(maxsize=1)
+def _palette() -> Image.Image:
+    """The cover's colours and the antialiasing steps between each ink and its ground.
+
+    Drawing in RGB and mapping to this palette keeps the PNG a third of its RGB size.
+    """
+    pairs = [(PAPER, INK), (PAPER, INK_SOFT), (PAPER, ACCENT), (ACCENT, ON_ACCENT),
+             (ACCENT, ON_ACCENT_SOFT), (ACCENT, ACCENT_DARK)]
+    colours: list[tuple[int, ...]] = []
+    for a, b in pairs:
+        for i in range(17):
+            c = tuple(round(a[k] + (b[k] - a[k]) * i / 16) for k in range(3))
+            if c not in colours:
+                colours.append(c)
+    pal = Image.new("P", (1, 1))
+    flat = [v for c in colours for v in c]
+    pal.putpalette(flat + flat[:3] * (256 - len(colours)))
+    return pal
 
 
 @lru_cache(maxsize=64)

@@ -179,34 +179,37 @@ def collect(documents: list[tuple[str, bytes]], stylesheets: list[str], faces: l
 
     cascade = Cascade(stylesheets)
     use = FontUse({f.role: set() for f in faces})
-    seen: set[tuple[str, tuple[str, ...], int]] = set()
+    # Characters per computed style first (set operations), faces per character after.
+    by_style: dict[tuple[tuple[str, ...], int], set[str]] = {}
+    runs: list[tuple[str, str, tuple[tuple[str, ...], int]]] = []  # for error messages only
     for label, data in documents:
         root = etree.fromstring(data)
         styles = cascade.styles(root)
-        for text, style, el in _text_runs(root, styles):
-            chain = [face_for(fam, style.weight) for fam in style.families]
-            chain = [f for f in chain if f is not None]
-            if not chain:
+        for text, style, _el in _text_runs(root, styles):
+            key = (style.families, style.weight)
+            by_style.setdefault(key, set()).update(text)
+            runs.append((label, text, key))
+    for (families, weight), chars in by_style.items():
+        chain = [f for f in (face_for(fam, weight) for fam in families) if f is not None]
+        if not chain:
+            continue  # set in the reader's own fonts only
+        for ch in sorted(chars):
+            kind = _kind(ch)
+            if kind == "skip":
                 continue
-            for i, ch in enumerate(text):
-                key = (ch, style.families, style.weight)
-                if key in seen:
-                    continue
-                seen.add(key)
-                kind = _kind(ch)
-                if kind == "skip":
-                    continue
-                for face in chain:
-                    if font_source(face.path, face.index).covers(ord(ch)):
-                        use.chars[face.role].add(ch)
-                        break
-                else:
-                    if kind == "space":
-                        continue  # a space no face has is drawn by the reader's fallback
-                    ctx = text[max(0, i - 8): i + 9].strip()
-                    tried = ", ".join(dict.fromkeys(f"{f.family} ({f.path.name})" for f in chain))
-                    raise PublisherError(
-                        f"character {ch!r} (U+{ord(ch):04X}) in {label}, in “{ctx}”, is in no embedded font "
-                        f"(tried {tried}); add a font that has it to fonts/manifest.toml or use --no-embed-fonts"
-                    )
+            for face in chain:
+                if font_source(face.path, face.index).covers(ord(ch)):
+                    use.chars[face.role].add(ch)
+                    break
+            else:
+                if kind == "space":
+                    continue  # a space no face has is drawn by the reader's fallback
+                label, text = next((lab, t) for lab, t, k in runs if k == (families, weight) and ch in t)
+                i = text.index(ch)
+                ctx = text[max(0, i - 8): i + 9].strip()
+                tried = ", ".join(dict.fromkeys(f"{f.family} ({f.path.name})" for f in chain))
+                raise PublisherError(
+                    f"character {ch!r} (U+{ord(ch):04X}) in {label}, in “{ctx}”, is in no embedded font "
+                    f"(tried {tried}); add a font that has it to fonts/manifest.toml or use --no-embed-fonts"
+                )
     return use
