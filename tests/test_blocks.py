@@ -633,3 +633,32 @@ def test_hard_wrapped_text_without_indentation():
     assert types(blocks) == ["paragraph", "paragraph"]
     assert blocks[0].source == [1, 5] and blocks[1].source == [6, 7]
     assert "推动我县经济高质量发展。要在投资促进" in blocks[0].text
+
+
+def test_poem_extracted_with_a_blank_line_after_every_line():
+    text = """
+晓霞峰，南方的秀美和含蓄
+
+我想不出该如何描绘
+
+我的内敛，我的柔情，我的梦境
+
+
+
+全在你的一草一木间
+
+湘江已没有了旧时的风帆
+
+还有你的倒影
+"""
+    blocks, _ = build(text, kind="literary")
+    assert types(blocks) == ["verse"]
+    assert blocks[0].lines == [
+        "晓霞峰，南方的秀美和含蓄", "我想不出该如何描绘", "我的内敛，我的柔情，我的梦境", "",
+        "全在你的一草一木间", "湘江已没有了旧时的风帆", "还有你的倒影",
+    ]
+    # elsewhere it takes more lines (six) to be read as verse
+    blocks, _ = build(text, kind="article")
+    assert types(blocks) == ["verse"]
+    blocks, _ = build(text.split("\n\n\n\n")[0], kind="article")
+    assert "verse" not in types(blocks)

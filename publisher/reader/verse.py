@@ -17,6 +17,12 @@ FREE_MAX_LITERARY = 26
 MIN_FREE_LINES = 4
 MIN_FREE_LINES_LITERARY = 3
 MIN_CLASSICAL_LINES = 2
+# A poem extracted with a blank line after every line: this many lines in a
+# literary piece, more elsewhere.
+MIN_SPACED_LINES = 4
+MIN_SPACED_LINES_OTHER = 6
+# Blank lines a run of verse lines may span (stanza breaks).
+MAX_RUN_GAP = 3
 # Short lines set one under the other right after a line ending in ： (古人云：)
 MIN_INTRODUCED_LINES = 2
 
@@ -62,7 +68,7 @@ def mark_runs(items, literary: bool) -> None:
             i += 1
             continue
         j = i
-        while j < n and _candidate(items[j], literary) and (j == i or items[j].gap <= 2):
+        while j < n and _candidate(items[j], literary) and (j == i or items[j].gap <= MAX_RUN_GAP):
             j += 1
         run = items[i:j]
         prev = items[i - 1] if i > 0 else None
@@ -88,7 +94,12 @@ def _is_verse(run, literary: bool) -> bool:
         return False
     tight = any(it.gap == 0 for it in run[1:])
     if not tight:
-        return False  # blank-separated short lines are prose paragraphs
+        # blank-separated short lines are prose paragraphs, except a poem
+        # extracted with a blank after every line: many short unstopped lines
+        if len(run) < (MIN_SPACED_LINES if literary else MIN_SPACED_LINES_OTHER):
+            return False
+        unstopped = sum(1 for it in run if it.text[-1] not in "。！？”")
+        return unstopped * 10 >= len(run) * 8
     lens = [classical_len(it.text) for it in run]
     if all(lens) and len(run) >= MIN_CLASSICAL_LINES:
         # mostly one metre
@@ -108,8 +119,9 @@ def block(run) -> Block:
     joined to it (a one-line stanza is normal in free verse, not in a 律诗)."""
     lines: list[str] = []
     stanzas: list[list[str]] = []
+    base = min((it.gap for it in run[1:]), default=0)  # the gap between lines
     for k, it in enumerate(run):
-        if k == 0 or it.gap > 0:
+        if k == 0 or it.gap > base:
             stanzas.append([])
         stanzas[-1].append(ty.normalise_title(it.text))
     if (
