@@ -112,43 +112,51 @@ def stage_anthology(folder: str, out: str, cache: str, jobs: str) -> dict:
             "front_cached": s.front_cached, "worker_rss": s.worker_peak_rss_mb}
 
 
-def _one_document_html(folder: str) -> tuple[str, int]:
-    """The 12 issues' own HTML (at their anthology offsets) as one document."""
+def _one_document_html(folder: str) -> tuple[str, str, int]:
+    """The 12 issues' own HTML and page CSS (at their anthology offsets) as one document."""
     from publisher.anthology import load_config
     from publisher.pdf.html import document_html
     from publisher.reader import read_issue
 
     cfg = load_config([folder])
-    heads, bodies = [], []
+    styles, bodies, page_css = [], [], []
     folio = 1
     for k, inp in enumerate(cfg.issues):
         issue = read_issue(inp.path, inp.override_dict or None)
-        html = document_html(issue, first_folio=folio)
+        res = document_html(issue, first_folio=folio)
+        html, css = res if isinstance(res, tuple) else (res, "")
         pre = f"i{k}-"
-        # Keep ids, links and page names apart between issues.
+        # Keep ids, links and page names (running heads by column) apart between issues.
         html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{pre}{m.group(1)}"', html)
         html = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{pre}{m.group(1)}"', html)
         html = re.sub(r"\bcol(\d+)\b", lambda m: f"{pre}col{m.group(1)}", html)
-        head = re.search(r"<style[^>]*>(.*?)</style>", html, re.S)
-        if head and k == 0:
-            heads.append(head.group(1))
-        elif head:  # later issues: only their named-page rules (running heads by column)
-            heads.append("\n".join(line for line in head.group(1).splitlines() if f"@page {pre}col" in line))
+        css = re.sub(r"\bcol(\d+)\b", lambda m: f"{pre}col{m.group(1)}", css)
+        page_css.append(css if k == 0 else "\n".join(
+            line for line in css.splitlines() if f"{pre}col" in line))
+        style = re.search(r"<style[^>]*>(.*?)</style>", html, re.S)
+        if style:
+            styles.append(style.group(1) if k == 0 else "\n".join(
+                line for line in style.group(1).splitlines() if f"{pre}col" in line))
         body = re.search(r"<body[^>]*>(.*)</body>", html, re.S)
         bodies.append(f'<div style="break-before: right">{body.group(1)}</div>' if body else "")
-        folio += 40  # offset does not change the cost
-    doc = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/><style>" + "\n".join(heads) + \
+        folio += 40  # the offset does not change the cost
+    doc = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"/><style>" + "\n".join(styles) + \
         "</style></head><body>" + "\n".join(bodies) + "</body></html>"
-    return doc, len(cfg.issues)
+    return doc, "\n".join(page_css), len(cfg.issues)
 
 
 def stage_onedoc(folder: str, out: str) -> dict:
+    import inspect
+
     from publisher.pdf.writer import render_document
 
     t0 = time.perf_counter()
-    html, n = _one_document_html(folder)
+    html, css, n = _one_document_html(folder)
     t1 = time.perf_counter()
-    doc = render_document(html)
+    if "page_css" in inspect.signature(render_document).parameters:
+        doc = render_document(html, css)
+    else:
+        doc = render_document(html)
     pdf = doc.write_pdf()
     t2 = time.perf_counter()
     Path(out).write_bytes(pdf)
@@ -339,6 +347,14 @@ def main() -> int:
     unknown = set(parts) - {"parse", "epub", "pdf", "anthology"}
     if unknown:
         ap.error(f"unknown part(s): {', '.join(sorted(unknown))}")
+    # Pin the anthology cache's environment digest for this run: the tree may be edited
+    # by others between two builds, and that must not look like a change of styles.
+    try:
+        from publisher.anthology.cache import environment_digest
+
+        os.environ["PUBLISHER_ENV_DIGEST"] = environment_digest()
+    except Exception:
+        pass
     print(f"benchmark: {os.cpu_count()} CPUs, corpus {CORPUS if corpus_files() else 'not found'}")
     tmp = a.keep or Path(tempfile.mkdtemp(prefix="publisher-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)

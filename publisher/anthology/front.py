@@ -79,7 +79,7 @@ def contents_model(placed) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def _sheets():
+def _font_config():
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -92,9 +92,20 @@ def _sheets():
     except Exception:
         pass
     fc = FontConfiguration()
-    sheets = [CSS(string=font_face_css(), font_config=fc)]
-    for name in ("base.css", "pdf.css", "anthology.css"):
-        if (STYLES_DIR / name).is_file():
+    return fc, CSS(string=font_face_css(), font_config=fc)
+
+
+@lru_cache(maxsize=4)
+def _sheets(page_css: str):
+    """Fonts, base.css, the page geometry, pdf.css, anthology.css — the PDF backend's order."""
+    from weasyprint import CSS
+
+    fc, fonts = _font_config()
+    sheets = [fonts]
+    for name in ("base.css", "@page", "pdf.css", "anthology.css"):
+        if name == "@page":
+            sheets.append(CSS(string=page_css, font_config=fc))
+        elif (STYLES_DIR / name).is_file():
             sheets.append(CSS(filename=str(STYLES_DIR / name), font_config=fc))
     return fc, sheets
 
@@ -111,24 +122,23 @@ def front_html(book: BookMeta, placed, *, print_mode: bool) -> str:
 
     body_pages = sum(p.entry.page_count for p in placed)
     return render("anthology/front.html.j2", book=book, issues=contents_model(placed),
-                  title_lines=title_lines(book.title), body_pages=body_pages, date=book.date,
-                  page_css=_page_css(book, print_mode))
+                  title_lines=title_lines(book.title), body_pages=body_pages, date=book.date)
 
 
-def blanks_html(book: BookMeta, print_mode: bool) -> str:
-    return ("<!DOCTYPE html><html><head><style>" + _page_css(book, print_mode) +
+def blanks_html() -> str:
+    return ("<!DOCTYPE html><html><head><style>"
             "section { page: a-plain; break-after: page; height: 1px; } section:last-child { break-after: auto; }"
             "</style></head><body>" + "<section></section>" * BLANKS + "</body></html>")
 
 
-def _render(html: str, *, title: str, author: str, date: str | None, print_mode: bool,
+def _render(html: str, *, page_css: str, title: str, author: str, date: str | None, print_mode: bool,
             blank_html: str | None = None):
     import logging
 
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fc, sheets = _sheets()
+    fc, sheets = _sheets(page_css)
     doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=fc)
     pages = list(doc.pages)
     if blank_html and len(pages) % 2:
@@ -152,8 +162,9 @@ def _render(html: str, *, title: str, author: str, date: str | None, print_mode:
 def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache, scratch: Path | None,
                  stats=None) -> Front:
     html = front_html(book, placed, print_mode=print_mode)
-    blank = blanks_html(book, print_mode)
-    key = hashlib.sha256(f"{environment_digest()}|{print_mode}|{book.date}|".encode() + html.encode()).hexdigest()
+    blank = blanks_html()
+    css = _page_css(book, print_mode)
+    key = hashlib.sha256(f"{environment_digest()}|{print_mode}|{book.date}|{css}|".encode() + html.encode()).hexdigest()
     folder = (cache.folder / "front") if cache.folder else scratch
     assert folder is not None
     pdf_path = folder / f"front-{key}.pdf"
@@ -167,11 +178,11 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
             return Front(pdf_path, n, blanks_path)
     except (OSError, ValueError, KeyError):
         pass
-    pdf, n = _render(html, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode,
+    pdf, n = _render(html, page_css=css, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode,
                      blank_html=blank)
     atomic_write(pdf_path, pdf)
     if blanks_path is not None:
-        bpdf, _ = _render(blank, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode)
+        bpdf, _ = _render(blank, page_css=css, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode)
         atomic_write(blanks_path, bpdf)
     atomic_write(meta_path, json.dumps({"page_count": n}))
     return Front(pdf_path, n, blanks_path)

@@ -100,23 +100,32 @@ def _round_up(n: float, step: int) -> int:
 
 
 class _Estimator:
-    """Page-count guesses for issues not laid out yet: pages ≈ a + bytes × b."""
+    """Page-count guesses for issues not laid out yet.
+
+    An issue of nearly the same size as one already laid out (±3 %) is guessed to have
+    as many pages; otherwise pages ≈ a + bytes × b, b fitted to the issues known so far.
+    """
 
     def __init__(self, sizes: list[int]):
         self.sizes = sizes
         self.a = 4.0  # cover, 卷首语 and contents
-        self.b = 1 / 3500.0  # UTF-8 bytes of text per page of 16开 body
+        self.b = 1 / 3000.0  # UTF-8 bytes of text per page of 16开 body
+        self.known: dict[int, int] = {}
 
     def learn(self, known: dict[int, int]) -> None:
+        self.known = dict(known)
         pairs = [(self.sizes[i], n) for i, n in known.items()]
-        if not pairs:
-            return
         tot = sum(s for s, _ in pairs)
         if tot > 0:
             self.b = max(1e-6, sum(max(0.0, n - self.a) for _, n in pairs) / tot)
 
     def guess(self, i: int) -> int:
-        return _round_up(self.a + self.sizes[i] * self.b, PAD_ISSUE)
+        size = self.sizes[i]
+        near = [(abs(self.sizes[j] - size), n) for j, n in self.known.items()
+                if abs(self.sizes[j] - size) <= 0.03 * max(size, 1)]
+        if near:
+            return min(near)[1]
+        return _round_up(self.a + size * self.b, PAD_ISSUE)
 
 
 def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: bool = False,
