@@ -461,3 +461,16 @@ def test_input_without_contents_holding_two_articles():
     assert [a.title for a in issue.articles] == ["第一篇的标题", "第二篇的标题"]
     assert people(issue.articles[1]) == [("县农业农村局", None)]
     assert any(w.code == "R209" for w in issue.warnings)
+
+
+def test_entry_printed_out_of_contents_order_and_column_in_brackets():
+    text = "\n\n".join(
+        ["目录", "【卷首语】开篇的话……1", "【特稿】第一篇文章……3", "第二篇文章……5",
+         "开篇的话", "开篇正文。", "第二篇文章", "第二篇正文。", "第一篇文章", "第一篇正文。"]
+    )
+    issue = _parse(text)
+    assert [c.name for c in issue.columns] == ["卷首语", "特稿"]
+    assert [(a.title, a.page) for a in issue.articles] == [("开篇的话", 1), ("第一篇文章", 3), ("第二篇文章", 5)]
+    assert [b.text for a in issue.articles for b in a.blocks] == ["开篇正文。", "第一篇正文。", "第二篇正文。"]
+    assert [w.code for w in issue.warnings] == ["R210"]
+    assert unaccounted_lines(issue, text) == []

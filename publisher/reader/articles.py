@@ -26,6 +26,7 @@ R205  a line outside every article (before the first one, or between the 目录
 R206  text before the 目录 block that no entry matches: kept as an unlisted article
 R207  no headline found: a title was made from the first words
 R208  an article has no body text
+R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
 R209  an article the 目录 does not list (headline + byline with a role or an
       organisation, after running text): split off and kept, without a page
 """
@@ -177,13 +178,29 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
                 )
             )
 
-    # 3. drafts: each matched entry starts an article
+    # 2b. an entry the body prints out of 目录 order: exact key anywhere still unused
+    used = {i for m in matches if m is not None for i in m.title_idx}
+    for k, e in enumerate(entries):
+        if matches[k] is not None:
+            continue
+        ek = key(e.title)
+        for table, is_pair in ((single_pos, False), (pair_pos, True)):
+            pos = next((i for i in table.get(ek, [])[:8] if i not in used and (not is_pair or nxt[i] not in used)), None)
+            if pos is not None:
+                idx = [pos, nxt[pos]] if is_pair else [pos]
+                matches[k] = Match(e, idx, 1.0)
+                used.update(idx)
+                warnings.append(Warning("R210", f"目录 entry {e.title!r} found out of 目录 order in the body", lines[pos].number))
+                break
+
+    # 3. drafts: each matched entry starts an article (spans follow the body order)
     drafts: list[Draft] = []
     for k, e in enumerate(entries):
         m = matches[k]
         if m is None:
             continue
         drafts.append(Draft(entry=e, column=e.column, start=m.title_idx[0], end=n, title_idx=list(m.title_idx), score=m.score))
+    drafts.sort(key=lambda d: d.start)
     # kicker above a one-line match (引题 + 主题 where the 目录 lists only the 主题)
     floor = -1
     for d in drafts:

@@ -39,6 +39,8 @@ _PAGE_LAST_LEADERS = re.compile(r"^(.*?\S)\s*(?:[.。·•…_—\-－]{2,}|…)
 _PAGE_LAST_SPACE = re.compile(r"^(.*?[^\d\s])\s+(?:[Pp]\.?\s*)?(\d{1,3})$")
 # The author part of an entry: "标题/作者", "标题 ／作者" (not "1/3").
 _AUTHOR_SPLIT = re.compile(r"\s*[/／]\s*(?=[^\d\s/／])")
+# A column named in brackets at the start of an entry: "【卷首语】坚持首位战略……1".
+_BRACKET_COLUMN = re.compile(r"^[【\[〔]([^】\]〕]{2,16})[】\]〕]\s*(.+)$")
 # A list marker the layout put before an entry ("- 26 …", "• 标题 …… 3").
 _LIST_MARKER = re.compile(r"^[-*+•·▪●◆]\s+")
 
@@ -272,6 +274,10 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
                 break
         elif parsed is not None:
             page, title, author = parsed
+            m = _BRACKET_COLUMN.match(title)
+            if m and han_count(m.group(2)) >= 2:
+                # "【卷首语】坚持首位战略 …… 1": the column named on the entry's line
+                column, title = collapse_spaces(m.group(1)), m.group(2).strip()
             if column not in columns:
                 columns.append(column)
             entries.append(TocEntry(title=title, page=page, column=column, author=author, lines=[lines[i].number]))
