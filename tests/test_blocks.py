@@ -662,3 +662,21 @@ def test_poem_extracted_with_a_blank_line_after_every_line():
     assert types(blocks) == ["verse"]
     blocks, _ = build(text.split("\n\n\n\n")[0], kind="article")
     assert "verse" not in types(blocks)
+
+
+def test_number_and_title_on_separate_lines():
+    text = """
+（一）
+加强组织领导
+
+各级党委（党组）要高度重视调查研究工作，作出专门部署，科学精准做好方案设计。
+
+（二）
+严明工作纪律
+
+调查研究要严格执行中央八项规定及其实施细则精神，轻车简从，厉行节约。
+"""
+    blocks, _ = build(text)
+    assert [(b.type, b.text) for b in blocks if b.type == "heading"] == [
+        ("heading", "（一）加强组织领导"), ("heading", "（二）严明工作纪律")]
+    assert types(blocks) == ["heading", "paragraph"] * 2

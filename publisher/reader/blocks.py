@@ -243,7 +243,9 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
             j = i + 1
             # a heading broken over two lines
             if j < n and headings.joins_heading(it, items[j], items[j + 1] if j + 1 < n else None):
-                text = text + items[j].text
+                # a bare number (一) and its title on the next line keep a space
+                sep = " " if headings.body_after_number(text) == "" and it.family == "cn_bare" else ""
+                text = text + sep + items[j].text
                 last = items[j].number
                 j += 1
             blocks.append(
