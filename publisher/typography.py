@@ -99,6 +99,9 @@ def _fold(text: str) -> str:
     return t
 
 
+# What follows a closing quote (a stop, or nothing): 他说"好了"。 / …"两个维护"
+_AFTER_CLOSE = ("", "，", "。", "！", "？", "；", "：", "、", "）", ",", ".", ";", ":", "!", "?", ")")
+
 # Characters the scanner must look at; everything else is copied in chunks.
 _SPECIAL = re.compile(r"[ \t\u3000\u00a0.。…⋯\-－—―─()（）\"“”'‘’,;:?!<>]")
 
@@ -239,7 +242,10 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             i += 1
             continue
         if c == '"' or c in "“”":
-            if c == "“" or (c == '"' and not dq_open):
+            # a straight quote with no quote open, right after text and before a
+            # stop or the end, closes a quote the source opened without a mark
+            closes = c == '"' and not dq_open and is_cjk(last()) and t[i + 1 : i + 2] in _AFTER_CLOSE
+            if c == "“" or (c == '"' and not dq_open and not closes):
                 emit("“", i)
                 dq_open = True
             else:

@@ -153,3 +153,9 @@ def test_marks_after_a_western_run_inside_chinese_text():
     assert normalise("English words. More words, again?") == "English words. More words, again?"
     assert normalise("12.本地区本部门本单位") == "12.本地区本部门本单位"
     assert normalise("共5.5亿元") == "共5.5亿元"
+
+
+def test_a_lone_straight_quote_before_a_stop_closes():
+    # the source lost the opening mark: the quote before ， is a closing one
+    assert normalise('坚决做到两个维护",推动') == "坚决做到两个维护”，推动"
+    assert normalise('他说:"好了"。') == "他说：“好了”。"
