@@ -310,3 +310,12 @@ def test_generated_cover(built):
     assert im.getpixel((5, 5)) != im.getpixel((5, 1000))
     alt = book.xml("EPUB/text/cover.xhtml").xpath("//*[local-name()='title']")[-1]
     assert "青溪决策参考" in alt.text
+
+
+def test_deep_heading_levels_stay_valid_html():
+    issue = single_piece()
+    issue.columns[0].articles[0].blocks.append(Block("heading", text="第五层标题", level=6))
+    book = Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False)))
+    root = book.xml("EPUB/text/a01.xhtml")
+    h = root.xpath("//*[text()='第五层标题']")[0]
+    assert h.tag == "{http://www.w3.org/1999/xhtml}h6"

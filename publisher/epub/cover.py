@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..errors import PublisherError
 from ..fonts import font_faces
 from ..model import Issue
-from ..render.markup import CLOSING, PAUSE_STOP
+from ..render.markup import CLOSING, OPENING, PAUSE_STOP
 from .documents import book_title, date_label, headline_lines, is_single_piece
 
 WIDTH, HEIGHT = 1400, 1960  # 1 : 1.4, the shape of a 16开 page
@@ -93,6 +93,15 @@ def _wrap(text: str, font, width: int) -> list[str]:
     one is not a lone character or two.
     """
     lines = _greedy(text, font, width)
+    if len(lines) == 2:
+        # Two lines: break where the sense breaks if that fits — before an opening
+        # quote or bracket, after a pause mark — choosing the most even such break.
+        good = [i for i in range(1, len(text)) if text[i] in "“‘《（「『【" or text[i - 1] in "，、：；"]
+        fits = [i for i in good if font.getlength(text[:i]) <= width and font.getlength(text[i:]) <= width]
+        if fits:
+            i = min(fits, key=lambda i: abs(font.getlength(text[:i]) - font.getlength(text[i:])))
+            if min(i, len(text) - i) >= 3:
+                return [text[:i], text[i:]]
     if len(lines) > 1:
         step = max(4, font.size // 2)
         w = width
@@ -122,6 +131,13 @@ def _fit(text: str, role: str, width: int, start: int, smallest: int):
     while size > smallest and _font(role, size).getlength(text) > width:
         size -= 4
     return _font(role, size)
+
+
+def _text(draw, x: int, y: int, line: str, font, fill) -> None:
+    """Draw one left-aligned line; an opening mark at the line start hangs by its blank half (clreq)."""
+    if line and line[0] in OPENING:
+        x -= int(font.size * 0.5)
+    draw.text((x, y), line, font=font, fill=fill)
 
 
 def _centered(draw, y: int, text: str, font, fill, spacing: float = 0.0) -> int:
@@ -184,7 +200,7 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
         f = _font("kai-bold", 66)
         for part in headline_lines(editorial.title):
             for line in _wrap(part, f, width):
-                d.text((x, y), line, font=f, fill=INK)
+                _text(d, x, y, line, f, INK)
                 y += 92
         y += 30
     d.rectangle([x, y, x + 90, y + 6], fill=ACCENT)
@@ -210,7 +226,7 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
             d.text((x, y), colname, font=cf, fill=ACCENT)
             y += 48
         for line in lines:
-            d.text((x, y), line, font=tf, fill=INK)
+            _text(d, x, y, line, tf, INK)
             y += 62
         y += 40
 
@@ -237,20 +253,20 @@ def _draw_piece(issue: Issue, d: ImageDraw.ImageDraw) -> None:
     if a is not None and a.kicker:
         d.text((MARGIN, y - 90), a.kicker, font=_font("fangsong", 44), fill=ON_ACCENT_SOFT)
     for line in lines:
-        d.text((MARGIN, y), line, font=f, fill=ON_ACCENT)
+        _text(d, MARGIN, y, line, f, ON_ACCENT)
         y += step
     y = band + 110
     if a is not None and a.subtitle:
         sf = _font("fangsong", 48)
         for line in _wrap(a.subtitle, sf, width):
-            d.text((MARGIN, y), line, font=sf, fill=INK)
+            _text(d, MARGIN, y, line, sf, INK)
             y += 70
         y += 40
     if a is not None and a.authors:
         names = "\u3000".join(au.name for au in a.authors if au.name)
         kf = _font("kai", 44)
         for line in _wrap(names, kf, width):
-            d.text((MARGIN, y), line, font=kf, fill=INK_SOFT)
+            _text(d, MARGIN, y, line, kf, INK_SOFT)
             y += 64
     foot = HEIGHT - 170
     m = issue.meta

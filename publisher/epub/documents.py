@@ -7,13 +7,15 @@ with no magazine name (a feature or a signed piece) reads cover → article → 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Article, Block, Issue
 from ..render.env import render
 from ..render.markup import inline
 
 TEXT_DIR = "text"
+# Heading level n is set as <h{n+2}> (templates/shared/blocks.xhtml.j2); HTML stops at h6.
+MAX_HEADING_LEVEL = 4
 # A long article lists its top-level headings in the nav.
 LONG_ARTICLE_CHARS = 4000
 LABELS = {
@@ -214,6 +216,8 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
             aid = next(ids)
             anchors, heads = [], []
             for bi, b in enumerate(a.blocks):
+                if b.type == "heading" and (b.level or 1) > MAX_HEADING_LEVEL:
+                    b = replace(b, level=MAX_HEADING_LEVEL)  # h3…h6 only: no <h7>
                 if b.type == "heading" and b.level == 1:
                     hid = f"{aid}-s{len(heads) + 1}"
                     anchors.append((b, hid))
