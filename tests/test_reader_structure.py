@@ -474,3 +474,74 @@ def test_entry_printed_out_of_contents_order_and_column_in_brackets():
     assert [b.text for a in issue.articles for b in a.blocks] == ["开篇正文。", "第一篇正文。", "第二篇正文。"]
     assert [w.code for w in issue.warnings] == ["R210"]
     assert unaccounted_lines(issue, text) == []
+
+
+COMPACT_ISSUE = """本期目录
+【特别策划】
+P3 春风化雨润民心——全县民生实事工作综述
+P8 “小网格”撬动“大治理”
+【理论前沿】
+P12 论县域经济的比较优势
+（下转第2页）
+【诗苑】
+P20 江南春（组诗）/ 方舟
+
+春风化雨润民心
+
+——全县民生实事工作综述
+
+□ 本刊记者 张 三
+
+2023年，全县上下坚持以人民为中心的发展思想，集中力量办好一批民生实事。
+
+一、教育优先发展
+
+新建改扩建学校12所，新增学位8600个。
+
+二、医疗服务提升
+
+县人民医院新院区投入使用，群众看病更方便了。
+
+**“小网格”撬动“大治理”**
+
+作者：李四
+
+网格化管理是基层治理的重要抓手。我县把全域划分为1200个网格，每个网格配备专职网格员。
+
+论县域经济的
+比较优势
+
+县委党校 王五
+
+县域经济是国民经济的基本单元。发挥比较优势，是县域经济高质量发展的必由之路。
+
+江南春（组诗）
+
+方舟
+
+杏花
+一场雨落下来
+杏花就开了
+
+柳
+柳枝是春天写给河流的信
+"""
+
+
+def test_compact_contents_bracket_columns_and_varied_bylines():
+    issue = _parse(COMPACT_ISSUE)
+    assert [c.name for c in issue.columns] == ["特别策划", "理论前沿", "诗苑"]
+    assert [a.page for a in issue.articles] == [3, 8, 12, 20]
+    a = issue.articles
+    # the 目录 title carries the subtitle; the body prints it on its own line
+    assert (a[0].title, a[0].subtitle) == ("春风化雨润民心", "——全县民生实事工作综述")
+    assert people(a[0]) == [("张三", "本刊记者")] and a[0].kind == "report"
+    assert people(a[1]) == [("李四", None)]  # 作者：李四
+    assert not any("李四" in block_text(b) for b in a[1].blocks)
+    assert a[2].title == "论县域经济的比较优势" and people(a[2]) == [("王五", "县委党校")]
+    # the poet is the author; the first short line of the poem stays in the poem
+    assert people(a[3]) == [("方舟", None)] and a[3].kind == "literary"
+    assert a[3].blocks[0].type == "verse" and a[3].blocks[0].lines[0] == "杏花"
+    # the jump line inside the 目录 is noise, not part of a title
+    assert [(w.code, w.line) for w in issue.warnings] == [("R202", 7)]
+    assert unaccounted_lines(issue, COMPACT_ISSUE) == []

@@ -447,6 +447,9 @@ def build_article(
         if subtitle is None and not authors and _SUBTITLE.match(t) and len(t) <= TITLE_MAX:
             subtitle = t
             consumed.add(pos)
+        elif (found := bylines.writer_byline(t)) is not None:
+            authors = bylines.merge_authors(authors, found)
+            consumed.add(pos)
         elif bylines.is_credits(t):
             # the credits line stays in the body (a credits block); its writers are the
             # authors, and the head ends here (a byline below it would leave a gap)
@@ -458,9 +461,12 @@ def build_article(
             people = bylines.parse_byline(t)
             if people is None:
                 break
+            if not any(p.role for p in people) and not _plausible_names(people, authors, toc_authors):
+                break
             authors = bylines.merge_authors(authors, people)
             consumed.add(pos)
         pos += 1
+    reporters = reporters or any(a.role and a.role.endswith(REPORTER_ROLES) for a in authors)
 
     # tail: a signature alone on the last line, or closing the last paragraph
     body_start = (tidx[-1] + 1) if tidx else d.start
@@ -502,6 +508,17 @@ def build_article(
         source=source,
     )
     return art, warnings
+
+
+def _plausible_names(people: list[Author], so_far: list[Author], toc: list[Author]) -> bool:
+    """Bare names (no role) are a byline only as the first one, and only if the 目录
+    names nobody or names them too: under a poem's title ``方舟`` is the poet, but the
+    next short line ``杏花`` is the poem."""
+    if so_far:
+        return False
+    if len(people) == 1 and bylines.is_org(people[0].name):
+        return True
+    return not toc or any(p.name == t.name for p in people for t in toc)
 
 
 def _normalise_subtitle(s: str) -> str:

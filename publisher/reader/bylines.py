@@ -38,6 +38,7 @@ ORG_SUFFIXES = (
     "研究室", "政策研究室", "办公室", "办公厅", "调研组", "课题组", "写作组", "编辑部",  # 县委政策研究室, 课题组
     "委员会", "党委", "党组", "县委", "市委", "政府", "局", "委", "办", "部", "厅", "院", "所",  # 县农业农村局
     "协会", "学会", "联合会", "研究会", "报社", "杂志社", "电视台", "公司", "银行", "学校", "大学",
+    "党校", "学院", "医院", "法院", "检察院", "街道", "社区", "村委会",  # 县委党校 王五
 )
 # Credit labels in newspaper credits and bylines; writers become authors.
 WRITER_LABELS = ("文", "撰文", "作者", "执笔")  # 文 / 衡阳日报全媒体记者 唐 翔
@@ -152,6 +153,23 @@ def is_credits(text: str) -> bool:
     if t.lstrip("■□●◆（( ").startswith(tuple(WRITER_LABELS + OTHER_LABELS)) and _LABEL_RE.match(t.lstrip("■□●◆（( ")):
         return True
     return len(labels) >= 2
+
+
+def writer_byline(text: str) -> list[Author] | None:
+    """A byline written with a writer label only: ``作者：李四``, ``文/陈晓``, ``撰文 | 王五``.
+
+    Such a line is the byline itself (no photographer or editor to credit), so it is
+    read as the authors rather than kept as a credits block.
+    """
+    t = strip_markup(text).lstrip("■□●◆ ")
+    m = _OUTER_PARENS.match(t)
+    if m:
+        t = m.group(1).strip()
+    labels = [x.group(1) for x in _LABEL_RE.finditer(t)]
+    if not labels or any(lb not in WRITER_LABELS for lb in labels) or not _LABEL_RE.match(t):
+        return None
+    found = credit_authors(t)
+    return found or None
 
 
 def credit_authors(text: str) -> list[Author]:

@@ -53,6 +53,7 @@ NOISE_PATTERNS = (
     re.compile(r"^(?:主\s*办|协\s*办|承\s*办|主\s*编|编\s*辑|出\s*版|印\s*刷|地\s*址|电\s*话|邮\s*编|刊\s*号)\s*[：:]"),  # masthead
     re.compile(r"\b(?:ISSN|CN)\s*[\dA-Z]", re.IGNORECASE),  # serial numbers in a tagline
     re.compile(r"^[A-Za-z][A-Za-z\s&'.,·\-]*$"),  # an all-Latin running head ("CONTENTS", a masthead in English)
+    re.compile(r"^[（(]?\s*(?:下转|上接|转|接|续)\s*第?\s*\d+\s*[页版面]"),  # a jump line: "（下转第2页）"
 )
 
 # Words that often occur in column names.  Only a tie-breaker between "column
@@ -292,7 +293,7 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             if entry_ahead(i, tolerate=0) and _column_score(s) >= 2:
                 # a short header directly under an entry in a compact layout
                 column_line = (i, column)
-                column = collapse_spaces(s)
+                column = _column_name(s)
             elif last.author is None:
                 # a title continued directly under its entry (no blank line between)
                 last.title = last.title + (" " if _space_between(last.title, s) else "") + s
@@ -308,10 +309,10 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             if column_line is not None and column_line[0] == last_index and (last is None or last.lines[-1] < lines[column_line[0]].number):
                 # a header over two lines ("专题聚焦" / "建设县域经济强县"): one column
                 column_line = (i, column_line[1])
-                column = f"{column} · {collapse_spaces(s)}"
+                column = f"{column} · {_column_name(s)}"
             else:
                 column_line = (i, column)
-                column = collapse_spaces(s)
+                column = _column_name(s)
             commit(i)
         elif entries and entry_ahead(i, tolerate=0):
             # an unreadable line between entries: layout noise, not the end of the block
@@ -331,6 +332,13 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
         columns=[c for c in columns if any(e.column == c for e in entries)],
         warnings=warnings,
     ), i
+
+
+def _column_name(s: str) -> str:
+    """``【特别策划】`` → ``特别策划``: brackets around a whole header are decoration."""
+    t = collapse_spaces(s)
+    m = re.match(r"^[【\[〔「](.+)[】\]〕」]$", t)
+    return m.group(1).strip() if m else t
 
 
 def _space_between(left: str, right: str) -> bool:
