@@ -545,3 +545,10 @@ def test_compact_contents_bracket_columns_and_varied_bylines():
     # the jump line inside the 目录 is noise, not part of a title
     assert [(w.code, w.line) for w in issue.warnings] == [("R202", 7)]
     assert unaccounted_lines(issue, COMPACT_ISSUE) == []
+
+
+def test_contents_title_with_subtitle_matches_a_body_title_without_it():
+    text = "目录\n\n01 山里的春天——乡村振兴见闻\n\n山里的春天\n\n春天来了，山里变了样。"
+    issue = _parse(text)
+    assert [a.title for a in issue.articles] == ["山里的春天"]
+    assert issue.warnings == []

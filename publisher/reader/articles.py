@@ -55,6 +55,8 @@ DOCUMENT_TITLE_STARTS = ("关于",)
 # Subtitle lines: "——乡村调研杂记", "—— 写在…", "--副题".
 _SUBTITLE = re.compile(r"^(?:——|—|－－|--|──|－|―)\s*(?=\S)")
 
+_DASH_SPLIT = re.compile(r"\s*(?:——|—|--)\s*")
+
 # Article kinds.  Each table names the case that motivates it.
 EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论")  # 卷首语
 LITERARY_COLUMN_HINTS = ("文艺", "文苑", "副刊", "印象", "散文", "诗", "文学", "随笔", "文化", "风物", "书香")  # 洙水文艺, 帅乡印象
@@ -124,9 +126,8 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # 1. exact pass
     prev = -1
     for k, e in enumerate(entries):
-        ek = key(e.title)
         best: tuple[int, list[int]] | None = None
-        for table, is_pair in ((single_pos, False), (pair_pos, True)):
+        for ek, table, is_pair in [(x, t, p) for x in _entry_keys(e.title) for t, p in ((single_pos, False), (pair_pos, True))]:
             pos = table.get(ek)
             if not pos:
                 continue
@@ -330,6 +331,16 @@ def _role_byline(t: str) -> bool:
     """A byline that names a role or an organisation (bare names are too ambiguous)."""
     people = bylines.parse_byline(t)
     return bool(people) and any(p.role for p in people) or (people is not None and len(people) == 1 and bylines.is_org(people[0].name))
+
+
+def _entry_keys(title: str) -> list[str]:
+    """Keys a 目录 title may appear under: whole, and without a ``——subtitle`` part
+    the body may print elsewhere or not at all."""
+    keys = [key(title)]
+    main = _DASH_SPLIT.split(title, maxsplit=1)[0]
+    if main != title and len(key(main)) >= 2:
+        keys.append(key(main))
+    return keys
 
 
 def _score(entry_key: str, cand_key: str) -> float:
