@@ -35,6 +35,7 @@ version, because it relies on the internals named above.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..errors import PublisherError
 
@@ -48,7 +49,6 @@ _CJK = re.compile(
 )
 _SPACES = " \u00a0"
 # Pairs that form one mark and must not be pulled apart.
-_JOINED = {"——", "……", "⸺⸺"}
 
 _installed = False
 
@@ -57,29 +57,36 @@ def is_cjk(ch: str) -> bool:
     return bool(_CJK.match(ch))
 
 
+@lru_cache(maxsize=4096)
+def _weights(text: str) -> tuple[float, ...]:
+    cjk = [bool(_CJK.match(ch)) for ch in text]
+    out = []
+    for i in range(len(text) - 1):
+        a, b = text[i], text[i + 1]
+        if a in _SPACES or b in _SPACES:
+            w = 0.5 if (a in _SPACES) != (b in _SPACES) else 0.0
+        elif a == b and a in "—…⸺":
+            w = 0.0  # —— and …… are one mark
+        elif cjk[i] or cjk[i + 1]:
+            w = 1.0
+        else:
+            w = 0.0
+        out.append(w)
+    return tuple(out)
+
+
 def gap_weights(text: str) -> list[float]:
     """Justification weight of each gap between ``text[i]`` and ``text[i+1]``.
 
     1 for a gap that may stretch, ½ on each side of a space (so a space counts
     once, as in WeasyPrint), 0 otherwise.
     """
-    out = []
-    for a, b in zip(text, text[1:]):
-        if a in _SPACES or b in _SPACES:
-            w = 0.5 if (a in _SPACES) != (b in _SPACES) else 0.0
-        elif a + b in _JOINED or (a == b and a in "—…"):
-            w = 0.0
-        elif is_cjk(a) or is_cjk(b):
-            w = 1.0
-        else:
-            w = 0.0
-        out.append(w)
-    return out
+    return list(_weights(text))
 
 
 def expandable_count(text: str) -> float:
     """How many gaps' worth of justification space ``text`` takes."""
-    return sum(gap_weights(text))
+    return sum(_weights(text))
 
 
 def char_spacings(text: str, extra: float) -> list[float]:
@@ -89,7 +96,7 @@ def char_spacings(text: str, extra: float) -> list[float]:
     halves at the ends of the text, so ``s[i] + s[i+1] = 2 · extra · w[i]``;
     ``s[0]`` is free (its left half is dropped) and is set to the first gap.
     """
-    w = gap_weights(text)
+    w = _weights(text)
     if not text:
         return []
     s = [0.0] * len(text)

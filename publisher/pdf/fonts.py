@@ -63,6 +63,11 @@ def faces() -> tuple[tuple[FontFace, Path], ...]:
 QUOTES = "U+2018-2019, U+201C-201D"
 NOT_QUOTES = "U+0000-2017, U+201A-201B, U+201E-10FFFF"
 _NARROW_QUOTE_FAMILIES = ("Pub Kai", "Pub Fangsong")
+# The quotation face must differ from the main face in something WeasyPrint keys its
+# PDF fonts on (family, weight, style, stretch), or both would share one embedded
+# font and the quotes would be drawn with the wrong glyph ids.  Text never asks for
+# this stretch, so Fontconfig only falls back to the face for the four quotes.
+QUOTE_STRETCH = "semi-expanded"
 
 
 def _alias(path: Path, tag: str) -> Path:
@@ -93,8 +98,9 @@ def font_face_css() -> str:
             q = song.get(face.weight) or next(iter(song.values()))
             alias = _alias(q, f"quotes-{face.role}")
             rules.append(
-                "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; src: url(\"%s\"); unicode-range: %s; }"
-                % (face.family, face.weight, alias.as_uri(), QUOTES)
+                "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; font-stretch: %s;"
+                " src: url(\"%s\"); unicode-range: %s; }"
+                % (face.family, face.weight, QUOTE_STRETCH, alias.as_uri(), QUOTES)
             )
         rules.append(
             "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; src: url(\"%s\");%s }"
@@ -106,6 +112,21 @@ def font_face_css() -> str:
 def manifest_font_files() -> dict[str, Path]:
     """Role → the file actually embedded (for the font checks of the tests)."""
     return {face.role: path for face, path in faces()}
+
+
+def pdf_font_files() -> dict[str, Path]:
+    """The base font names WeasyPrint gives our faces in the PDF (Pango's description
+    with dashes: ``Pub-Song``, ``Pub-Hei-Bold``, ``Pub-Kai-Semi-Expanded`` for the
+    quotation face) → the font file each is cut from."""
+    out: dict[str, Path] = {}
+    song = {face.weight: path for face, path in faces() if face.family == "Pub Song"}
+    for face, path in faces():
+        bold = "-Bold" if face.weight >= 700 else ""
+        out[face.family.replace(" ", "-") + bold] = path
+        if face.family in _NARROW_QUOTE_FAMILIES and song:
+            q = song.get(face.weight) or next(iter(song.values()))
+            out[face.family.replace(" ", "-") + bold + "-" + QUOTE_STRETCH.title()] = q
+    return out
 
 
 def font_configuration():
@@ -121,7 +142,7 @@ def font_configuration():
     from urllib.parse import unquote, urlparse
     from xml.etree.ElementTree import Element, SubElement, tostring
 
-    from weasyprint.text.constants import FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
+    from weasyprint.text.constants import FONTCONFIG_STRETCH, FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
     from weasyprint.text.ffi import ffi, fontconfig, pangoft2
     from weasyprint.text.fonts import FontConfiguration
 
@@ -147,6 +168,9 @@ def font_configuration():
             if "font_weight" in rule_descriptors:
                 edit = SubElement(match, "edit", name="weight", mode="assign_replace")
                 SubElement(edit, "int").text = str(FONTCONFIG_WEIGHT[rule_descriptors["font_weight"]])
+            if "font_stretch" in rule_descriptors:
+                edit = SubElement(match, "edit", name="width", mode="assign_replace")
+                SubElement(edit, "const").text = FONTCONFIG_STRETCH[rule_descriptors["font_stretch"]]
             if unicode_ranges := rule_descriptors.get("unicode_range"):
                 edit = SubElement(match, "edit", name="charset", mode="assign_replace")
                 plus = SubElement(edit, "plus")

@@ -156,7 +156,7 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
     out += ["}"]
     out += [
         f"@page :left {{ margin-left: {g.outer:.3f}pt; margin-right: {g.inner:.3f}pt;",
-        f"  @top-center {{ content: {css_string(verso)}; }} }}",
+        f"  @top-center {{ content: {css_string(verso) if verso else 'none'}; }} }}",
         f"@page :right {{ margin-left: {g.inner:.3f}pt; margin-right: {g.outer:.3f}pt; }}",
         # The folio of the first page is first_folio; WeasyPrint increments the page
         # counter before the page's own counter-reset applies.

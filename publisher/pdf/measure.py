@@ -304,10 +304,101 @@ def glyph_check(pdf_bytes: bytes, font_files: dict[str, object]) -> GlyphCheck:
     return GlyphCheck(fonts, sorted(missing), notdef)
 
 
-def pdf_font_names(face_roles) -> dict[str, object]:
-    """PDF base font name (as WeasyPrint writes it) → file, for every manifest role."""
-    out = {}
-    for face, path in face_roles:
-        name = face.family.replace(" ", "-") + ("-Bold" if face.weight >= 700 else "")
-        out[name] = path
+@dataclass
+class EmbeddedCheck:
+    fonts: dict[str, str]  # PDF base font (no subset tag) → file it was matched to, or ""
+    glyphs: int  # (font, glyph) pairs checked
+    wrong: list[tuple[str, str, int, int | None]]  # (font, char, drawn gid, cmap gid)
+
+
+def embedded_glyphs_check(pdf_bytes: bytes, font_files: dict[str, object]) -> EmbeddedCheck:
+    """Each embedded font's glyphs against the cmap of the manifest file it names.
+
+    WeasyPrint keeps the original glyph ids (CIDToGIDMap /Identity), and its
+    ToUnicode CMap says which character each glyph was drawn for, so for every
+    glyph we can ask the original font which glyph it has for that character: a
+    different answer means the glyph came from another font (a fallback, or a face
+    sharing our family name), 0 means .notdef.  Glyphs for a character the cmap maps
+    elsewhere are accepted only as the font's own GSUB alternates (vertical forms and
+    the like are not used here, so they are reported).
+    """
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    loaded: dict[str, object] = {}
+    fonts: dict[str, str] = {}
+    wrong: list = []
+    seen: set[tuple[str, int]] = set()
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        for page in pdf.pages:
+            res = page.obj.get("/Resources")
+            if res is None or "/Font" not in res:
+                continue
+            for _, f in res.Font.items():
+                base = str(f.BaseFont).lstrip("/").split("+", 1)[-1]
+                path = font_files.get(base)
+                fonts[base] = str(path or "")
+                if path is None or "/ToUnicode" not in f:
+                    continue
+                if base not in loaded:
+                    tt = TTFont(str(path), lazy=True)
+                    loaded[base] = (tt.getBestCmap(), tt.getGlyphOrder(), tt)
+                cmap, order, tt = loaded[base]
+                for cid, text in _bfchars(f.ToUnicode.read_bytes()):
+                    if (base, cid) in seen or len(text) != 1:
+                        continue
+                    seen.add((base, cid))
+                    name = cmap.get(ord(text))
+                    gid = order.index(name) if name is not None and name in order[:1] else None
+                    if name is not None and gid is None:
+                        gid = _gid(order, name)
+                    if cid == 0 or (gid != cid and not _is_alternate(tt, order, name, cid)):
+                        wrong.append((base, text, cid, gid))
+    return EmbeddedCheck(fonts, len(seen), wrong)
+
+
+_GID_CACHE: dict[int, dict[str, int]] = {}
+_ALT_CACHE: dict[int, dict[str, set[str]]] = {}
+
+
+def _is_alternate(tt, order: list[str], name: str | None, gid: int) -> bool:
+    """Is glyph ``gid`` a single/alternate substitution of ``name`` in the font's GSUB?"""
+    if name is None or gid >= len(order):
+        return False
+    alts = _ALT_CACHE.get(id(tt))
+    if alts is None:
+        alts = _ALT_CACHE[id(tt)] = {}
+        if "GSUB" in tt:
+            for lookup in tt["GSUB"].table.LookupList.Lookup:
+                for st in lookup.SubTable:
+                    if st.LookupType == 7:
+                        st = st.ExtSubTable
+                    if st.LookupType == 1:
+                        for a, b in st.mapping.items():
+                            alts.setdefault(a, set()).add(b)
+                    elif st.LookupType == 3:
+                        for a, bs in st.alternates.items():
+                            alts.setdefault(a, set()).update(bs)
+    return order[gid] in alts.get(name, ())
+
+
+def _gid(order: list[str], name: str) -> int | None:
+    idx = _GID_CACHE.get(id(order))
+    if idx is None:
+        idx = _GID_CACHE[id(order)] = {n: i for i, n in enumerate(order)}
+    return idx.get(name)
+
+
+def _bfchars(cmap: bytes) -> list[tuple[int, str]]:
+    """(code, text) pairs of a ToUnicode CMap (bfchar and bfrange sections)."""
+    out: list[tuple[int, str]] = []
+    s = cmap.decode("latin-1")
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", s, re.S):
+        for src, dst in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            out.append((int(src, 16), bytes.fromhex(dst).decode("utf-16-be", "replace")))
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", s, re.S):
+        for lo, hi, dst in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            start = int(dst, 16)
+            for k, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                out.append((code, chr(start + k)))
     return out
