@@ -78,3 +78,13 @@ def single_piece() -> Issue:
                     Block("caption", text="工人们在基地采摘。")],
         )])],
     )
+
+
+def long_speech_issue() -> Issue:
+    """magazine_issue() with a speech long enough (~33 000 characters) to be split per section."""
+    issue = magazine_issue()
+    filler = "各级各部门要坚持问题导向，沉下身子抓项目、破难题、解民忧。" * 400
+    for b in issue.columns[2].articles[0].blocks:
+        if b.type == "paragraph" and len(b.text) > 1000:
+            b.text = filler
+    return issue

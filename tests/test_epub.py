@@ -10,7 +10,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from epub_fixtures import magazine_issue, single_piece
+from epub_fixtures import long_speech_issue, magazine_issue, single_piece
 from epub_helpers import NS, Book, epubcheck, norm, text
 from publisher.epub import build_epub_bytes, write_epub
 from publisher.epub.documents import headline_lines
@@ -25,6 +25,7 @@ def built(tmp_path_factory):
         "mag": write_epub(magazine_issue(), d / "mag.epub"),
         "mag-nofonts": write_epub(magazine_issue(), d / "mag-nofonts.epub", embed_fonts=False),
         "single": write_epub(single_piece(), d / "single.epub"),
+        "split": write_epub(long_speech_issue(), d / "split.epub", embed_fonts=False),
     }
     return out
 
@@ -34,7 +35,7 @@ def checked(built):
     return epubcheck(list(built.values()))
 
 
-@pytest.mark.parametrize("which", ["mag", "mag-nofonts", "single"])
+@pytest.mark.parametrize("which", ["mag", "mag-nofonts", "single", "split"])
 def test_epubcheck_clean(built, checked, which):
     msgs = checked[built[which]]
     assert msgs == [], "\n".join(str(m) for m in msgs)
@@ -319,3 +320,20 @@ def test_deep_heading_levels_stay_valid_html():
     root = book.xml("EPUB/text/a01.xhtml")
     h = root.xpath("//*[text()='第五层标题']")[0]
     assert h.tag == "{http://www.w3.org/1999/xhtml}h6"
+
+
+def test_very_long_article_splits_at_top_level_headings(built):
+    data = built["split"].read_bytes()
+    book = Book(io.BytesIO(data))
+    spine = book.spine_hrefs()
+    parts = [h for h in spine if h.startswith("text/a03")]
+    assert parts == ["text/a03.xhtml", "text/a03-2.xhtml", "text/a03-3.xhtml"]
+    # the head (title, byline, page marker) only in the first part; headings link into their part
+    assert book.xml("EPUB/text/a03.xhtml").xpath("//*[@id='a03-title']")
+    assert not book.xml("EPUB/text/a03-2.xhtml").xpath("//*[@class='article-head']")
+    speech_nav = Book(io.BytesIO(data)).toc()[2][2][0]
+    assert [h[1] for h in speech_nav[2]] == ["text/a03.xhtml#a03-s1", "text/a03-2.xhtml#a03-s2", "text/a03-3.xhtml#a03-s3"]
+    for _, href, _ in speech_nav[2]:
+        name, frag = href.split("#")
+        assert book.xml(f"EPUB/{name}").xpath("//*[@id=$f]", f=frag)
+    assert all(len(book.read(f"EPUB/{p}")) < 150_000 for p in parts)

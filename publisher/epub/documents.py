@@ -18,6 +18,9 @@ TEXT_DIR = "text"
 MAX_HEADING_LEVEL = 4
 # A long article lists its top-level headings in the nav.
 LONG_ARTICLE_CHARS = 4000
+# …and one longer than this is split into a document per top-level section, so that no
+# content document grows past what small e-readers handle comfortably (~100 KB).
+SPLIT_ARTICLE_CHARS = 30000
 LABELS = {
     "toc": "目录",
     "landmarks": "导览",
@@ -214,16 +217,23 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
         arts = []
         for a in col.articles:
             aid = next(ids)
+            blocks = [replace(b, level=MAX_HEADING_LEVEL)
+                      if b.type == "heading" and (b.level or 1) > MAX_HEADING_LEVEL else b for b in a.blocks]
+            # A very long article is split into one document per top-level section.
+            n_top = sum(1 for b in blocks if b.type == "heading" and b.level == 1)
+            split = _text_length(blocks) >= SPLIT_ARTICLE_CHARS and n_top >= 2
+            parts: list[list] = [[]]
             anchors, heads = [], []
-            for bi, b in enumerate(a.blocks):
-                if b.type == "heading" and (b.level or 1) > MAX_HEADING_LEVEL:
-                    b = replace(b, level=MAX_HEADING_LEVEL)  # h3…h6 only: no <h7>
+            for b in blocks:
+                hid = None
                 if b.type == "heading" and b.level == 1:
                     hid = f"{aid}-s{len(heads) + 1}"
-                    anchors.append((b, hid))
-                    heads.append(NavEntry(" ".join(b.text.split()), f"{href(aid)}#{hid}"))
-                else:
-                    anchors.append((b, None))
+                    if split and heads:  # the preamble and the first section stay with the head
+                        parts.append([])
+                    part_href = href(aid if len(parts) == 1 else f"{aid}-{len(parts)}")
+                    heads.append(NavEntry(" ".join(b.text.split()), f"{part_href}#{hid}"))
+                parts[-1].append((b, hid))
+                anchors.append((b, hid))
             long_article = _text_length(a.blocks) >= LONG_ARTICLE_CHARS and len(heads) >= 2
             page_anchor = None
             if a.page is not None and a.page not in used_pages:
@@ -247,6 +257,10 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
                 "page_anchor": page_anchor,
                 "column": col.name.strip() if not single else "",
                 "blocks": anchors,
+                "parts": [{"href": href(aid if i == 0 else f"{aid}-{i + 1}"), "id": aid if i == 0 else f"{aid}-{i + 1}",
+                           "blocks": part, "first": i == 0, "last": i == len(parts) - 1,
+                           "label_id": f"{aid}-title" if i == 0 else next((h for _, h in part if h), f"{aid}-title")}
+                          for i, part in enumerate(parts)],
                 "headings": heads if long_article else [],
             })
         opener = _needs_opener(col, single)
@@ -296,9 +310,10 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
                 col={**c, "articles": rel_arts})))
             first_body = first_body or c["href"]
         for a in c["articles"]:
-            docs.append(Doc(a["id"], a["href"], plain_title(a["article"].title), "article", page(
-                "article.xhtml.j2", plain_title(a["article"].title), f"article-page kind-{a['kind']}",
-                "bodymatter", a=a)))
+            for part in a["parts"]:
+                docs.append(Doc(part["id"], part["href"], plain_title(a["article"].title), "article", page(
+                    "article.xhtml.j2", plain_title(a["article"].title), f"article-page kind-{a['kind']}",
+                    "bodymatter", a=a, part=part)))
             first_body = first_body or a["href"]
     if first_body:
         landmarks.append(("bodymatter", first_body, LABELS["bodymatter"]))
