@@ -552,3 +552,15 @@ def test_contents_title_with_subtitle_matches_a_body_title_without_it():
     issue = _parse(text)
     assert [a.title for a in issue.articles] == ["山里的春天"]
     assert issue.warnings == []
+
+
+def test_untitled_opening_text_is_the_first_entry():
+    text = "春天是干事的季节。我们要抓紧时间，加油干。（木言）\n\n目录\n\n卷首语\n\n01 春天的约定\n\n本期关注\n\n03 一篇文章\n\n一篇文章\n\n正文。"
+    issue = _parse(text)
+    assert [(c.name, a.title, a.kind) for c in issue.columns for a in c.articles] == [
+        ("卷首语", "春天的约定", "editorial"),
+        ("本期关注", "一篇文章", "article"),
+    ]
+    assert names(issue.articles[0]) == ["木言"]
+    assert [w.code for w in issue.warnings] == ["R206"]
+    assert unaccounted_lines(issue, text) == []

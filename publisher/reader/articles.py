@@ -24,6 +24,7 @@ R203  目录 entry not found in the body; the article is kept with its page, emp
 R205  a line outside every article (before the first one, or between the 目录
       block and the next article): dropped
 R206  text before the 目录 block that no entry matches: kept as an unlisted article
+      (or, untitled while the first entry is found nowhere, read as that entry)
 R207  no headline found: a title was made from the first words
 R208  an article has no body text
 R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
@@ -234,10 +235,17 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         end = min(first, toc_start)
         first_text = next((i for i in front if text[i]), start)
         title_idx = [first_text] if title_like(text[first_text], TITLE_MAX) else []
-        drafts.insert(
-            0, Draft(entry=None, column="", start=start, end=end, title_idx=title_idx, unlisted=True, before_contents=True)
-        )
-        warnings.append(Warning("R206", "text before the 目录 block matches no entry: kept as an unlisted leading article", lines[start].number))
+        if entries and matches[0] is None and not title_idx:
+            # an untitled opening text and a first entry found nowhere: they are one
+            # article (a 卷首语 printed without its headline); the 目录 gives the title
+            d0 = Draft(entry=entries[0], column=entries[0].column, start=start, end=end, title_idx=[], before_contents=True)
+            drafts.insert(0, d0)
+            warnings.append(Warning("R206", f"untitled text before the 目录 block read as the first entry {entries[0].title!r}", lines[start].number))
+        else:
+            drafts.insert(
+                0, Draft(entry=None, column="", start=start, end=end, title_idx=title_idx, unlisted=True, before_contents=True)
+            )
+            warnings.append(Warning("R206", "text before the 目录 block matches no entry: kept as an unlisted leading article", lines[start].number))
     else:
         orphans.extend(front)
     orphans.extend(after_toc)
@@ -361,7 +369,7 @@ def _is_kicker(above: str, title: str) -> bool:
 
 
 def _has_running_text(text: list[str], idx: list[int]) -> bool:
-    return any(len(text[i]) > TITLE_MAX or ends_sentence(text[i]) for i in idx)
+    return any(len(text[i]) > TITLE_MAX or ends_sentence(text[i]) or "。" in text[i] for i in idx)
 
 
 def _clip(s: str, n: int = 40) -> str:
@@ -440,9 +448,12 @@ def build_article(
         title_parts = [text[tidx[0] - base]]
     consumed.update(tidx)
     if not title_parts:
-        fallback = toc_title or _first_words(text)
-        title_parts = [fallback]
-        warnings.append(Warning("R207", f"no headline found: title made from {fallback!r}", lines[d.start].number))
+        if toc_title:
+            title_parts = [toc_title]  # the 目录 names it (an untitled 卷首语)
+        else:
+            fallback = _first_words(text)
+            title_parts = [fallback]
+            warnings.append(Warning("R207", f"no headline found: title made from {fallback!r}", lines[d.start].number))
 
     # head lines after the title: subtitle, bylines (credits lines stay in the body)
     authors: list[Author] = []
