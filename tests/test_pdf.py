@@ -15,9 +15,9 @@ from conftest import SAMPLE, corpus_file, corpus_files
 from publisher.errors import PublisherError
 from publisher.model import Issue
 from publisher.pdf import render_issue, write_pdf
-from publisher.pdf.fonts import faces
+from publisher.pdf.fonts import pdf_font_files
 from publisher.pdf.html import BLEED_MM, PT_PER_MM, SLUG_MM, balance, geometry
-from publisher.pdf.measure import contents_links, glyph_check, outline, page_texts, pdf_font_names
+from publisher.pdf.measure import contents_links, embedded_glyphs_check, glyph_check, outline, page_texts
 from publisher.reader import read_issue
 
 MM = PT_PER_MM
@@ -111,11 +111,17 @@ def test_toc_entries_levels_and_order(issue000):
 @pytest.mark.parametrize("name", inputs())
 def test_every_glyph_from_a_manifest_font(name):
     _, r = rendered(input_path(name))
-    names = pdf_font_names(faces())
+    names = pdf_font_files()
     check = glyph_check(r.pdf, names)
     assert check.fonts <= set(names), f"fonts outside the manifest: {check.fonts - set(names)}"
     assert check.missing == []
     assert check.notdef == 0
+    # The glyph drawn for each character is the one its manifest font has for it
+    # (so no fallback font, no face sharing a family name, no .notdef).
+    emb = embedded_glyphs_check(r.pdf, names)
+    assert all(emb.fonts.values()), emb.fonts
+    assert emb.glyphs > 50
+    assert emb.wrong == []
 
 
 def test_pdffonts_all_embedded_subset(issue000, tmp_path):
