@@ -45,6 +45,11 @@ public class PublisherBatchCheck {
 }
 """
 
+# EPUBCheck runs are short: the C1 compiler alone (no C2 optimising compiles) and the
+# serial collector cut a run's wall time about threefold on a busy 2-core machine
+# (11 EPUBs: 33 s → 10 s) and its CPU time by half.
+JVM_OPTIONS = ("-Duser.language=en", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss4m")
+
 _SEVERITY = {"FATAL": ERROR, "ERROR": ERROR, "WARNING": WARNING, "USAGE": USAGE, "INFO": USAGE}
 
 
@@ -98,7 +103,7 @@ def _failed(epub: str, why: str) -> list[Check]:
 def _run_batch(java: str, jar: Path, files: list[str], workdir: Path, timeout: float) -> dict[str, list[Check]] | None:
     src = workdir / "PublisherBatchCheck.java"
     src.write_text(_DRIVER, encoding="utf-8")
-    cmd = [java, "-Duser.language=en", "-XX:+UseSerialGC", "-Xss4m", "-cp", str(jar), str(src), str(workdir), *files]
+    cmd = [java, *JVM_OPTIONS, "-cp", str(jar), str(src), str(workdir), *files]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -115,7 +120,7 @@ def _run_batch(java: str, jar: Path, files: list[str], workdir: Path, timeout: f
 
 def _run_one(java: str, jar: Path, f: str, workdir: Path, i: int, timeout: float) -> list[Check]:
     out = workdir / f"single-{i}.json"
-    cmd = [java, "-Duser.language=en", "-jar", str(jar), f, "-q", "-u", "--locale", "en", "--json", str(out)]
+    cmd = [java, *JVM_OPTIONS, "-jar", str(jar), f, "-q", "-u", "--locale", "en", "--json", str(out)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
