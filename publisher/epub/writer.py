@@ -40,7 +40,13 @@ class _DeterministicZip(zipfile.ZipFile):
         if isinstance(name, zipfile.ZipInfo):
             name = name.filename
         info = zipfile.ZipInfo(name, date_time=self._date_time)
-        info.compress_type = zipfile.ZIP_DEFLATED if compress_type is None else compress_type
+        ext = name.rsplit(".", 1)[-1].lower()
+        if compress_type is None:
+            # Images are compressed already; font subsets gain ~2% from deflate's slow levels.
+            compress_type = zipfile.ZIP_STORED if ext in ("png", "jpg", "jpeg", "gif", "webp") else zipfile.ZIP_DEFLATED
+            if compresslevel is None and ext in ("otf", "ttf"):
+                compresslevel = 1
+        info.compress_type = compress_type
         info.create_system = 3
         info.external_attr = 0o100644 << 16
         if isinstance(data, str):
