@@ -274,6 +274,30 @@ def test_print_mode_boxes_and_multiple_of_four():
         assert abs(box[2] - box[0] - w) < 0.05
 
 
+def test_print_mode_is_pdfa2b_structurally():
+    """Print mode writes WeasyPrint's PDF/A-2b variant.  No veraPDF here, so we check
+    the parts a validator looks at first: output intent with its ICC profile, XMP
+    identification matching the document info, fonts embedded, printable annotations,
+    no encryption, a file identifier; and two builds are byte-identical."""
+    issue, r = rendered(SAMPLE, print_mode=True)
+    with pikepdf.open(io.BytesIO(r.pdf)) as pdf:
+        assert not pdf.is_encrypted and "/ID" in pdf.trailer
+        (oi,) = pdf.Root.OutputIntents
+        assert oi.S == "/GTS_PDFA1" and int(oi.DestOutputProfile.N) == 3
+        meta = pdf.open_metadata()
+        assert meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "B"
+        assert meta.get("dc:title") == str(pdf.docinfo["/Title"]) == issue.meta.title
+        assert meta.get("xmp:CreateDate", "").startswith(issue.meta.date)
+        for page in pdf.pages:
+            for a in page.obj.get("/Annots") or []:
+                assert int(a.F) & 4
+            for _, f in (page.obj.Resources.get("/Font") or {}).items():
+                desc = f.DescendantFonts[0].FontDescriptor
+                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    again = render_issue(read_issue(SAMPLE), print_mode=True)
+    assert again.pdf == r.pdf
+
+
 def test_print_mode_crop_marks_outside_bleed():
     """Crop marks: at every corner, on the trim lines, entirely outside the bleed box."""
     import pdfplumber

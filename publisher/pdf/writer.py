@@ -60,7 +60,13 @@ def _quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-def render_document(html: str, page_css: str = ""):
+# Print mode writes PDF/A-2b (WeasyPrint's variant: sRGB output intent, XMP
+# metadata, printable annotations).  Not PDF/X-4: WeasyPrint paints in DeviceRGB and
+# PDF/X-4 wants a CMYK printing-condition output intent, which we do not have.
+PRINT_VARIANT = "pdf/a-2b"
+
+
+def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = None):
     """Lay out ``html`` with base.css, the page geometry ``page_css`` and pdf.css."""
     from weasyprint import CSS, HTML
 
@@ -69,7 +75,8 @@ def render_document(html: str, page_css: str = ""):
     if page_css:
         fonts, base, pdf = sheets
         sheets = [fonts, base, CSS(string=page_css, font_config=font_config), pdf]
-    doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=font_config)
+    doc = HTML(string=html, base_url=str(STYLES_DIR)).render(
+        stylesheets=sheets, font_config=font_config, pdf_variant=pdf_variant)
     return doc
 
 
@@ -126,7 +133,8 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     if first_folio < 1:
         raise PublisherError(f"first folio must be 1 or more, not {first_folio}")
     html, css = document_html(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head)
-    doc = render_document(html, css)
+    variant = PRINT_VARIANT if print_mode else None
+    doc = render_document(html, css, pdf_variant=variant)
     toc = _toc(doc, issue)
     if pad_to is None and print_mode:
         pad_to = 4
@@ -135,7 +143,7 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     if blanks:
         doc = doc.copy(list(doc.pages) + list(_blank_pages(issue, blanks, print_mode)))
     ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
-    pdf = doc.write_pdf(pdf_identifier=ident)
+    pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
     if print_mode:
         from .printmode import finish_print
 
