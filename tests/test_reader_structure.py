@@ -564,3 +564,19 @@ def test_untitled_opening_text_is_the_first_entry():
     assert names(issue.articles[0]) == ["木言"]
     assert [w.code for w in issue.warnings] == ["R206"]
     assert unaccounted_lines(issue, text) == []
+
+
+def test_markdown_list_contents_without_page_numbers():
+    text = "\n".join(
+        ["# 乡村周刊", "", "## 目录", "", "### 田野调查", "- 一个村庄的十年 / 王田", "- 合作社里的新农人",
+         "### 乡愁", "- 故乡的河", "", "# 一个村庄的十年", "", "王田", "", "十年前，这里还是一个贫困村。",
+         "", "# 合作社里的新农人", "", "合作社成立三年了。", "", "# 故乡的河", "", "河水从村前流过，日夜不停。"]
+    )
+    issue = _parse(text)
+    assert [(c.name, [a.title for a in c.articles]) for c in issue.columns] == [
+        ("田野调查", ["一个村庄的十年", "合作社里的新农人"]),
+        ("乡愁", ["故乡的河"]),
+    ]
+    assert all(a.page is None for a in issue.articles)
+    assert names(issue.articles[0]) == ["王田"]
+    assert unaccounted_lines(issue, text) == []

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..model import Warning
 from .bylines import parse_people
 from .lines import SourceLine
-from .shape import collapse_spaces, ends_sentence, han_count, key, strip_markup
+from .shape import collapse_spaces, ends_sentence, han_count, key, strip_markup, title_like
 
 # The heading of the block: "CONTENTS 目 录", "目录", "目 录", "目次", "本期目录",
 # "【目录】", "Contents".  Matched after Markdown markers and brackets are removed.
@@ -41,6 +41,8 @@ _PAGE_LAST_SPACE = re.compile(r"^(.*?[^\d\s])\s+(?:[Pp]\.?\s*)?(\d{1,3})$")
 _AUTHOR_SPLIT = re.compile(r"\s*[/／]\s*(?=[^\d\s/／])")
 # A column named in brackets at the start of an entry: "【卷首语】坚持首位战略……1".
 _BRACKET_COLUMN = re.compile(r"^[【\[〔]([^】\]〕]{2,16})[】\]〕]\s*(.+)$")
+# A bullet in the raw line: "- 标题" (Markdown list); numbered lists are not entries.
+_BULLET = re.compile(r"^\s*[-*+•]\s+")
 # A list marker the layout put before an entry ("- 26 …", "• 标题 …… 3").
 _LIST_MARKER = re.compile(r"^[-*+•·▪●◆]\s+")
 
@@ -99,7 +101,8 @@ def is_noise(text: str) -> bool:
 
 
 def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
-    """``(page, title, author)`` if the stripped line is a 目录 entry with a page number."""
+    """``(page, title, author)`` if the line is a 目录 entry: a title with a page number,
+    or a bulleted title without one (page None)."""
     t = _LIST_MARKER.sub("", strip_markup(text))
     if not t:
         return None
@@ -116,7 +119,10 @@ def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
             m = _PAGE_LAST_SPACE.match(t)
             if m and han_count(m.group(1)) >= 2:
                 title, page = m.group(1), int(m.group(2))
-    if title is None or page is None:
+    if title is None and _BULLET.match(text) and title_like(t, 60):
+        # "- 春耕正当时 / 山石": a Markdown list of titles without page numbers
+        title = t
+    if title is None:
         return None
     # an entry ending in a page number is never a running sentence
     title = title.strip()
