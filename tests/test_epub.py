@@ -313,6 +313,15 @@ def test_generated_cover(built):
     assert "青溪决策参考" in alt.text
 
 
+def test_empty_column_is_left_out():
+    from publisher.model import Column
+
+    issue = magazine_issue()
+    issue.columns.insert(2, Column("空栏目", []))
+    toc = Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False))).toc()
+    assert "空栏目" not in [t[0] for t in toc] and len(toc) == len(issue.columns) - 1
+
+
 def test_deep_heading_levels_stay_valid_html():
     issue = single_piece()
     issue.columns[0].articles[0].blocks.append(Block("heading", text="第五层标题", level=6))
@@ -337,3 +346,19 @@ def test_very_long_article_splits_at_top_level_headings(built):
         name, frag = href.split("#")
         assert book.xml(f"EPUB/{name}").xpath("//*[@id=$f]", f=frag)
     assert all(len(book.read(f"EPUB/{p}")) < 150_000 for p in parts)
+
+
+def test_subsets_keep_the_license_and_work_without_harfbuzz(monkeypatch):
+    from publisher.epub import fontsubset
+    from publisher.fonts import font_faces
+
+    kai = next(f for f in font_faces() if f.role == "kai")
+    hb = fontsubset.FontSource(kai.path, kai.index).subset(set("春到茶山，"))
+    monkeypatch.setattr(fontsubset, "_harfbuzz", lambda: None)
+    ft = fontsubset.FontSource(kai.path, kai.index)
+    assert ft.covers(ord("春")) and not ft.covers(0xE000)
+    ft_data = ft.subset(set("春到茶山，"))
+    for data in (hb, ft_data):
+        font = TTFont(io.BytesIO(data))
+        assert set(font.getBestCmap()) == {ord(c) for c in "春到茶山，"}
+        assert font["name"].getDebugName(13), "the OFL license record travels with the subset"

@@ -212,6 +212,8 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
     pages: list[tuple[str, str]] = []
     used_pages: set[int] = set()
     for ci, col in enumerate(issue.columns, 1):
+        if not col.articles:
+            continue  # a column the 目录 names but the body lacks: nothing to link to
         cid = f"c{ci:02d}"
         main, sub = _split_column_name(col.name)
         arts = []
@@ -329,7 +331,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
     return Plan(title=title, docs=docs, toc=toc, landmarks=landmarks, pages=pages)
 
 
-def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str]) -> Doc:
+def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str], has_pages: bool = False) -> Doc:
     """The last page: who published what, when, and the fonts it is set in."""
     m = issue.meta
     rows: list[tuple[str, str]] = []
@@ -355,6 +357,7 @@ def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str]) -> Doc:
     html = render(
         "epub/colophon.xhtml.j2", lang=m.language or "zh-CN", doc_title=LABELS["colophon"],
         stylesheets=[f"../{s}" for s in stylesheets], body_class="colophon-page", body_type="backmatter",
-        col={"heading": LABELS["colophon"], "rows": rows, "fonts": fonts, "fonts_label": "本书所用字体"},
+        col={"heading": LABELS["colophon"], "rows": rows, "fonts": fonts, "fonts_label": "本书所用字体",
+             "notes": ["本电子版的页码导航与印刷版页码一致。"] if has_pages else []},
     ).encode("utf-8")
     return Doc("colophon", f"{TEXT_DIR}/colophon.xhtml", LABELS["colophon"], "colophon", html)

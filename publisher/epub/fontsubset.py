@@ -148,7 +148,7 @@ class FontSource:
         opts.name_IDs = list(_NAME_IDS)
         opts.hinting = False
         opts.notdef_outline = True
-        with TTFont(self.path, fontNumber=self.index, lazy=False) as font:
+        with TTFont(self.path, fontNumber=self.index, lazy=True) as font:
             sub = subset.Subsetter(opts)
             sub.populate(unicodes=codepoints)
             sub.subset(font)

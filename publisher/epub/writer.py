@@ -137,7 +137,8 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
         docs_for_fonts = [(f"《{d.title}》" if d.kind == "article" else d.title, d.content) for d in plan.docs]
         use = fontuse.collect(docs_for_fonts + [("目录（导航）", nav_html)], sheets, faces)
         used = [f for f in faces if use.chars.get(f.role)]
-        colophon = documents.colophon(issue, stylesheets=style_hrefs, fonts=_font_credit(used))
+        colophon = documents.colophon(issue, stylesheets=style_hrefs, fonts=_font_credit(used),
+                                       has_pages=bool(plan.pages))
         more = fontuse.collect([(colophon.title, colophon.content)], sheets, faces)
         for role, chars in more.chars.items():
             use.chars.setdefault(role, set()).update(chars)
@@ -151,7 +152,7 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
             embedded.append((face, f"../{href}"))
         fonts_css = _font_face_css(embedded)
     else:
-        colophon = documents.colophon(issue, stylesheets=style_hrefs, fonts=[])
+        colophon = documents.colophon(issue, stylesheets=style_hrefs, fonts=[], has_pages=bool(plan.pages))
     plan.docs.append(colophon)
     plan.landmarks.append(("colophon", colophon.href, documents.LABELS["colophon"]))
 
