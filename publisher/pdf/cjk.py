@@ -160,7 +160,9 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    import weasyprint
+    from ._weasy import import_weasyprint
+
+    weasyprint = import_weasyprint()
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break

@@ -41,6 +41,9 @@ def _stylesheets():
     Keeping one FontConfiguration avoids copying the (large) CJK fonts into
     WeasyPrint's private Fontconfig folder for every document.
     """
+    from ._weasy import import_weasyprint
+
+    import_weasyprint()
     from weasyprint import CSS
 
     from .fonts import font_configuration
