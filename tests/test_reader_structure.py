@@ -580,3 +580,10 @@ def test_markdown_list_contents_without_page_numbers():
     assert all(a.page is None for a in issue.articles)
     assert names(issue.articles[0]) == ["王田"]
     assert unaccounted_lines(issue, text) == []
+
+
+def test_poem_without_a_literary_column_is_literary():
+    text = "春天的诗\n\n林木\n\n风从南方来\n吹开了桃花\n也吹开了\n我心里的窗\n\n雨落在屋檐\n像母亲的叮咛\n"
+    (a,) = _parse(text).articles
+    assert (a.title, names(a), a.kind) == ("春天的诗", ["林木"], "literary")
+    assert [b.type for b in a.blocks] == ["verse"]

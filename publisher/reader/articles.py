@@ -47,6 +47,7 @@ from .shape import collapse_spaces, ends_sentence, key, similarity, strip_markup
 FUZZY_WINDOW = 400  # candidates looked at per unmatched entry (keeps matching linear)
 FUZZY_ACCEPT = 0.6  # lowest similarity accepted as a match
 TITLE_MAX = 60  # longest line (characters) taken as a possible headline
+VERSE_LINE_MAX = 16  # a poem's line is short: 7-character classical lines, free verse
 
 # A 引题 (kicker) above the title names an issuing body and ends with the issuing
 # verb: "中共中央办公厅印发" above "关于在全党大兴调查研究的工作方案".
@@ -405,7 +406,9 @@ def is_salutation(text: str) -> bool:
     return len(t) <= 30 and bool(_SALUTATION.match(t))
 
 
-def article_kind(column: str, title: str, body_first: list[str], before_contents: bool, reporters: bool = False) -> str:
+def article_kind(
+    column: str, title: str, body_first: list[str], before_contents: bool, reporters: bool = False, body_lines: list[str] | None = None
+) -> str:
     """editorial / literary / speech / report / article, by column, title and opening."""
     if any(h in column for h in EDITORIAL_COLUMN_HINTS):
         return "editorial"
@@ -417,7 +420,18 @@ def article_kind(column: str, title: str, body_first: list[str], before_contents
         return "report"
     if before_contents and not column:
         return "editorial"
+    if _mostly_short_lines(body_lines or []):
+        return "literary"
     return "article"
+
+
+def _mostly_short_lines(body: list[str]) -> bool:
+    """A poem printed without a literary column: most lines short and unpunctuated."""
+    lines = [t for t in body if t]
+    if len(lines) < 4:
+        return False
+    short = sum(1 for t in lines if len(t) <= VERSE_LINE_MAX and not ends_sentence(t))
+    return short >= 0.7 * len(lines)
 
 
 def build_article(
@@ -513,7 +527,7 @@ def build_article(
     title = join_title(title_parts, toc_title)
     column = d.column
     opening = [strip_markup(sl.text) for sl in body if sl.text.strip()][:2]
-    kind = article_kind(column, title, opening, d.before_contents, reporters)
+    kind = article_kind(column, title, opening, d.before_contents, reporters, [strip_markup(sl.text) for sl in body])
     blocks, bw = build_blocks(body, kind)
     warnings.extend(bw)
     nonblank = [sl.number for sl in lines[d.start : d.end] if sl.text.strip()]
