@@ -372,6 +372,8 @@ def test_credits_and_signatures():
     assert split_signature("零污染（“五零”）治理目标。") is None
     assert split_signature("……就此搁笔。（待续）") is None
     assert [a.name for a in signature_line("（陈康 苏伟哲）")] == ["陈康", "苏伟哲"]
+    assert [(a.name, a.role) for a in signature_line("——本刊评论员 王平")] == [("王平", "本刊评论员")]
+    assert signature_line("——摘自《人民日报》") is None
 
 
 TOC_ISSUE = """CONTENTS 目 录

@@ -64,6 +64,7 @@ _SIGNATURE_TAIL = re.compile(
     rf"^(?P<body>.*[。！？!?…”』」])\s*[（(]\s*(?P<names>[{HAN}·]{{2,4}}(?:[\s、，,]+[{HAN}·]{{2,4}})*)\s*[）)]\s*$"
 )
 _SIGNATURE_LINE = re.compile(rf"^[（(]\s*(?P<names>[{HAN}·]{{2,4}}(?:[\s、，,]+[{HAN}·]{{2,4}})*)\s*[）)]$")
+_DASH_SIGNATURE = re.compile(r"^(?:——|—|--|－－)\s*(\S.{0,30})$")
 _OUTER_PARENS = re.compile(r"^[（(](.*)[）)]$")
 
 
@@ -206,11 +207,15 @@ def split_signature(text: str) -> tuple[str, list[Author]] | None:
 
 
 def signature_line(text: str) -> list[Author] | None:
-    """A signature alone on its line: ``（陈康 苏伟哲）``."""
-    m = _SIGNATURE_LINE.match(strip_markup(text))
-    if not m:
-        return None
-    return _names(m.group("names")) or None
+    """A signature alone on its line: ``（陈康 苏伟哲）``, ``——本刊评论员 王平``."""
+    t = strip_markup(text)
+    m = _SIGNATURE_LINE.match(t)
+    if m:
+        return _names(m.group("names")) or None
+    m = _DASH_SIGNATURE.match(t)
+    if m:
+        return parse_byline(m.group(1))
+    return None
 
 
 def _names(s: str) -> list[Author]:
