@@ -6,6 +6,13 @@ the parent alone decides: it terminates the workers and exits with one line), an
 replaced after ``MAX_TASKS`` tasks so that no process's memory grows with the number
 of issues.  Each task writes its PDF into the cache itself (atomically) and sends
 back only the page count, the contents entries and its peak memory.
+
+A render is layout, then writing the PDF (drawing, font subsetting: about half of the
+time).  Between the two a worker (1) tells the parent the page count at once, so that
+the offsets of later issues are known as early as possible, and (2) looks at the
+offset the parent now knows for its issue: a speculative render whose guessed offset
+turned out wrong stops there instead of writing a PDF nobody will use.  The hook sits
+on WeasyPrint's ``Document.write_pdf`` in the worker processes only.
 """
 from __future__ import annotations
 
@@ -79,7 +86,9 @@ def run_task(task: Task) -> dict[str, Any]:
     from ..textio import atomic_write
     from .cache import FORMAT
 
+    global _CURRENT
     t0 = time.perf_counter()
+    _CURRENT = task
     try:
         read, render = backends()
         issue = read(task.path, dict(task.overrides) or None)
@@ -95,33 +104,87 @@ def run_task(task: Task) -> dict[str, Any]:
                 "first_folio": task.first_folio, "pdf_path": str(out), "seconds": time.perf_counter() - t0,
                 "rss_mb": peak_rss_mb(), "pid": os.getpid(), "speculative": task.speculative,
                 "title": getattr(getattr(issue, "meta", None), "title", "") or Path(task.path).stem}
+    except _Aborted as e:
+        return {"ok": True, "aborted": True, "index": task.index, "key": task.key, "page_count": e.page_count,
+                "first_folio": task.first_folio, "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb()}
     except PublisherError as e:
         return {"ok": False, "index": task.index, "message": f"{task.path}: {e.message}"}
     except Exception as e:  # reported on one line by the parent
         detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
         return {"ok": False, "index": task.index,
                 "message": f"{task.path}: {type(e).__name__}: {e}", "detail": detail}
+    finally:
+        _CURRENT = None
+
+
+# Shared with the workers (inherited through fork): exact first folios the parent
+# knows (0 = not yet) and a queue for page counts reported before writing.
+_EXACT = None
+_MESSAGES = None
+_CURRENT: Task | None = None
+
+
+class _Aborted(Exception):
+    def __init__(self, page_count: int):
+        super().__init__(page_count)
+        self.page_count = page_count
+
+
+def _install_write_hook() -> None:
+    from weasyprint.document import Document
+
+    if getattr(Document.write_pdf, "_anthology_hook", False):
+        return
+    original = Document.write_pdf
+
+    def write_pdf(self, *args, **kwargs):
+        task = _CURRENT
+        if task is not None:
+            n = len(self.pages)
+            if _MESSAGES is not None:
+                _MESSAGES.put(("count", task.index, task.first_folio, n))
+            if _EXACT is not None and task.speculative:
+                exact = _EXACT[task.index]
+                if exact and exact != task.first_folio:
+                    raise _Aborted(n)
+        return original(self, *args, **kwargs)
+
+    write_pdf._anthology_hook = True
+    Document.write_pdf = write_pdf
 
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _install_write_hook()
+    except Exception:  # without WeasyPrint (a stand-in renderer) there is nothing to hook
+        pass
 
 
 class WorkerPool:
     """A fixed number of forked workers; results arrive on a queue in completion order."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, issues: int = 0):
         self.jobs = max(1, int(jobs))
         self.results: queue.Queue = queue.Queue()
         self.in_flight = 0
+        self.issues = issues
         self._pool = None
+        self._ctx = multiprocessing.get_context("fork")
+        self.exact = self._ctx.Array("l", max(1, issues), lock=False)
+        self.messages = self._ctx.SimpleQueue()
 
     def __enter__(self) -> "WorkerPool":
+        global _EXACT, _MESSAGES
         # Import the heavy modules before forking so each worker starts warm.
         backends()
-        ctx = multiprocessing.get_context("fork")
-        self._pool = ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
+        _EXACT, _MESSAGES = self.exact, self.messages
+        self._pool = self._ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
         return self
+
+    def publish_offset(self, index: int, first_folio: int) -> None:
+        if 0 <= index < len(self.exact):
+            self.exact[index] = first_folio
 
     def submit(self, task: Task) -> None:
         assert self._pool is not None
@@ -130,13 +193,18 @@ class WorkerPool:
                                error_callback=lambda e: self.results.put(
                                    {"ok": False, "index": task.index, "message": f"{task.path}: {e}"}))
 
-    def next_result(self) -> dict[str, Any]:
+    def next_event(self) -> dict[str, Any]:
+        """The next page count reported before writing, or the next finished task."""
         while True:
+            if not self.messages.empty():
+                kind, index, first_folio, n = self.messages.get()
+                return {"event": kind, "index": index, "first_folio": first_folio, "page_count": n}
             try:
-                r = self.results.get(timeout=0.2)
+                r = self.results.get(timeout=0.02)
             except queue.Empty:
                 continue
             self.in_flight -= 1
+            r["event"] = "result"
             return r
 
     def terminate(self) -> None:

@@ -45,6 +45,7 @@ class BuildStats:
     rendered: list[int] = field(default_factory=list)  # issues whose final pages were rendered now
     cached: list[int] = field(default_factory=list)  # issues whose final pages came from the cache
     wasted: int = 0  # speculative renders at an offset that turned out wrong
+    aborted: int = 0  # of those, the ones stopped after layout (no PDF written)
     cache_hits: int = 0
     count_hits: int = 0
     front_cached: bool = False
@@ -235,11 +236,25 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                              speculative)
 
     jobs_mod.set_backends(read, render)
-    pool = jobs_mod.WorkerPool(jobs)
+    pool = jobs_mod.WorkerPool(jobs, n)
+
+    def learn_count(i: int, count: int) -> None:
+        if counts.get(i) not in (None, count):
+            raise PublisherError(f"{config.issues[i].path}: page count changed between renders "
+                                 f"({counts[i]} then {count})")
+        if i not in counts:
+            counts[i] = count
+            cache.put_count(ckeys[i], count)
+            cache.put_last_count(str(config.issues[i].path), count)
+            est.learn(counts)
+
     started = False
     try:
         while True:
             exact, guessed = offsets()
+            for i, off in enumerate(exact):
+                if off is not None:
+                    pool.publish_offset(i, off)
             # Settle every issue whose offset is known and whose pages exist.
             for i in range(n):
                 if done[i] is None and exact[i] is not None:
@@ -277,13 +292,19 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             if pool.in_flight == 0:
                 # Nothing running and nothing to start: every unknown count is waiting on a
                 # guessed render that exists, so the guesses must be confirmed by a render.
-                i = next(i for i in range(n) if i not in counts)
+                cand = [i for i in range(n) if i not in counts]
+                if not cand:
+                    raise PublisherError("anthology plan: nothing to render and not done (internal error)")
+                i = cand[0]
                 if not started:
                     pool.__enter__()
                     started = True
                 pool.submit(task(i, exact[i] if exact[i] is not None else guessed[i], exact[i] is None))
                 in_flight[i].add(exact[i] if exact[i] is not None else guessed[i])
-            r = pool.next_result()
+            r = pool.next_event()
+            if r["event"] == "count":  # a page count, reported before the PDF is written
+                learn_count(r["index"], r["page_count"])
+                continue
             if not r["ok"]:
                 if r.get("detail"):
                     sys.stderr.write(r["detail"])
@@ -292,16 +313,13 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             in_flight[i].discard(r["first_folio"])
             stats.renders += 1
             stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, r["rss_mb"])
+            learn_count(i, r["page_count"])
+            if r.get("aborted"):
+                stats.aborted += 1
+                continue
             e = Entry(r["key"], Path(r["pdf_path"]), r["page_count"], r["toc"], r["first_folio"])
             cache.adopt(e)
             renders_at[i][r["first_folio"]] = e
-            if counts.get(i) not in (None, r["page_count"]):
-                raise PublisherError(f"{config.issues[i].path}: page count changed between renders "
-                                     f"({counts[i]} then {r['page_count']})")
-            counts[i] = r["page_count"]
-            cache.put_count(ckeys[i], r["page_count"])
-            cache.put_last_count(str(config.issues[i].path), r["page_count"])
-            est.learn(counts)
     except KeyboardInterrupt:
         pool.terminate()
         raise
