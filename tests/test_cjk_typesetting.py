@@ -19,7 +19,9 @@ HAN = lambda ch: "\u4e00" <= ch <= "\u9fff"  # noqa: E731
 @lru_cache(maxsize=8)
 def measured(name: str):
     issue, r = rendered(input_path(name))
-    return issue, r, justification(r.pdf, geometry(issue.meta.page_size), first_folio=r.first_folio), lines_of(r.pdf)
+    lines = lines_of(r.pdf)
+    rep = justification(r.pdf, geometry(issue.meta.page_size), first_folio=r.first_folio, lines=lines)
+    return issue, r, rep, lines
 
 
 # ---- Justification and line breaking ------------------------------------------------

@@ -100,12 +100,14 @@ class JustificationReport:
         return self.flush / self.lines if self.lines else 1.0
 
 
-def justification(pdf: bytes, geom: Geometry, *, first_folio: int = 1, offset: float = 0.0) -> JustificationReport:
+def justification(pdf: bytes, geom: Geometry, *, first_folio: int = 1, offset: float = 0.0,
+                  lines: list[Line] | None = None) -> JustificationReport:
     """Check every body line of ``pdf`` against the text block's right edge.
 
-    ``offset`` is the bleed/slug added around the trim in print mode (pt).
+    ``offset`` is the bleed/slug added around the trim in print mode (pt);
+    ``lines`` may be given when the caller has them from :func:`lines_of`.
     """
-    lines = lines_of(pdf)
+    lines = lines if lines is not None else lines_of(pdf)
     checked = flush = 0
     short: list[Line] = []
     starts: list[Line] = []
