@@ -589,3 +589,15 @@ def test_poem_without_a_literary_column_is_literary():
     (a,) = _parse(text).articles
     assert (a.title, names(a), a.kind) == ("春天的诗", ["林木"], "literary")
     assert [b.type for b in a.blocks] == ["verse"]
+
+
+def test_contents_that_matches_nothing_leaves_the_text_as_one_article():
+    text = "目录\n\n专题\n\n01 并不存在的文章\n\n真正的标题\n\n县长 王某\n\n第一段正文。\n\n第二段正文。"
+    issue = _parse(text)
+    assert [(c.name, a.title, a.page) for c in issue.columns for a in c.articles] == [
+        ("", "真正的标题", None),
+        ("专题", "并不存在的文章", 1),
+    ]
+    assert people(issue.articles[0]) == [("王某", "县长")]
+    assert sorted(w.code for w in issue.warnings) == ["R203", "R211"]
+    assert unaccounted_lines(issue, text) == []

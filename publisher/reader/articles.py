@@ -28,6 +28,7 @@ R206  text before the 目录 block that no entry matches: kept as an unlisted ar
 R207  no headline found: a title was made from the first words
 R208  an article has no body text
 R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
+R211  no entry matches anything after the 目录 block: that text is one unlisted article
 R209  an article the 目录 does not list (headline + byline with a role or an
       organisation, after running text): split off and kept, without a page
 """
@@ -220,16 +221,14 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # an article never runs across the 目录 block
     orphans: list[int] = []
     for d in drafts:
-        if d.start < toc_start < d.end:
+        if d.start < toc_start:
             d.before_contents = True
-            tail = d.end
-            d.end = toc_start
-            orphans.extend(range(toc_end, tail))
-        elif d.start < toc_start:
-            d.before_contents = True
+            d.end = min(d.end, toc_start)
     first = drafts[0].start if drafts else n
     front = [i for i in range(0, min(first, toc_start)) if lines[i].text.strip()]
-    after_toc = [i for i in range(toc_end, first) if lines[i].text.strip()] if first > toc_end else []
+    # text after the block up to the first article that starts after it
+    resume = next((d.start for d in drafts if d.start >= toc_end), n)
+    after_toc = [i for i in range(toc_end, resume) if lines[i].text.strip()]
     if front and _has_running_text(text, front):
         # text before the 目录 that no entry claims: an unlisted leading article (a 卷首语)
         start = front[0]
@@ -249,7 +248,15 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             warnings.append(Warning("R206", "text before the 目录 block matches no entry: kept as an unlisted leading article", lines[start].number))
     else:
         orphans.extend(front)
-    orphans.extend(after_toc)
+    if after_toc and resume == n and _has_running_text(text, after_toc):
+        # no entry anchors anywhere after the 目录: the text there is one unlisted article
+        start = after_toc[0]
+        first_text = next((i for i in after_toc if text[i]), start)
+        title_idx = [first_text] if title_like(text[first_text], TITLE_MAX) else []
+        drafts.append(Draft(entry=None, column="", start=start, end=n, title_idx=title_idx, unlisted=True))
+        warnings.append(Warning("R211", "no 目录 entry matches the text after the 目录 block: read as one unlisted article", lines[start].number))
+    else:
+        orphans.extend(after_toc)
     for i in sorted(set(orphans)):
         if lines[i].text.strip() and not in_toc[i]:
             shown = _clip(text[i] or lines[i].text.strip())
@@ -276,7 +283,8 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     for d in drafts:
         if d.unlisted:
             art, w = build_article(lines, d, toc_title=None, toc_authors=[])
-            art.kind = "editorial"
+            if d.before_contents:
+                art.kind = "editorial"
             out.append((d.column, art))
             warnings.extend(w)
     for k, e in enumerate(entries):
