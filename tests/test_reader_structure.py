@@ -601,3 +601,39 @@ def test_contents_that_matches_nothing_leaves_the_text_as_one_article():
     assert people(issue.articles[0]) == [("王某", "县长")]
     assert sorted(w.code for w in issue.warnings) == ["R203", "R211"]
     assert unaccounted_lines(issue, text) == []
+
+
+TABLE_ISSUE = """# 目录
+
+| 栏目 | 标题 | 作者 | 页码 |
+| --- | --- | --- | --- |
+| 卷首语 | 春耕正当时 | 山石 | 1 |
+| 专题聚焦·县域经济 | 聚焦制造业 | 王五 | 3 |
+|  | 第二篇文章 |  | 5 |
+
+# 春耕正当时
+
+春天到了，要抓紧春耕。（山石）
+
+# 聚焦制造业
+
+王五
+
+制造业是立县之本。
+
+# 第二篇文章
+
+第二篇的正文。
+"""
+
+
+def test_contents_as_a_markdown_table():
+    issue = _parse(TABLE_ISSUE)
+    assert [(c.name, a.title, a.page, names(a)) for c in issue.columns for a in c.articles] == [
+        ("卷首语", "春耕正当时", 1, ["山石"]),
+        ("专题聚焦·县域经济", "聚焦制造业", 3, ["王五"]),
+        ("专题聚焦·县域经济", "第二篇文章", 5, []),
+    ]
+    assert issue.contents_source == [1, 7]
+    assert [(w.code, w.line) for w in issue.warnings] == [("R202", 3), ("R202", 4)]
+    assert unaccounted_lines(issue, TABLE_ISSUE) == []

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Warning
-from .bylines import parse_people
+from .bylines import is_org, parse_people
 from .lines import SourceLine
 from .shape import collapse_spaces, ends_sentence, han_count, key, strip_markup, title_like
 
@@ -140,6 +140,83 @@ def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
     return page, title, (collapse_spaces(author) if author else None)
 
 
+_TABLE_SEPARATOR = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$")
+_DIGITS = re.compile(r"^(?:[Pp]\.?\s*)?(\d{1,3})$")
+
+
+# Header words of a 目录 table, by role of the column.
+TABLE_HEADER_WORDS = {
+    "column": ("栏目", "专栏", "版块"),
+    "title": ("标题", "题目", "篇名", "文章"),
+    "author": ("作者", "撰稿", "署名"),
+    "page": ("页码", "页"),
+}
+
+
+def table_header(text: str) -> dict[str, int] | None:
+    """``| 栏目 | 标题 | 作者 | 页码 |`` → the index of each kind of cell."""
+    t = text.strip()
+    if not (t.startswith("|") and t.count("|") >= 3):
+        return None
+    cells = [strip_markup(c) for c in t.strip("|").split("|")]
+    found: dict[str, int] = {}
+    for k, c in enumerate(cells):
+        for role, words in TABLE_HEADER_WORDS.items():
+            if role not in found and c in words:
+                found[role] = k
+    return found if "title" in found else None
+
+
+def parse_table_row(text: str, header: dict[str, int] | None = None) -> tuple[int | None, str, str | None, str | None] | None:
+    """A Markdown table row of a 目录: ``| 卷首语 | 春耕正当时 | 山石 | 1 |`` →
+    ``(page, title, author, column)``; None if the line is not a row with a title
+    and a page.  With a header row the cells are taken by its names; without one,
+    by shape (digits = page; text cells in the order column, title, author)."""
+    t = text.strip()
+    if not (t.startswith("|") and t.count("|") >= 3):
+        return None
+    cells = [strip_markup(c) for c in t.strip("|").split("|")]
+
+    def cell(role: str) -> str | None:
+        k = header.get(role) if header else None
+        return cells[k] if k is not None and k < len(cells) and cells[k] else None
+
+    if header:
+        title, pg = cell("title"), cell("page")
+        m = _DIGITS.match(pg or "")
+        if not title or han_count(title) < 2 or not m:
+            return None
+        author, column = cell("author"), cell("column")
+        return int(m.group(1)), collapse_spaces(title), (collapse_spaces(author) if author else None), column
+    page = None
+    texts: list[str] = []
+    for c in cells:
+        m = _DIGITS.match(c)
+        if m and page is None:
+            page = int(m.group(1))
+        elif han_count(c) >= 2:
+            texts.append(c)
+    if page is None or not texts:
+        return None
+    column = author = None
+    if len(texts) >= 3:
+        column, title, author = texts[0], texts[1], texts[2]
+    elif len(texts) == 2:
+        if parse_people(texts[1]) is not None or is_org(texts[1]):
+            title, author = texts
+        else:
+            column, title = texts
+    else:
+        title = texts[0]
+    return page, collapse_spaces(title), (collapse_spaces(author) if author else None), column
+
+
+def _is_table_noise(text: str) -> bool:
+    """A table's separator row or header row (``|---|---|``, ``| 栏目 | 标题 | 页码 |``)."""
+    t = text.strip()
+    return bool(_TABLE_SEPARATOR.match(t)) or (t.startswith("|") and t.count("|") >= 3 and parse_table_row(t) is None and parse_table_row(t, table_header(t)) is None)
+
+
 def _looks_like_column(text: str) -> bool:
     t = collapse_spaces(text)
     if not t or len(t) > 30 or ends_sentence(t) or han_count(t) < 2:
@@ -213,6 +290,7 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
     prev_blank = False
     column_line: tuple[int, str] | None = None  # (index, column before it) of the last header read
     pending_title: int | None = None  # index of a title waiting for its "/author …… page" line
+    columns_header: dict[str, int] | None = None  # cell roles from a table's header row
     i = h + 1
 
     def entry_ahead(j: int, tolerate: int = 1) -> bool:
@@ -224,8 +302,12 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             if k is None:
                 return False
             t = lines[k].text
-            if parse_entry(t) is not None:
+            if parse_entry(t) is not None or parse_table_row(t) is not None:
                 return True
+            if _is_table_noise(t):
+                j = k
+                steps += 1
+                continue
             st = strip_markup(t)
             if not is_noise(st):
                 if tolerate <= 0 or not _looks_like_column(st):
@@ -249,7 +331,22 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             prev_blank = True
             i += 1
             continue
-        parsed = parse_entry(raw)
+        header = table_header(raw)
+        if header is not None:
+            columns_header = header
+        row = parse_table_row(raw, columns_header) if header is None else None
+        if row is not None:
+            page, title, author, row_column = row
+            if row_column:
+                column = _column_name(row_column)
+            parsed = (page, title, author)
+        elif header is not None or _is_table_noise(raw):
+            pending_noise.append(lines[i])
+            prev_blank = False
+            i += 1
+            continue
+        else:
+            parsed = parse_entry(raw)
         last = entries[-1] if entries else None
         if parsed is None and _looks_like_column(s) and _author_page_follows(lines, i):
             # a title whose author and page are on the next line ("/刘洋 陈思远 …… 13")
