@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import typography as ty
-from ..model import Article, Author, Block, Warning
+from ..model import Article, Author, Warning
 from . import bylines
 from .contents import Contents, TocEntry
 from .lines import SourceLine

@@ -1,16 +1,27 @@
 """The 目录 (table of contents) block: where it is and what its entries say.
 
-Entries come in two layouts seen in print exports:
+The block starts at a heading line (``CONTENTS 目 录``, ``目录``, ``目 次``, ``本期目录``,
+``## 目录``, ``【目录】``).  Entries come in the layouts seen in print exports and
+Markdown conversions:
 
 * page first: ``08 在……的讲话/中共衡东县委书记 谭建华`` (optionally behind a list
   marker ``- 26 …``), the author part sometimes on the next line (``/何可人``);
-* page last: ``关于……的调研报告 …… 12`` or ``标题 12``.
+* page last: ``关于……的调研报告 …… 12``, ``标题……12``, ``标题 12``; the author part
+  may sit before the leaders (``标题 / 作者 …… 6``) or, with the page, on the line
+  under the title (``/刘洋 陈思远 …… 13``);
+* a column named on the entry line: ``【卷首语】坚持首位战略……1``;
+* a Markdown table (``| 栏目 | 标题 | 作者 | 页码 |``, header row optional);
+* a Markdown bullet list of titles without pages (``- 故乡的河``): page unknown.
 
 A column header is a line without a page number that is followed by an entry
-(``政策资讯``, ``专题聚焦 · 建设县域经济强县``).  A title continued on the next line
-is a line without a page number directly under an entry.  Layout noise inside the
-block (running taglines, stray page numbers, the heading repeated) is dropped with
-a warning.  The block ends at the first line that fits none of these.
+(``政策资讯``, ``专题聚焦 · 建设县域经济强县``, ``**刊首语**``); a header over two lines
+becomes one column (``专题 · 县域经济``).  A title continued on the next line is a
+line without a page number directly under an entry.  Layout noise inside the block
+(running taglines, stray page numbers, jump lines, the heading repeated, a table's
+header and separator rows, any unreadable line between two entries) is dropped
+with warning ``R202``.  The block ends at the first line that fits none of these.
+
+Reading is linear: each line is looked at once, with a lookahead of a few lines.
 """
 from __future__ import annotations
 
