@@ -17,6 +17,12 @@ The 卷首语 may stand before the 目录 block: the body is the input minus the
 so the first entry simply anchors there.  An article never runs across the 目录
 block; text that belongs to no article is reported line by line.
 
+Then: 2b. entries still unmatched are looked up (exact key) anywhere not used, for a
+body printed out of 目录 order; 3. drafts (spans) in body order, a kicker above a
+one-line match joins its title, text before the block is a leading article;
+3b. inside each span, a headline followed by a byline with a role or organisation,
+after running text, starts an article the 目录 does not list.
+
 Warning codes (stable):
 
 R201  title matched below certainty (fuzzy), with the score
@@ -27,10 +33,10 @@ R206  text before the 目录 block that no entry matches: kept as an unlisted ar
       (or, untitled while the first entry is found nowhere, read as that entry)
 R207  no headline found: a title was made from the first words
 R208  an article has no body text
-R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
-R211  no entry matches anything after the 目录 block: that text is one unlisted article
 R209  an article the 目录 does not list (headline + byline with a role or an
       organisation, after running text): split off and kept, without a page
+R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
+R211  no entry matches anything after the 目录 block: that text is one unlisted article
 """
 from __future__ import annotations
 
@@ -62,9 +68,9 @@ _DASH_SPLIT = re.compile(r"\s*(?:——|—|--)\s*")
 
 # Article kinds.  Each table names the case that motivates it.
 EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论")  # 卷首语
-LITERARY_COLUMN_HINTS = ("文艺", "文苑", "副刊", "印象", "散文", "诗", "文学", "随笔", "文化", "风物", "书香")  # 洙水文艺, 帅乡印象
+LITERARY_COLUMN_HINTS = ("文艺", "文苑", "副刊", "印象", "散文", "诗", "文学", "随笔", "风物", "书香")  # 洙水文艺, 帅乡印象
 SPEECH_TITLE_WORDS = ("讲话", "致辞", "发言", "演讲", "讲稿", "报告会上")  # 在……动员大会上的讲话
-REPORT_TITLE_WORDS = ("调研报告", "调查报告", "考察报告", "报告")  # 关于……的调研报告
+REPORT_TITLE_WORDS = ("调研报告", "调查报告", "考察报告", "调研记", "综述")  # 关于……的调研报告 (not bare 报告: 二十大报告)
 REPORTER_ROLES = ("记者", "通讯员")  # newspaper feature: 文 / 衡阳日报全媒体记者 唐 翔
 # A salutation line opening a speech: "同志们：", "各位企业家、同志们：", "尊敬的各位来宾：".
 _SALUTATION = re.compile(r"^(?:尊敬的|各位|亲爱的)?.{0,24}(?:们|来宾|代表|同志|朋友|嘉宾)[：:]$|^(?:尊敬的|各位).{1,24}[：:]$")
