@@ -637,3 +637,12 @@ def test_contents_as_a_markdown_table():
     assert issue.contents_source == [1, 7]
     assert [(w.code, w.line) for w in issue.warnings] == [("R202", 3), ("R202", 4)]
     assert unaccounted_lines(issue, TABLE_ISSUE) == []
+
+
+def test_read_issue_metadata_sidecar_and_overrides():
+    issue = read_issue(FIXTURE, {"issue_label": "2024年第4期", "magazine": None})
+    assert issue.meta.magazine == "溪山观察"  # from the sidecar; None overrides nothing
+    assert issue.meta.issue_label == "2024年第4期"
+    assert issue.source_path == str(FIXTURE)
+    bare = read_issue(corpus_file("003"))
+    assert bare.meta.magazine == "" and bare.meta.name == corpus_file("003").stem
