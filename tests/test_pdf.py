@@ -322,6 +322,22 @@ def test_print_mode_crop_marks_outside_bleed():
             assert on_trim, m
 
 
+def test_cover_image_fills_the_cover(tmp_path):
+    from PIL import Image
+
+    img = tmp_path / "cover.png"
+    Image.new("RGB", (370, 520), (30, 90, 160)).save(img)
+    issue = read_issue(SAMPLE)
+    issue.meta = replace(issue.meta, cover=str(img))
+    r = render_issue(issue)
+    with pikepdf.open(io.BytesIO(r.pdf)) as pdf:
+        (image,) = pdf.pages[0].images.values()
+        assert (int(image.Width), int(image.Height)) == (370, 520)
+    issue.meta = replace(issue.meta, cover=str(tmp_path / "missing.jpg"))
+    with pytest.raises(PublisherError):
+        render_issue(issue)
+
+
 def test_bad_input_is_a_publisher_error():
     with pytest.raises(PublisherError):
         render_issue(Issue())

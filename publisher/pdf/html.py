@@ -257,6 +257,14 @@ def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = Fals
     styles/pdf.css can refine it by specificity)."""
 
     cols = column_views(issue)
+    cover = None
+    if issue.meta.cover:
+        from pathlib import Path
+
+        cp = Path(issue.meta.cover)
+        if not cp.is_file():
+            raise PublisherError(f"cover image {issue.meta.cover}: no such file")
+        cover = cp.resolve().as_uri()
     for a in issue.articles:
         if not a.id:
             a.id = article_id(a)
@@ -280,7 +288,7 @@ def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = Fals
                             geometry(meta.page_size)),
         print_mode=print_mode,
         new_page_per_article=meta.new_page_per_article,
-        cover_image=meta.cover,
+        cover_image=cover,
         single=len(issue.articles) == 1 and not any(c.name for c in cols),
     )
     css = page_css(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head, columns=cols)
