@@ -140,16 +140,25 @@ def _paren_pairs(t: str) -> dict[int, int]:
     return pairs
 
 
-def _paren_chinese(t: str, i: int, j: int) -> bool:
+def _han_prefix(t: str) -> list[int]:
+    """han[k] = number of Han characters in t[:k] (so a pair's inside is O(1))."""
+    han = [0] * (len(t) + 1)
+    for k, ch in enumerate(t):
+        han[k + 1] = han[k] + (1 if is_han(ch) else 0)
+    return han
+
+
+def _paren_chinese(t: str, i: int, j: int, han: list[int]) -> bool:
     """Is the pair t[i]…t[j] in Chinese context (Han inside, or Han outside)?"""
     if t[i] == "（" or t[j] == "）":
         return True
-    inner = t[i + 1 : j]
-    if any(is_han(c) for c in inner):
+    if han[j] - han[i + 1] > 0:
         return True
-    left = t[:i].rstrip(_WS)[-1:]
-    right = t[j + 1 :].lstrip(_WS)[:1]
-    return is_cjk(left) or is_cjk(right)
+    k = i - 1
+    while k >= 0 and t[k] in _WS:
+        k -= 1
+    left = t[k] if k >= 0 else ""
+    return is_cjk(left) or is_cjk(_next_nonspace(t, j + 1))
 
 
 def _next_nonspace(t: str, i: int) -> str:
@@ -164,6 +173,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     t = _fold(text)  # 1:1, indices preserved
     n = len(t)
     pairs = _paren_pairs(t)
+    han = _han_prefix(t) if pairs else []
     out: list[str] = []
     org: list[int] = []
     dq_open = False  # inside a “ … ” pair (per call = per paragraph)
@@ -232,7 +242,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
         if c in "(（)）":
             if i in pairs:
                 a, b = sorted((i, pairs[i]))
-                chinese = _paren_chinese(t, a, b)
+                chinese = _paren_chinese(t, a, b, han)
             else:
                 chinese = c in "（）" or is_cjk(last()) or is_cjk(_next_nonspace(t, i + 1))
             if chinese:
@@ -307,7 +317,8 @@ def _left_context(out: list[str]) -> str:
     """The character that decides a mark's context: the last output character,
     looking through quotes (``“三农”,`` is Chinese, ``"test",`` is not)."""
     k = len(out) - 1
-    while k >= 0 and out[k] in "“”‘’\"'":
+    stop = max(-1, k - 8)
+    while k > stop and out[k] in "“”‘’\"'":
         k -= 1
     if k < 0:
         return out[-1] if out else ""

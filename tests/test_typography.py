@@ -159,3 +159,9 @@ def test_a_lone_straight_quote_before_a_stop_closes():
     # the source lost the opening mark: the quote before ， is a closing one
     assert normalise('坚决做到两个维护",推动') == "坚决做到两个维护”，推动"
     assert normalise('他说:"好了"。') == "他说：“好了”。"
+
+
+def test_nested_and_many_parentheses():
+    assert normalise("改(新)建(农村(户用)厕所)") == "改（新）建（农村（户用）厕所）"
+    deep = "(" * 3000 + "中" + ")" * 3000  # linear: a Han prefix count, not a scan per pair
+    assert normalise(deep) == "（" * 3000 + "中" + "）" * 3000

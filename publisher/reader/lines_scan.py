@@ -2,6 +2,7 @@
 drop layout noise (page numbers, running heads, empty markup) with warnings."""
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,7 +108,7 @@ def strip_markup(text: str) -> tuple[str, list[tuple[int, int]], int | None, str
 
 
 def _shifted(pos: int, removed: list[int]) -> int:
-    return pos - sum(1 for r in removed if r < pos)
+    return pos - bisect.bisect_left(removed, pos)  # removed is sorted
 
 
 def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
