@@ -9,7 +9,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -196,25 +195,20 @@ def test_codes_are_documented_in_both_tables():
 # --------------------------------------------------------------------------- EPUBCheck
 
 
-def test_epubcheck_one_jvm_for_many_files(tmp_path, good):
-    """Several EPUBs go through one JVM; each gets its own findings."""
+def test_epubcheck_findings_per_file(tmp_path, good):
+    """EPUBCheck's messages land on the right file; usage notes are shown, not failing.
+    (One Java run for many files: test_faults.py checks it on 8 EPUBs.)"""
     from publisher.validate.epubcheck_batch import run_epubcheck
 
-    files = [good["epub"]]
-    files.append(make_epub(tmp_path / "missing-file.epub", EpubFaults(drop_file="EPUB/text/a03.xhtml")))
-    files.append(make_epub(tmp_path / "malformed.epub", EpubFaults(malformed="a01")))
+    files = [good["epub"], make_epub(tmp_path / "missing-file.epub", EpubFaults(drop_file="EPUB/text/a03.xhtml"))]
     info: dict = {}
-    t = time.perf_counter()
     found = run_epubcheck(files, info=info)
-    took = time.perf_counter() - t
     assert info == {"mode": "batch", "jvm_runs": 1}
     fails = {Path(k).name: sorted({c.code for c in v if c.fails}) for k, v in found.items()}
-    assert fails["issue.epub"] == []
-    assert "RSC-001" in fails["missing-file.epub"]  # file not found
-    assert "RSC-016" in fails["malformed.epub"]  # fatal XML parse error
-    # usage notes are kept (shown) but do not fail
-    assert any(c.severity == "usage" for c in found[str(good["epub"])])
-    print(f"EPUBCheck: {len(files)} EPUBs in one JVM: {took:.1f} s")
+    assert fails == {"issue.epub": [], "missing-file.epub": ["RSC-001"]}
+    usage = [c for c in found[str(good["epub"])] if c.severity == "usage"]
+    assert usage and not any(c.fails for c in usage)
+    assert all(c.location.startswith("EPUB/") for c in found[str(files[1])])
 
 
 def test_validate_command_exit_codes(tmp_path, good):

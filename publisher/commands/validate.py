@@ -42,11 +42,12 @@ def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
         if interactive:
             click.echo(f"checked {r.path}", err=True)
 
-    results = validate(list(paths), srcs, epubcheck=not no_epubcheck, recursive=recursive, progress=progress)
+    info: dict = {}
+    results = validate(list(paths), srcs, epubcheck=not no_epubcheck, recursive=recursive, progress=progress, info=info)
     if as_json:
-        click.echo(to_json(results), nl=False)
+        click.echo(to_json(results, info), nl=False)
     else:
-        click.echo(human(results, color=sys.stdout.isatty()), nl=False)
+        click.echo(human(results, color=sys.stdout.isatty(), info=info), nl=False)
     if junit_file is not None:
         try:
             atomic_write(junit_file, junit(results))

@@ -142,8 +142,11 @@ def _check_readable(path: Path, r: FileResult) -> bool:
 
 
 def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None, epubcheck: bool = True,
-             recursive: bool = False, progress=None) -> list[FileResult]:
-    """Validate every EPUB and PDF named by ``paths``; EPUBCheck runs once for all EPUBs."""
+             recursive: bool = False, progress=None, info: dict | None = None) -> list[FileResult]:
+    """Validate every EPUB and PDF named by ``paths``; EPUBCheck runs once for all EPUBs.
+
+    ``info``, when given, receives ``epubcheck``: ``{"files", "mode", "jvm_runs", "seconds"}``.
+    """
     files = collect(paths, recursive)
     by_name = {s.name: s for s in (sources or [])}
     if sources:
@@ -180,8 +183,12 @@ def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None
         from .epubcheck_batch import run_epubcheck
 
         t = time.perf_counter()
-        found = run_epubcheck([r.path for r, _ in epubs])
-        share = (time.perf_counter() - t) / len(epubs)
+        run_info: dict = {}
+        found = run_epubcheck([r.path for r, _ in epubs], info=run_info)
+        took = time.perf_counter() - t
+        share = took / len(epubs)
+        if info is not None:
+            info["epubcheck"] = {"files": len(epubs), **run_info, "seconds": round(took, 2)}
         for r, _ in epubs:
             r.mark("EPUBCHECK")
             r.checks[:0] = found.get(r.path, [])

@@ -443,7 +443,6 @@ def folios(pdf, words: list[list[Word]]) -> list[str | None]:
         return [str(x) if x is not None else None for x in labels]
     found: list[int | None] = []
     for i, page in enumerate(pdf.pages):
-        h = _f(page.mediabox[3]) - _f(page.mediabox[1])
         trim = _box(page, "/TrimBox") or tuple(_f(v) for v in page.mediabox)
         top = _f(page.mediabox[3]) - trim[3]  # trim top, from the top of the media box
         bottom = _f(page.mediabox[3]) - trim[1]
@@ -453,7 +452,6 @@ def folios(pdf, words: list[list[Word]]) -> list[str | None]:
             if w.text.isdigit() and (w.y1 <= top + band or w.y0 >= bottom - band):
                 cands.append(int(w.text))
         found.append(cands[0] if len(set(cands)) == 1 else None)
-        del h
     offsets = Counter(f - i for i, f in enumerate(found) if f is not None)
     if not offsets:
         return [str(i + 1) for i in range(len(found))]
@@ -520,11 +518,9 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
         if not title:
             same_line = sorted((w for w in pw if y0 <= (w.y0 + w.y1) / 2 <= y1 and w.x1 <= x0 + 1), key=lambda w: w.x0)
             title = " ".join(t for t in (w.text for w in same_line) if t.strip("".join(_LEADERS)))
-        text = title
         expect = fol[target] if target < len(fol) else None
-        shown = number
         if expect is not None and not _same_number(number, expect):
-            r.add("P300", f"contents entry '{title or text}' says page {shown}, but it points to page "
+            r.add("P300", f"contents entry '{title}' says page {number}, but it points to page "
                   f"{target + 1}, printed as {expect}", f"page {i + 1}")
         nt = norm(title)
         if nt:

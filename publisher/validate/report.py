@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 from .checks import CODES, FAILING, FileResult
 
 
-def human(results: list[FileResult], color: bool = False) -> str:
+def human(results: list[FileResult], color: bool = False, info: dict | None = None) -> str:
     """One line per finding, ``file:location: CODE severity: message``, then a summary per file."""
     lines: list[str] = []
 
@@ -25,12 +25,16 @@ def human(results: list[FileResult], color: bool = False) -> str:
         extra = f", {n_usage} usage note{'s' if n_usage != 1 else ''}" if n_usage else ""
         fails = f", {n_fail} problem{'s' if n_fail != 1 else ''}" if n_fail else ""
         lines.append(f"{r.path}: {status} ({r.kind.upper()}, {len(r.ran)} checks{fails}{extra}, {r.seconds:.1f} s)")
+    ec = (info or {}).get("epubcheck")
+    if ec:
+        how = "one Java run" if ec.get("jvm_runs") == 1 else f"{ec.get('jvm_runs')} Java runs"
+        lines.append(f"EPUBCheck: {ec['files']} EPUB{'s' if ec['files'] != 1 else ''} in {how}, {ec['seconds']:.1f} s")
     passed = sum(r.passed for r in results)
     lines.append(f"{passed} of {len(results)} file{'s' if len(results) != 1 else ''} passed")
     return "\n".join(lines) + "\n"
 
 
-def as_json(results: list[FileResult]) -> str:
+def as_json(results: list[FileResult], info: dict | None = None) -> str:
     doc = {
         "passed": all(r.passed for r in results),
         "files": [
@@ -52,6 +56,8 @@ def as_json(results: list[FileResult]) -> str:
             "usage": sum(1 for r in results for c in r.checks if c.severity not in FAILING),
         },
     }
+    if info and info.get("epubcheck"):
+        doc["epubcheck"] = info["epubcheck"]
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
