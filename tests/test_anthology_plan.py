@@ -216,7 +216,8 @@ def test_general_contents_links_point_at_printed_pages(issues, tmp_path):
             for a in annots:
                 r = [float(v) for v in a.Rect]
                 x0, x1, y0, y1 = min(r[0], r[2]), max(r[0], r[2]), min(r[1], r[3]), max(r[1], r[3])
-                words = page.crop((x0 - 0.5, h - y1 - 0.5, x1 + 0.5, h - y0 + 0.5)).extract_words()
+                box = (max(0, x0 - 0.5), max(0, h - y1 - 0.5), min(float(page.width), x1 + 0.5), min(h, h - y0 + 0.5))
+                words = page.crop(box).extract_words()
                 nums = [m.group(1) for w in words if (m := re.search(r"(\d+)$", w["text"]))]
                 assert nums, f"no page number inside link rectangle on front page {pi + 1}"
                 target = index[a.Dest[0].objgen]

@@ -145,8 +145,9 @@ def _finish_links(book, first: int, count: int) -> None:
     """Placeholders → explicit destinations in the book.
 
     WeasyPrint writes one annotation per box of a link (the block and each inline part
-    inside it); those nested in a larger one with the same target are dropped, so that
-    every link's rectangle is the whole entry, printed page number included.
+    inside it, some overflowing to the right); those within the height of another one
+    with the same target are dropped, so that every link's rectangle is the whole
+    entry, printed page number included.
     """
     import pikepdf
 
@@ -170,24 +171,43 @@ def _finish_links(book, first: int, count: int) -> None:
             del annot[_TARGET]
             keep.append(annot)
             targets.append((idx, x, y))
-        boxes = [_rect(a) for a in keep]
-        out = pikepdf.Array()
-        for k, annot in enumerate(keep):
-            if targets[k] is not None and any(
-                    j != k and targets[j] == targets[k] and _inside(boxes[k], boxes[j]) and
-                    (boxes[k] != boxes[j] or j < k) for j in range(len(keep))):
-                continue
+        page.Annots = pikepdf.Array(_merge_boxes(page, keep, targets))
+
+
+def _merge_boxes(page, annots: list, targets: list) -> list:
+    """One annotation per link: boxes with the same target that share a line band
+    become one, their union clipped to the page."""
+    import pikepdf
+
+    clip = _rect_of(page.get("/TrimBox", page.MediaBox))
+    out: list = []
+    clusters: list[tuple[tuple, list[float], Any]] = []  # (target, union rect, annotation kept)
+    for annot, target in zip(annots, targets):
+        if target is None:
             out.append(annot)
-        page.Annots = out
+            continue
+        r = list(_rect(annot))
+        for t, u, kept in clusters:
+            if t == target and r[1] < u[3] - 0.5 and u[1] < r[3] - 0.5:
+                u[0], u[1], u[2], u[3] = min(u[0], r[0]), min(u[1], r[1]), max(u[2], r[2]), max(u[3], r[3])
+                break
+        else:
+            clusters.append((target, r, annot))
+            out.append(annot)
+    for _, u, annot in clusters:
+        x0, y0 = max(u[0], clip[0]), max(u[1], clip[1])
+        x1, y1 = min(u[2], clip[2]), min(u[3], clip[3])
+        annot.Rect = pikepdf.Array([round(x0, 3), round(y0, 3), round(x1, 3), round(y1, 3)])
+    return out
 
 
-def _rect(annot) -> tuple[float, float, float, float]:
-    r = [float(v) for v in annot.get("/Rect", [0, 0, 0, 0])]
+def _rect_of(arr) -> tuple[float, float, float, float]:
+    r = [float(v) for v in arr]
     return min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])
 
 
-def _inside(a, b, eps: float = 0.5) -> bool:
-    return a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps and a[3] <= b[3] + eps
+def _rect(annot) -> tuple[float, float, float, float]:
+    return _rect_of(annot.get("/Rect", [0, 0, 0, 0]))
 
 
 def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool) -> tuple[int, int]:
