@@ -394,6 +394,24 @@ def test_contents_entries_not_in_the_body_are_warned_and_articles_still_appear(t
     assert "合作社的农机" in book and "病虫害防治" in book
 
 
+def test_contents_none_of_whose_entries_is_in_the_body(tmp_path):
+    """Every 目录 entry missing from the body: each is warned about, and the body's text
+    still comes through as articles."""
+    text = CONTENTS_NOT_IN_BODY.replace("01 春耕时节看新村", "01 另一个正文里没有的标题").replace(
+        "05 夜校里的新农民", "05 第三个找不到的标题")
+    src = tmp_path / "all-orphans.txt"
+    src.write_text(text, encoding="utf-8")
+    proc = run("parse", src, "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    warned = " ".join(w["message"] for w in doc["warnings"])
+    for title in ("另一个正文里没有的标题", "从未出现在正文里的一篇文章", "第三个找不到的标题"):
+        assert title in warned
+    body = " ".join(b.get("text", "") for c in doc["columns"] for a in c["articles"] for b in a["blocks"])
+    for words in ("合作社的农机", "每亩增收三百元", "病虫害防治", "心里就有底了"):
+        assert words in body, words
+
+
 MISSING_FONT_RUNNER = """
 import sys
 from pathlib import Path
