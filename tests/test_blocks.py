@@ -684,7 +684,8 @@ def test_number_and_title_on_separate_lines():
 
 def test_invariants_on_shuffled_corpus_lines(corpus_dir):
     """Whatever the order of the lines: no crash, blocks in source order without
-    overlap, every non-blank line in a block or a warning, no markup in text."""
+    overlap (but for a caption inside a split paragraph, placed after it), every
+    non-blank line in a block or a warning, no markup in text."""
     import random
 
     pool = []
@@ -697,12 +698,36 @@ def test_invariants_on_shuffled_corpus_lines(corpus_dir):
             lines = [SourceLine(i + 1, t) for i, t in enumerate(chunk)]
             blocks, warnings = build_blocks(lines, kind)
             last = 0
+            para_range = (0, 0)
             covered = {w.line for w in warnings}
             for b in blocks:
-                assert b.source[0] > last and b.source[0] <= b.source[1]
-                last = b.source[1]
+                assert b.source[0] <= b.source[1]
+                if b.type == "caption" and para_range[0] < b.source[0] and b.source[1] < para_range[1]:
+                    pass  # a caption set inside a split paragraph comes right after it
+                else:
+                    assert b.source[0] > last
+                last = max(last, b.source[1])
+                if b.type == "paragraph":
+                    para_range = tuple(b.source)
                 covered.update(range(b.source[0], b.source[1] + 1))
                 assert "**" not in (b.text or "")
                 if b.type == "verse":
                     assert b.lines and b.lines[0] and b.lines[-1]
             assert all(sl.number in covered for sl in lines if sl.text.strip())
+
+
+def test_caption_between_the_halves_of_a_split_paragraph():
+    text = """
+一是坚持强化党建引领，做好新时代“三
+
+图为农业农村局志愿服务队在田间开展科技下乡活动。 ■唐俊 摄
+
+农”工作。坚持党对“三农”工作的全面领导，落实农业农村优先发展的方针。
+
+二是夯实粮食生产基础，牢牢守住“两条底线”。
+"""
+    blocks, _ = build(text, start=325)
+    assert types(blocks) == ["paragraph", "caption", "paragraph"]
+    assert blocks[0].text.startswith("一是坚持强化党建引领，做好新时代“三农”工作。")
+    assert blocks[0].source == [325, 329]
+    assert (blocks[1].credit, blocks[1].source) == ("唐俊 摄", [327, 327])

@@ -53,7 +53,9 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
 
 def _classify(it: Item, literary: bool) -> None:
     t = it.text
-    if captions.is_note(t):
+    if it.image:
+        it.cls = "caption_layout"  # ![石门村的数字大屏](a.jpg)
+    elif captions.is_note(t):
         it.cls = "note"
     elif captions.is_salutation(t):
         it.cls = "salutation"
@@ -204,7 +206,7 @@ def _continues(para: _Para | None, it: Item, indent_layout: bool = False, width:
         return True  # the previous line ran to the wrap column: same paragraph
     if ty.is_closed(raw):
         return False
-    return it.cls in ("text", "caption_layout") and not it.in_verse or (
+    return it.cls == "text" and not it.in_verse or (
         it.cls == "heading" and it.family == "plain" and not it.marker
     )
 
@@ -215,11 +217,15 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
     indent_layout = uses_indent(items)
     width = None if indent_layout else wrap_width(items)
 
+    pending: list[Block] = []  # captions met inside a paragraph split around them
+
     def flush() -> None:
         nonlocal para
         if para is not None:
             blocks.append(_paragraph(para))
             para = None
+        blocks.extend(pending)
+        pending.clear()
 
     i = 0
     n = len(items)
@@ -229,6 +235,15 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
             para.add(it)
             i += 1
             continue
+        if para is not None and it.cls in CAPTION_CLASSES and not ty.is_closed(para.parts[-1]):
+            # a photo caption set between the two halves of a split paragraph:
+            # keep the paragraph open and put the caption after it
+            block, j = _caption_block(items, i, pending)
+            if j < n and _continues(para, items[j], indent_layout, width):
+                if block is not None:
+                    pending.append(block)
+                i = j
+                continue
         flush()
         if it.in_verse:
             j = i
@@ -253,33 +268,10 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
             )
             i = j
             continue
-        if it.cls in ("caption", "caption_layout"):
-            text, credit = captions.split_credit(it.text)
-            last = it.number
-            j = i + 1
-            if credit is None and j < n and items[j].cls == "credit":
-                credit = captions.credit_only(items[j].text)
-                last = items[j].number
-                j += 1
-            blocks.append(
-                Block(
-                    type="caption",
-                    text=ty.normalise(text),
-                    credit=ty.normalise_title(credit) if credit else None,
-                    source=[it.number, last],
-                )
-            )
-            i = j
-            continue
-        if it.cls == "credit":
-            # a credit line with no caption before it: attach to the previous caption
-            credit = captions.credit_only(it.text)
-            if blocks and blocks[-1].type == "caption" and blocks[-1].credit is None:
-                blocks[-1].credit = ty.normalise_title(credit or it.text)
-                blocks[-1].source = [blocks[-1].source[0], it.number]
-            else:
-                blocks.append(Block(type="caption", text="", credit=ty.normalise_title(credit or it.text), source=[it.number, it.number]))
-            i += 1
+        if it.cls in CAPTION_CLASSES:
+            block, i = _caption_block(items, i, blocks)
+            if block is not None:
+                blocks.append(block)
             continue
         if it.cls in ("note", "salutation"):
             blocks.append(Block(type=it.cls, text=ty.normalise(it.text), source=[it.number, it.number]))
@@ -294,6 +286,38 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
         i += 1
     flush()
     return blocks
+
+
+CAPTION_CLASSES = ("caption", "caption_layout", "credit")
+
+
+def _caption_block(items: list[Item], i: int, blocks: list[Block]) -> tuple[Block | None, int]:
+    """The caption starting at items[i] (with a credit line after it), or a lone
+    credit line attached to the caption before it (then None).  Returns the
+    block and the index after it."""
+    it = items[i]
+    n = len(items)
+    if it.cls == "credit":
+        credit = ty.normalise_title(captions.credit_only(it.text) or it.text)
+        if blocks and blocks[-1].type == "caption" and blocks[-1].credit is None:
+            blocks[-1].credit = credit
+            blocks[-1].source = [blocks[-1].source[0], it.number]
+            return None, i + 1
+        return Block(type="caption", text="", credit=credit, source=[it.number, it.number]), i + 1
+    text, credit = captions.split_credit(it.text)
+    last = it.number
+    j = i + 1
+    if credit is None and j < n and items[j].cls == "credit":
+        credit = captions.credit_only(items[j].text)
+        last = items[j].number
+        j += 1
+    block = Block(
+        type="caption",
+        text=ty.normalise(text),
+        credit=ty.normalise_title(credit) if credit else None,
+        source=[it.number, last],
+    )
+    return block, j
 
 
 def _paragraph(p: _Para) -> Block:

@@ -114,13 +114,16 @@ def mark_layout_captions(items) -> None:
             continue
         prev = items[i - 1] if i > 0 else None
         nxt = items[i + 1] if i + 1 < n else None
-        if prev is not None and not prev.in_verse and prev.cls in ("text", "numbered") and not ty.is_closed(prev.text):
-            continue
+        # strong signals: a credit line follows, or 图为 — even between the two
+        # halves of a split paragraph (the assembler keeps the paragraph open)
         if nxt is not None and nxt.cls == "credit":
             it.cls = "caption_layout"
             continue
         if CAPTION_WORD_RE.search(it.text) and len(it.text) <= CAPTION_WORD_MAX:
             it.cls = "caption_layout"
+            continue
+        # layout signal: not when the line may continue an open paragraph
+        if prev is not None and not prev.in_verse and prev.cls in ("text", "numbered", "lead") and not ty.is_closed(prev.text):
             continue
         wide_before = it.gap >= 2 and it.gap > mode
         wide_after = nxt is None or nxt.cls in ("heading", "caption", "credit") or (it.gap_after >= 2 and it.gap_after > mode)
