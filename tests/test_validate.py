@@ -54,6 +54,15 @@ def test_good_pdfs_pass_every_check(good):
     assert "P401" in rp.ran  # TrimBox inside MediaBox: built for print
 
 
+def test_contents_numbers_before_titles(tmp_path):
+    """Entries printed as "12 标题" are contents entries too, checked the same way."""
+    ok = check_pdf(str(make_pdf(tmp_path / "nf.pdf", PdfFaults(number_first=True))))
+    assert ok.checks == [] and "P300" in ok.ran
+    bad = check_pdf(str(make_pdf(tmp_path / "nf-wrong.pdf", PdfFaults(number_first=True, wrong_numbers=True))))
+    assert [c.code for c in bad.checks] == ["P300"] * 3
+    assert "'春风又绿江南岸' says page 3" in bad.checks[0].message
+
+
 def test_source_titles_compared(good):
     from validate_samples import COLUMNS
 

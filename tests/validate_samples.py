@@ -220,6 +220,7 @@ class PdfFaults:
     no_title: bool = False
     lang: str = "zh-CN"
     wrong_title_target: bool = False  # first contents entry points to the second article
+    number_first: bool = False  # contents entries "2 标题" (printed numbers, right unless wrong_numbers)
 
 
 def pdf_html(f: PdfFaults | None = None) -> str:
@@ -228,6 +229,10 @@ def pdf_html(f: PdfFaults | None = None) -> str:
     toc = []
     for k, (aid, title, _) in enumerate(arts):
         target = arts[1][0] if f.wrong_title_target and k == 0 else aid
+        if f.number_first:
+            n = k + 3 if f.wrong_numbers else k + 2  # contents on page 1, one article a page
+            toc.append(f'<p class="e"><a class="nf" href="#{target}">{n} {escape(title)}</a></p>')
+            continue
         cls = f'class="lit" data-n="{k + 3}" ' if f.wrong_numbers else ""
         toc.append(f'<p class="e"><a {cls}href="#{target}">{escape(title)}</a></p>')
     body = []
@@ -255,6 +260,7 @@ h1 {{ font-family: "Noto Sans CJK SC"; font-weight: 700; {'bookmark-level: none;
 .e a {{ color: black; text-decoration: none; }}
 .e a::after {{ content: leader('.') target-counter(attr(href url), page); }}
 .e a.lit::after {{ content: leader('.') attr(data-n); }}
+.e a.nf::after {{ content: none; }}
 </style></head><body><section class="toc"><h2 style="bookmark-level:none">目录</h2>{"".join(toc)}</section>
 {"".join(body)}{extra}</body></html>"""
 

@@ -505,19 +505,26 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
         pw = words[i] if i < len(words) else []
         inside = [w for w in pw if x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
         inside.sort(key=lambda w: (round((w.y0 + w.y1) / 2 / 3), w.x0))  # lines, then left to right
-        last = inside[-1].text.lstrip("".join(_LEADERS)) if inside else ""
-        m = _NUMBER.fullmatch(last)
-        if not m:
-            continue  # a link without a page number at its end: not a contents entry
+        # The number ends the entry (标题……12) or, in some layouts, begins it (12 标题).
+        lead = "".join(_LEADERS)
+        last = inside[-1].text.lstrip(lead) if inside else ""
+        first = inside[0].text.rstrip(lead) if inside else ""
+        if _NUMBER.fullmatch(last):
+            number = last
+            rest = inside[:-1] + ([Word(inside[-1].text[: -len(last)], 0, 0, 0, 0)] if inside[-1].text != last else [])
+        elif len(inside) > 1 and _NUMBER.fullmatch(first):
+            number = first
+            rest = ([Word(inside[0].text[len(first):], 0, 0, 0, 0)] if inside[0].text != first else []) + inside[1:]
+        else:
+            continue  # a link without a page number at an end: not a contents entry
         r.mark("P300", "P301")
-        number = m.group(1)
         # The title: the rest of the entry without leaders; when the link covers only
-        # the number, the words left of it on the same line.
-        words_before = inside[:-1] + ([Word(inside[-1].text[: -len(last)], 0, 0, 0, 0)] if inside[-1].text != last else [])
-        title = " ".join(t for t in (w.text for w in words_before) if t.strip("".join(_LEADERS)))
+        # the number, the words beside it on the same line.
+        title = " ".join(t for t in (w.text for w in rest) if t.strip(lead))
         if not title:
-            same_line = sorted((w for w in pw if y0 <= (w.y0 + w.y1) / 2 <= y1 and w.x1 <= x0 + 1), key=lambda w: w.x0)
-            title = " ".join(t for t in (w.text for w in same_line) if t.strip("".join(_LEADERS)))
+            same_line = sorted((w for w in pw if y0 <= (w.y0 + w.y1) / 2 <= y1 and (w.x1 <= x0 + 1 or w.x0 >= x1 - 1)),
+                               key=lambda w: w.x0)
+            title = " ".join(t for t in (w.text for w in same_line) if t.strip(lead))
         expect = fol[target] if target < len(fol) else None
         if expect is not None and not _same_number(number, expect):
             r.add("P300", f"contents entry '{title}' says page {number}, but it points to page "
