@@ -731,3 +731,26 @@ def test_caption_between_the_halves_of_a_split_paragraph():
     assert blocks[0].text.startswith("一是坚持强化党建引领，做好新时代“三农”工作。")
     assert blocks[0].source == [325, 329]
     assert (blocks[1].credit, blocks[1].source) == ("唐俊 摄", [327, 327])
+
+
+def test_layout_caption_inside_a_split_paragraph():
+    # 001 layout: captions stand between runs of blank lines, paragraphs between single ones
+    text = """
+持之以恒加强政治建设。过去一年，开展两轮巡察，推进政治监督具体化、精准化、常态化。
+
+加强宣传思想文化工作。全力推进全国县
+
+
+
+衡东经济开发区。
+
+
+
+级文明城市提名城市创建，抓好新时代文明实践中心(所、站)建设。
+
+建设高素质干部队伍。完善干事创业容错纠错等“五项机制”，建立干部实绩档案508份。
+"""
+    blocks, _ = build(text, start=71)
+    assert types(blocks) == ["paragraph", "paragraph", "caption", "paragraph"]
+    assert "全力推进全国县级文明城市提名城市创建" in blocks[1].text
+    assert blocks[2].text == "衡东经济开发区。"

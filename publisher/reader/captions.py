@@ -122,10 +122,15 @@ def mark_layout_captions(items) -> None:
         if CAPTION_WORD_RE.search(it.text) and len(it.text) <= CAPTION_WORD_MAX:
             it.cls = "caption_layout"
             continue
-        # layout signal: not when the line may continue an open paragraph
-        if prev is not None and not prev.in_verse and prev.cls in ("text", "numbered", "lead") and not ty.is_closed(prev.text):
-            continue
         wide_before = it.gap >= 2 and it.gap > mode
         wide_after = nxt is None or nxt.cls in ("heading", "caption", "credit") or (it.gap_after >= 2 and it.gap_after > mode)
+        # layout signal after an open paragraph: only a closed line with wide gaps
+        # on both sides and body text after it (a caption set inside a split
+        # paragraph); otherwise the line may be the paragraph's continuation
+        if prev is not None and not prev.in_verse and prev.cls in ("text", "numbered", "lead") and not ty.is_closed(prev.text):
+            gap_wide = it.gap >= 2 and it.gap > mode and it.gap_after >= 2 and it.gap_after > mode
+            if gap_wide and ty.is_closed(it.text) and nxt is not None and nxt.cls == "text":
+                it.cls = "caption_layout"
+            continue
         if wide_before and wide_after and ty.is_closed(it.text) or wide_before and wide_after and not any(c in it.text for c in "，。！？；："):
             it.cls = "caption_layout"
