@@ -20,6 +20,13 @@ it drops.  It works in linear passes over the lines:
 
 Every output text goes through ``typography.normalise`` (or ``normalise_title``
 for headings, verse lines and credits).
+
+Warnings of this stage: R161 page number dropped, R162 running head dropped,
+R163 markup-only line (``**``, ``---``, an image with no caption) dropped.
+
+Layouts handled: blank-line separated paragraphs (000, 001), one paragraph per
+line (003), text hard-wrapped at a column with indented first lines or without
+(PDF extraction), Markdown-flavoured text whose ``#`` and ``**`` are unreliable.
 """
 from __future__ import annotations
 
