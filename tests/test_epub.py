@@ -112,6 +112,29 @@ def test_landmarks(built):
     assert lm["cover"] == "text/cover.xhtml"
     assert lm["toc"] == "text/contents.xhtml"
     assert lm["bodymatter"] == "text/a01.xhtml"
+    assert lm["colophon"] == "text/colophon.xhtml"
+
+
+@pytest.mark.parametrize("which", ["mag", "single", "split"])
+def test_every_spine_document_is_reachable_from_the_nav(built, which):
+    book = Book(built[which])
+    seen, todo = {"nav.xhtml"}, ["nav.xhtml"]
+    while todo:
+        doc = todo.pop()
+        base = doc.rsplit("/", 1)[0] + "/" if "/" in doc else ""
+        for href in book.xml(f"EPUB/{doc}").xpath("//x:a/@href", namespaces=NS):
+            target = href.split("#")[0]
+            parts = []
+            for seg in (base + target).split("/"):
+                if seg == "..":
+                    parts.pop()
+                elif seg:
+                    parts.append(seg)
+            target = "/".join(parts)
+            if target.endswith(".xhtml") and target not in seen:
+                seen.add(target)
+                todo.append(target)
+    assert set(book.spine_hrefs()) <= seen
 
 
 def test_ncx_mirrors_nav(built):
@@ -280,6 +303,7 @@ def test_single_piece(built):
     assert book.dc("title") == ["以实干实绩奋力迈向“县域经济强县”"]
     assert book.dc("creator") == ["唐翔"]
     assert book.page_list() == [] and not book.dc("source")
+    assert book.meta("belongs-to-collection") == ["以实干实绩奋力迈向“县域经济强县”"]
     root = book.xml("EPUB/text/a01.xhtml")
     assert root.xpath("//x:p[@class='credits']", namespaces=NS)
     assert not root.xpath("//x:p[@class='column-label']", namespaces=NS)

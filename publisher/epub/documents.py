@@ -14,6 +14,7 @@ from ..render.env import render
 from ..render.markup import inline
 
 TEXT_DIR = "text"
+COLOPHON_HREF = f"{TEXT_DIR}/colophon.xhtml"
 # Heading level n is set as <h{n+2}> (templates/shared/blocks.xhtml.j2); HTML stops at h6.
 MAX_HEADING_LEVEL = 4
 # A long article lists its top-level headings in the nav.
@@ -319,6 +320,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
             first_body = first_body or a["href"]
     if first_body:
         landmarks.append(("bodymatter", first_body, LABELS["bodymatter"]))
+    landmarks.append(("colophon", COLOPHON_HREF, LABELS["colophon"]))  # written last, see colophon()
 
     # --- the nav: column → article (→ top-level headings of long articles)
     toc: list[NavEntry] = []
@@ -360,4 +362,4 @@ def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str], has_page
         col={"heading": LABELS["colophon"], "rows": rows, "fonts": fonts, "fonts_label": "本书所用字体",
              "notes": ["本电子版的页码导航与印刷版页码一致。"] if has_pages else []},
     ).encode("utf-8")
-    return Doc("colophon", f"{TEXT_DIR}/colophon.xhtml", LABELS["colophon"], "colophon", html)
+    return Doc("colophon", COLOPHON_HREF, LABELS["colophon"], "colophon", html)

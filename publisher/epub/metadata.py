@@ -103,12 +103,15 @@ def apply(book, issue: Issue, *, uid: str, modified: dt.datetime, has_pages: boo
             book.add_metadata("DC", "contributor", name, {"id": f"contrib{i:02d}"})
             book.add_metadata(None, "meta", "aut", {"refines": f"#contrib{i:02d}", "property": "role", "scheme": "marc:relators"})
 
-    # The magazine as a collection, this issue's place in it.
+    # The magazine as a collection, this issue's place in it.  Without a magazine name
+    # the publisher, else the piece's own title, names the collection, so that reading
+    # systems (and `publisher validate`, E503) always find one.
+    collection = m.magazine or m.publisher or title
+    book.add_metadata(None, "meta", collection, {"property": "belongs-to-collection", "id": "magazine"})
     if m.magazine:
-        book.add_metadata(None, "meta", m.magazine, {"property": "belongs-to-collection", "id": "magazine"})
         book.add_metadata(None, "meta", "series", {"refines": "#magazine", "property": "collection-type"})
-        if m.number is not None:
-            book.add_metadata(None, "meta", str(m.number), {"refines": "#magazine", "property": "group-position"})
+    if m.number is not None:
+        book.add_metadata(None, "meta", str(m.number), {"refines": "#magazine", "property": "group-position"})
 
     # The print edition the page-list refers to.
     if has_pages:

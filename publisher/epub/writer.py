@@ -154,7 +154,6 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
     else:
         colophon = documents.colophon(issue, stylesheets=style_hrefs, fonts=[], has_pages=bool(plan.pages))
     plan.docs.append(colophon)
-    plan.landmarks.append(("colophon", colophon.href, documents.LABELS["colophon"]))
 
     ncx = _ncx(plan, uid, lang)
 
