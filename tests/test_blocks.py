@@ -754,3 +754,19 @@ def test_layout_caption_inside_a_split_paragraph():
     assert types(blocks) == ["paragraph", "paragraph", "caption", "paragraph"]
     assert "全力推进全国县级文明城市提名城市创建" in blocks[1].text
     assert blocks[2].text == "衡东经济开发区。"
+
+
+def test_page_break_after_a_semicolon():
+    # 000 line 9, split after one of its ；
+    text = """
+要大力实施“六大工程”，即实施环境优化提升工程，打造办事高效的政务环境、执法规范的法治环境、重商安商的人文环境、生态宜居的城乡环境；
+
+实施产业培优培强工程，推进园区高质量发展，加快工业建链强链，推动农业创新创特。
+
+坚持一个中心；
+抓好两个重点；
+"""
+    blocks, _ = build(text, start=9)
+    assert types(blocks)[0] == "paragraph" and blocks[0].source == [9, 11]
+    assert "城乡环境；实施产业培优培强工程" in blocks[0].text
+    assert all("坚持一个中心" not in b.text for b in blocks[:1])

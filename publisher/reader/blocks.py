@@ -171,6 +171,9 @@ def uses_indent(items: list[Item]) -> bool:
 
 
 INDENT_MIN = 3
+# A line longer than this ending in ；is prose split at a page break (a list item
+# ending in ；is short: 坚持一个中心；).
+SEMICOLON_SPLIT_MIN = 40
 
 
 def visual_width(text: str) -> int:
@@ -211,6 +214,8 @@ def _continues(para: _Para | None, it: Item, indent_layout: bool = False, width:
             return True  # a wrapped line of the same paragraph
     if width and it.gap == 0 and it.cls == "text" and not it.in_verse and visual_width(raw) >= width - WRAP_SLACK:
         return True  # the previous line ran to the wrap column: same paragraph
+    if raw.endswith(("；", ";")) and len(raw) > SEMICOLON_SPLIT_MIN and it.cls == "text" and not it.in_verse:
+        return True  # prose does not end a paragraph with ；: a page break after it
     if ty.is_closed(raw):
         return False
     return it.cls == "text" and not it.in_verse or (
