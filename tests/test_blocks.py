@@ -770,3 +770,19 @@ def test_page_break_after_a_semicolon():
     assert types(blocks)[0] == "paragraph" and blocks[0].source == [9, 11]
     assert "城乡环境；实施产业培优培强工程" in blocks[0].text
     assert all("坚持一个中心" not in b.text for b in blocks[:1])
+
+
+def test_markdown_image_alt_text_is_a_caption():
+    text = """
+石门村村级服务中心投入使用，群众办事更方便了。
+
+![石门村村级服务中心的数字大屏](img/a.jpg)
+
+县委宣传部供图
+
+![](img/b.jpg)
+"""
+    blocks, warnings = build(text)
+    assert types(blocks) == ["paragraph", "caption"]
+    assert (blocks[1].text, blocks[1].credit) == ("石门村村级服务中心的数字大屏", "县委宣传部供图")
+    assert [(w.code, w.line) for w in warnings] == [("R163", 7)]

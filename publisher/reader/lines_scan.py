@@ -48,6 +48,7 @@ class Item:
     gap: int = 0  # blank lines before this one (within the article)
     gap_after: int = 0
     indent: bool = False  # the source line starts with white space (　　 paragraph indent)
+    image: bool = False  # a Markdown image ![alt](src): its alt text is a caption
     cls: str = "text"
     family: str | None = None
     in_verse: bool = False
@@ -136,7 +137,8 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
         if items:
             items[-1].gap_after = gap
         indent = sl.text[:1] in (" ", "\t", "\u3000", "\u00a0")
-        items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap, indent=indent))
+        image = bool(MD_IMAGE_RE.match(raw))
+        items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap, indent=indent, image=image))
         gap = 0
     if items:
         items[-1].gap_after = gap
