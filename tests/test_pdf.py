@@ -232,6 +232,34 @@ def test_page_size_and_text_block_of_whole_characters(size, expect):
         assert abs(box[2] - expect[0]) < 0.2 and abs(box[3] - expect[1]) < 0.2
 
 
+def test_long_contents_over_several_pages_keeps_numbers_right():
+    """A contents list longer than a page: every entry still links to its title's page."""
+    from publisher.model import Article, Column
+
+    base = read_issue(SAMPLE)
+    body = [b for a in base.articles for b in a.blocks if b.type == "paragraph"][:3]
+    cols = []
+    n = 0
+    for c in range(8):
+        arts = []
+        for k in range(7):
+            n += 1
+            arts.append(Article(title=f"第{n}篇 关于做好县域经济工作的若干思考与建议（之{k + 1}）", id=f"a{n:02d}",
+                                blocks=list(body)))
+        cols.append(Column(f"栏目{c + 1}", arts))
+    issue = Issue(meta=base.meta, columns=cols)
+    r = render_issue(issue, first_folio=3)
+    links = contents_links(r.pdf)
+    assert len(links) == n
+    contents_pages = {l.page for l in links}
+    assert len(contents_pages) >= 2
+    texts = [_plain(t) for t in page_texts(r.pdf)]
+    for l in links:
+        assert int(l.number) == 3 + l.dest_page
+        art = next(a for c in cols for a in c.articles if a.id == l.dest)
+        assert _plain(art.title) in texts[l.dest_page]
+
+
 def test_new_page_per_article():
     issue = read_issue(SAMPLE)
     issue.meta = replace(issue.meta, new_page_per_article=True)
