@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,9 @@ from publisher.reader import read_issue
 from publisher.reader.lines import split_lines
 from publisher.textio import read_text
 
-INPUTS = [SAMPLE] + corpus_files()
+# the bundled sample, the test inputs in other layouts, and every corpus file
+FIXTURES = sorted((Path(__file__).parent / "fixtures").glob("*.txt"))
+INPUTS = [SAMPLE] + FIXTURES + corpus_files()
 ENDS = set("。！？…”’）」』》：；!?")
 MAX_MID_SENTENCE = 0.02
 
