@@ -1,7 +1,8 @@
 """Random damage to real and sample text must never break the reader.
 
-Thousands of mutations (deleted, duplicated, swapped lines; random punctuation;
-truncation; injected 目录-like lines; lines spliced from another input) go
+Thousands of mutations (deleted, duplicated, swapped, split and glued lines;
+random punctuation; truncation; injected 目录-like lines; lines spliced from
+another input) go
 through ``parse_text``.  For every input: no exception, bounded time, a model
 that passes the schema checks below, and every non-blank input line accounted for
 (``reader.unaccounted_lines``).  Seeded, so a failure reproduces: the assertion
@@ -58,7 +59,7 @@ def _inputs() -> list[tuple[str, str]]:
 def _mutate(lines: list[str], rng: random.Random, pool: list[str]) -> list[str]:
     lines = list(lines)
     for _ in range(rng.randint(1, 6)):
-        op = rng.randrange(10)
+        op = rng.randrange(12)
         n = len(lines)
         if n == 0:
             lines.append(rng.choice(pool))
@@ -88,8 +89,15 @@ def _mutate(lines: list[str], rng: random.Random, pool: list[str]) -> list[str]:
                 lines.insert(i, "")
             else:
                 del lines[i]
-        else:  # truncate the whole input
+        elif op == 9:  # truncate the whole input
             del lines[rng.randint(0, n) :]
+        elif op == 10:  # split a line at a random point (a page or column break)
+            s = lines[i]
+            k = rng.randint(0, len(s))
+            lines[i : i + 1] = [s[:k], "", s[k:]] if rng.random() < 0.5 else [s[:k], s[k:]]
+        else:  # glue a line to the next one (a lost line break)
+            if i + 1 < n:
+                lines[i : i + 2] = [lines[i] + lines[i + 1]]
     return lines
 
 
