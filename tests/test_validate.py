@@ -47,11 +47,17 @@ def test_good_epub_passes_every_own_check(good):
 def test_good_pdfs_pass_every_check(good):
     r = check_pdf(str(good["pdf"]))
     assert r.checks == []
-    assert {"P001", "P100", "P101", "P102", "P200", "P201", "P300", "P301", "P302", "P400", "P500", "P501"} <= set(r.ran)
+    assert {"P001", "P100", "P101", "P102", "P200", "P201", "P203", "P300", "P301", "P302", "P400", "P500", "P501"} <= set(r.ran)
     assert "P401" not in r.ran  # a screen PDF: no page-count rule
     rp = check_pdf(str(good["print"]))
     assert rp.checks == []
     assert "P401" in rp.ran  # TrimBox inside MediaBox: built for print
+
+
+def test_outline_entry_whose_title_is_not_on_its_page(tmp_path):
+    r = check_pdf(str(make_pdf(tmp_path / "o.pdf", PdfFaults(outline_label="目录里没有的书签"))))
+    assert [(c.code, c.location) for c in r.checks] == [("P203", "")]
+    assert "'目录里没有的书签' points to page 3" in r.checks[0].message
 
 
 def test_contents_numbers_before_titles(tmp_path):

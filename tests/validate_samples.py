@@ -220,6 +220,7 @@ class PdfFaults:
     no_title: bool = False
     lang: str = "zh-CN"
     wrong_title_target: bool = False  # first contents entry points to the second article
+    outline_label: str | None = None  # the second article's bookmark says this instead of its title
     number_first: bool = False  # contents entries "2 标题" (printed numbers, right unless wrong_numbers)
 
 
@@ -237,7 +238,8 @@ def pdf_html(f: PdfFaults | None = None) -> str:
         toc.append(f'<p class="e"><a {cls}href="#{target}">{escape(title)}</a></p>')
     body = []
     for aid, title, paras in arts:
-        body.append(f'<section class="art"><h1 id="{aid}">{escape(title)}</h1>')
+        label = f' style="bookmark-label: \'{f.outline_label}\'"' if f.outline_label and aid == arts[1][0] else ""
+        body.append(f'<section class="art"><h1 id="{aid}"{label}>{escape(title)}</h1>')
         body.extend(f"<p>{escape(p)}</p>" for p in paras)
         if f.notdef and aid == arts[-1][0]:
             body.append("<p>不可见\U000e01ef\u0378字符</p>")

@@ -43,6 +43,7 @@ P102       pdf   no .notdef glyph is drawn
 P200       pdf   an outline (bookmarks) is present
 P201       pdf   every outline entry points to a page of the document
 P202       pdf   the outline lists the articles of the source issue (``--source``), titles and order
+P203       pdf   every outline entry's title is printed on the page it points to
 P300       pdf   every contents-page number equals the printed page number of its target
 P301       pdf   every contents entry's title is printed on the page it points to
 P302       pdf   every internal link points to a page of the document

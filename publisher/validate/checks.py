@@ -60,6 +60,7 @@ CODES: dict[str, Code] = {
         Code("P200", "pdf", "an outline (bookmarks) is present"),
         Code("P201", "pdf", "every outline entry points to a page of the document"),
         Code("P202", "pdf", "the outline lists the articles of the source issue (--source), titles and order"),
+        Code("P203", "pdf", "every outline entry's title is printed on the page it points to"),
         Code("P300", "pdf", "every contents-page number equals the printed page number of its target"),
         Code("P301", "pdf", "every contents entry's title is printed on the page it points to"),
         Code("P302", "pdf", "every internal link points to a page of the document"),

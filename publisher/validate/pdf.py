@@ -353,7 +353,7 @@ def read_outline(pdf, dests: Dests) -> list[OutlineEntry]:
     return out
 
 
-def check_outline(pdf, dests: Dests, r: FileResult, source_titles: list[str] | None) -> None:
+def check_outline(pdf, dests: Dests, text: "Text", r: FileResult, source_titles: list[str] | None) -> None:
     r.mark("P200", "P201")
     try:
         entries = read_outline(pdf, dests)
@@ -365,6 +365,11 @@ def check_outline(pdf, dests: Dests, r: FileResult, source_titles: list[str] | N
     for e in entries:
         if e.page is None:
             r.add("P201", f"outline entry '{e.title}' {'points to no page of the document' if e.has_target else 'has no target'}")
+    if entries and text.words:
+        r.mark("P203")
+        for e in entries:
+            if e.page is not None and not text.shows(e.page, e.title):
+                r.add("P203", f"outline entry '{e.title}' points to page {e.page + 1}, where that title is not printed")
     if source_titles is not None:
         r.mark("P202")
         from .epub import norm_title
@@ -412,6 +417,37 @@ def page_words(path: str) -> list[list[Word]]:
             ws.append(Word(w.text or "", float(w.get("xMin")), float(w.get("yMin")), float(w.get("xMax")), float(w.get("yMax"))))
         pages.append(ws)
     return pages
+
+
+class Text:
+    """The words of every page, read with pdftotext once, when first needed."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._words: list[list[Word]] | None = None
+        self._norm: dict[int, str] = {}
+
+    @property
+    def words(self) -> list[list[Word]]:
+        if self._words is None:
+            self._words = page_words(self.path)
+        return self._words
+
+    def page(self, i: int) -> str:
+        """Page ``i``'s text, normalised (no spaces, punctuation or symbols)."""
+        if i not in self._norm:
+            w = self.words
+            self._norm[i] = norm("".join(x.text for x in w[i])) if 0 <= i < len(w) else ""
+        return self._norm[i]
+
+    def shows(self, i: int, title: str) -> bool:
+        """Is ``title`` printed on page ``i`` (whole, or its longest space-separated part)?"""
+        nt = norm(title)
+        if not nt:
+            return True
+        ptext = self.page(i)
+        parts = [norm(p) for p in re.split(r"[\s\u3000.·…]+", title) if len(norm(p)) >= 2]
+        return nt in ptext or bool(parts and max(parts, key=len) in ptext)
 
 
 def norm(s: str) -> str:
@@ -462,7 +498,7 @@ def folios(pdf, words: list[list[Word]]) -> list[str | None]:
     return out
 
 
-def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
+def check_contents(pdf, dests: Dests, text: Text, r: FileResult) -> None:
     """P300 numbers, P301 titles, P302 every internal link has a target."""
     r.mark("P302")
     links: list[tuple[int, tuple, int]] = []  # (page index, rect, dest page)
@@ -481,7 +517,7 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
             links.append((i, (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])), target))
     if not links:
         return
-    words = page_words(path)
+    words = text.words
     if not words:
         return
     fol = folios(pdf, words)
@@ -495,7 +531,6 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
                 break
         else:
             groups.append([i, rect, target])
-    page_text_cache: dict[int, str] = {}
     for i, rect, target in groups:
         page = pdf.pages[i]
         top = _f(page.mediabox[3])
@@ -505,8 +540,13 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
         pw = words[i] if i < len(words) else []
         inside = [w for w in pw if x0 - 1 <= (w.x0 + w.x1) / 2 <= x1 + 1 and y0 <= (w.y0 + w.y1) / 2 <= y1]
         inside.sort(key=lambda w: (round((w.y0 + w.y1) / 2 / 3), w.x0))  # lines, then left to right
-        # The number ends the entry (标题……12) or, in some layouts, begins it (12 标题).
+        # The number ends the entry (标题……12) or, in some layouts, begins it (12 标题);
+        # leader dots drawn beyond it are not part of it.
         lead = "".join(_LEADERS)
+        while inside and not inside[-1].text.strip(lead):
+            inside.pop()
+        while inside and not inside[0].text.strip(lead):
+            inside.pop(0)
         last = inside[-1].text.lstrip(lead) if inside else ""
         first = inside[0].text.rstrip(lead) if inside else ""
         if _NUMBER.fullmatch(last):
@@ -529,15 +569,9 @@ def check_contents(pdf, dests: Dests, path: str, r: FileResult) -> None:
         if expect is not None and not _same_number(number, expect):
             r.add("P300", f"contents entry '{title}' says page {number}, but it points to page "
                   f"{target + 1}, printed as {expect}", f"page {i + 1}")
-        nt = norm(title)
-        if nt:
-            if target not in page_text_cache:
-                page_text_cache[target] = norm("".join(w.text for w in words[target])) if target < len(words) else ""
-            ptext = page_text_cache[target]
-            parts = [norm(p) for p in re.split(r"[\s\u3000.·…]+", title) if len(norm(p)) >= 2]
-            if nt not in ptext and not (parts and max(parts, key=len) in ptext):
-                r.add("P301", f"contents entry '{title}' points to page {target + 1} ({expect}), "
-                      "where that title is not printed", f"page {i + 1}")
+        if title and not text.shows(target, title):
+            r.add("P301", f"contents entry '{title}' points to page {target + 1} ({expect}), "
+                  "where that title is not printed", f"page {i + 1}")
 
 
 def _same_number(a: str, b: str) -> bool:
@@ -636,6 +670,7 @@ def check_pdf(path: str, source_titles: list[str] | None = None) -> FileResult:
         check_fonts(pdf, r)
         check_notdef(pdf, r)
         dests = Dests(pdf)
-        check_outline(pdf, dests, r, source_titles)
-        check_contents(pdf, dests, path, r)
+        text = Text(path)
+        check_outline(pdf, dests, text, r, source_titles)
+        check_contents(pdf, dests, text, r)
     return r
