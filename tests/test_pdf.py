@@ -160,6 +160,21 @@ def test_two_builds_are_identical(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pdf", "b.pdf"]  # no temp files left
 
 
+def test_identical_across_processes(tmp_path):
+    """Hash seeds differ between processes; the bytes must not."""
+    import sys
+
+    code = ("import sys; from publisher.reader import read_issue; from publisher.pdf import write_pdf; "
+            "i = read_issue(sys.argv[1]); [setattr(a, 'id', '') for a in i.articles]; write_pdf(i, sys.argv[2])")
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{seed}.pdf"
+        subprocess.run([sys.executable, "-c", code, str(SAMPLE), str(out)], check=True,
+                       env={**__import__("os").environ, "PYTHONHASHSEED": seed})
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
 def test_source_date_epoch_without_meta_date(monkeypatch):
     issue = read_issue(SAMPLE)
     issue.meta = replace(issue.meta, date=None)

@@ -212,7 +212,11 @@ def heading_ids(article: Article) -> dict[int, str]:
 
 
 def article_id(article: Article) -> str:
-    return article.id or "a" + str(abs(hash(article.title)) % 10**8)
+    """The article's id, or a stable one made from its title (never ``hash()``,
+    which changes from process to process)."""
+    import hashlib
+
+    return article.id or "a" + hashlib.sha1(article.title.encode("utf-8")).hexdigest()[:10]
 
 
 def iso_date(issue: Issue) -> str:
