@@ -53,4 +53,6 @@ def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
             atomic_write(junit_file, junit(results))
         except PublisherError as e:
             raise PublisherError(e.message, code=2) from None
+    if any(c.code == "V001" for r in results for c in r.checks):
+        return 2  # a file could not be read: an I/O error, reported above with the rest
     return 0 if all(r.passed for r in results) else 1
