@@ -496,3 +496,22 @@ def test_ctrl_c_during_an_anthology_build(tmp_path):
     time.sleep(0.5)
     with pytest.raises(ProcessLookupError):  # no worker left behind
         os.killpg(proc.pid, 0)
+
+
+def test_unreadable_file_is_an_io_error(tmp_path):
+    """A path that cannot be read (here a socket named .pdf: even root cannot open it)
+    is reported as V001 beside the other files' results, and the exit status is 2."""
+    import socket
+
+    made = make_pdf(tmp_path / "ok.pdf")
+    sock_path = tmp_path / "s.pdf"
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.bind(str(sock_path))
+        proc = run("validate", made, sock_path, "--json")
+    finally:
+        s.close()
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    files = {Path(f["path"]).name: f for f in json.loads(proc.stdout)["files"]}
+    assert files["ok.pdf"]["passed"]
+    assert [c["code"] for c in files["s.pdf"]["results"]] == ["V001"]
