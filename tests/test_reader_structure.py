@@ -646,3 +646,16 @@ def test_read_issue_metadata_sidecar_and_overrides():
     assert issue.source_path == str(FIXTURE)
     bare = read_issue(corpus_file("003"))
     assert bare.meta.magazine == "" and bare.meta.name == corpus_file("003").stem
+
+
+def test_column_name_repeated_above_the_headline_is_dropped():
+    text = "\n\n".join(
+        ["目录", "决策前沿", "03 关于加强调查研究的意见", "05 第二篇文章",
+         "决策前沿", "关于加强调查研究的意见", "第一篇正文。", "决策前沿", "第二篇文章", "第二篇正文。"]
+    )
+    issue = _parse(text)
+    a, b = issue.articles
+    assert (a.kicker, a.title, [x.text for x in a.blocks]) == (None, "关于加强调查研究的意见", ["第一篇正文。"])
+    assert (b.title, [x.text for x in b.blocks]) == ("第二篇文章", ["第二篇正文。"])
+    assert [(w.code, w.line) for w in issue.warnings] == [("R212", 9), ("R212", 15)]
+    assert unaccounted_lines(issue, text) == []

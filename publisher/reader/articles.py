@@ -37,6 +37,7 @@ R209  an article the 目录 does not list (headline + byline with a role or an
       organisation, after running text): split off and kept, without a page
 R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
 R211  no entry matches anything after the 目录 block: that text is one unlisted article
+R212  the column's name printed again above an article's headline: dropped
 """
 from __future__ import annotations
 
@@ -212,15 +213,26 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         drafts.append(Draft(entry=e, column=e.column, start=m.title_idx[0], end=n, title_idx=list(m.title_idx), score=m.score))
     drafts.sort(key=lambda d: d.start)
     # kicker above a one-line match (引题 + 主题 where the 目录 lists only the 主题)
+    # and the column's name printed again above the headline (a page-top column head)
+    column_keys = {key(c) for c in contents.columns if key(c)}
+
+    def above(i: int, floor: int) -> int | None:
+        p = i - 1
+        while p > floor and not text[p] and not in_toc[p]:
+            p -= 1
+        return p if p > floor and not in_toc[p] and text[p] else None
+
     floor = -1
     for d in drafts:
         if len(d.title_idx) == 1:
-            p = d.start - 1
-            while p > floor and not text[p] and not in_toc[p]:
-                p -= 1
-            if p > floor and not in_toc[p] and p in is_cand and _is_kicker(text[p], text[d.start]):
+            p = above(d.start, floor)
+            if p is not None and p in is_cand and key(text[p]) not in column_keys and _is_kicker(text[p], text[d.start]):
                 d.start = p
                 d.title_idx = [p] + d.title_idx
+        p = above(d.start, floor)
+        if p is not None and key(text[p]) in column_keys:
+            d.start = p
+            warnings.append(Warning("R212", f"column name {text[p]!r} repeated above the headline: dropped", lines[p].number))
         floor = d.title_idx[-1]
     for a, b in zip(drafts, drafts[1:]):
         a.end = b.start
