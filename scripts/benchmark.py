@@ -51,6 +51,12 @@ def rss_children() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its waited-for children (workers): load-independent."""
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
 
@@ -293,13 +299,13 @@ def part_anthology(tmp: Path, n_many: int, jobs: int) -> None:
         print(f"   full build: error: {full['error']}")
         return
     one = run_stage("onedoc", folder, tmp / "one.pdf")
-    print(f"   12 issues, full build (cold cache): {full['wall']:.2f} s, {full['pages']} pages, "
+    print(f"   12 issues, full build (cold cache): {full['wall']:.2f} s (CPU {full['cpu']:.1f} s), {full['pages']} pages, "
           f"{full['renders']} renders ({full['wasted']} speculative misses); parent {full['rss']:.0f} MB, "
           f"largest worker {full['rss_children']:.0f} MB")
     if "error" in one:
         print(f"   one WeasyPrint document: error: {one['error']}")
     else:
-        print(f"   one WeasyPrint document, same HTML: {one['wall']:.2f} s process "
+        print(f"   one WeasyPrint document, same HTML: {one['wall']:.2f} s process (CPU {one['cpu']:.1f} s) "
               f"({one['render_seconds']:.2f} s render+write, {one['html_seconds']:.2f} s parse+HTML), "
               f"{one['pages']} pages, {one['rss']:.0f} MB")
         r1 = full["wall"] / one["wall"]
@@ -341,6 +347,7 @@ def main() -> int:
         d = STAGES[a.stage[0]](*a.stage[1:])
         d["rss"] = rss_self()
         d["rss_children"] = rss_children()
+        d["cpu"] = cpu_seconds()
         print(json.dumps(d))
         return 0
     parts = [p.strip() for p in a.only.split(",") if p.strip()]
@@ -355,6 +362,7 @@ def main() -> int:
         os.environ["PUBLISHER_ENV_DIGEST"] = environment_digest()
     except Exception:
         pass
+    print(f"benchmark: load average {os.getloadavg()[0]:.1f} (other work on this machine inflates wall times)")
     print(f"benchmark: {os.cpu_count()} CPUs, corpus {CORPUS if corpus_files() else 'not found'}")
     tmp = a.keep or Path(tempfile.mkdtemp(prefix="publisher-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
