@@ -659,3 +659,10 @@ def test_column_name_repeated_above_the_headline_is_dropped():
     assert (b.title, [x.text for x in b.blocks]) == ("第二篇文章", ["第二篇正文。"])
     assert [(w.code, w.line) for w in issue.warnings] == [("R212", 9), ("R212", 15)]
     assert unaccounted_lines(issue, text) == []
+
+
+def test_role_and_name_on_two_lines():
+    text = "加快发展的几点思考\n\n中共某某县委书记\n\n张三\n\n发展是第一要务。"
+    (a,) = _parse(text).articles
+    assert people(a) == [("张三", "中共某某县委书记")]
+    assert [b.text for b in a.blocks] == ["发展是第一要务。"]

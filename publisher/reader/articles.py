@@ -522,6 +522,15 @@ def build_article(
         else:
             people = bylines.parse_byline(t)
             if people is None:
+                # a role on one line and the name on the next ("中共某县委书记" / "张三")
+                nxt_pos = next((q for q in range(pos + 1, min(d.end, pos + 3)) if text[q - base]), None)
+                if nxt_pos is not None and bylines.is_office(t):
+                    people = bylines.parse_byline(f"{t} {text[nxt_pos - base]}")
+                    if people and all(p.role == t for p in people):
+                        authors = bylines.merge_authors(authors, people)
+                        consumed.update((pos, nxt_pos))
+                        pos = nxt_pos + 1
+                        continue
                 break
             if not any(p.role for p in people) and not _plausible_names(people, authors, toc_authors):
                 break

@@ -76,6 +76,16 @@ def is_role(token: str) -> bool:
     return any(token.endswith(s) for s in ROLE_SUFFIXES) and len(token) >= 2
 
 
+# Characters of an administrative unit; a role standing alone on a line names one
+# ("中共某某县委书记"), a headline half ending in 干部 usually does not.
+OFFICE_CHARS = "省市县区镇乡村街局委部厅办院所党校社"
+
+
+def is_office(token: str) -> bool:
+    """A role of office on its own (``中共某某县委书记``): role-shaped and naming a unit."""
+    return " " not in token and is_role(token) and any(c in token for c in OFFICE_CHARS)
+
+
 def is_org(token: str) -> bool:
     return len(token) >= 4 and not _SENTENCE_MARK.search(token) and any(token.endswith(s) for s in ORG_SUFFIXES)
 

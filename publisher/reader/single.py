@@ -60,5 +60,6 @@ def _is_head_line(t: str) -> bool:
         _SUBTITLE.match(t)
         or bylines.parse_byline(t) is not None
         or bylines.is_credits(t)
+        or bylines.is_office(t)  # a role whose name is on the next line
         or is_salutation(t)
     )
