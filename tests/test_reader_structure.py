@@ -666,3 +666,10 @@ def test_role_and_name_on_two_lines():
     (a,) = _parse(text).articles
     assert people(a) == [("张三", "中共某某县委书记")]
     assert [b.text for b in a.blocks] == ["发展是第一要务。"]
+
+
+def test_speech_named_in_the_subtitle():
+    text = "凝心聚力 开创新局\n\n——在全县经济工作会议上的讲话\n\n县长 李某\n\n今年的工作任务很重。"
+    (a,) = _parse(text).articles
+    assert (a.title, a.subtitle, a.kind) == ("凝心聚力 开创新局", "——在全县经济工作会议上的讲话", "speech")
+    assert people(a) == [("李某", "县长")]

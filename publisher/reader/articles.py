@@ -562,7 +562,8 @@ def build_article(
     title = join_title(title_parts, toc_title)
     column = d.column
     opening = [strip_markup(sl.text) for sl in body if sl.text.strip()][:2]
-    kind = article_kind(column, title, opening, d.before_contents, reporters, [strip_markup(sl.text) for sl in body])
+    # the kind may show in the subtitle: "——在全县经济工作会议上的讲话"
+    kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, [strip_markup(sl.text) for sl in body])
     blocks, bw = build_blocks(body, kind)
     warnings.extend(bw)
     nonblank = [sl.number for sl in lines[d.start : d.end] if sl.text.strip()]
