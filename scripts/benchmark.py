@@ -194,7 +194,7 @@ def run_stage(name: str, *args: str) -> dict:
 def fmt_mem(d: dict) -> str:
     s = f"peak RSS {d['rss']:.0f} MB"
     if d.get("rss_children"):
-        s += f", workers {d['rss_children']:.0f} MB"
+        s += f", children {d['rss_children']:.0f} MB"
     return s
 
 

@@ -121,8 +121,6 @@ def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
             rel = item["path"]
         else:
             raise PublisherError(f"{path}: each entry of 'issues' is a path or a table with a 'path' key")
-        if "page_size" in data:
-            ov.setdefault("page_size", data["page_size"])
         p = Path(rel)
         if not p.is_absolute():
             p = path.parent / p
@@ -153,6 +151,10 @@ def load_config(inputs: list[str | Path], *, title: str | None = None) -> Anthol
                 book.setdefault(k, v)
         else:
             issues.extend(_expand(p, {}))
+    if "page_size" in book:  # the book's page size is every issue's
+        issues = [i if "page_size" in i.override_dict else
+                  IssueInput(i.path, tuple(sorted({**i.override_dict, "page_size": book["page_size"]}.items())))
+                  for i in issues]
     metas = [load_meta(i.path, i.override_dict) for i in issues]
     sizes = {m.page_size for m in metas}
     page_size = normalise_page_size(str(book["page_size"])) if "page_size" in book else metas[0].page_size
