@@ -124,6 +124,19 @@ def test_every_glyph_from_a_manifest_font(name):
     assert emb.wrong == []
 
 
+def test_characters_no_manifest_font_has_are_set_as_geta():
+    """An emoji or a rune would reach a system font: it is set as 〓 and reported."""
+    issue = read_issue(SAMPLE)
+    issue.articles[1].blocks[0].text += "雪人☃与笑脸😀及ᚠ字"
+    issue.articles[0].authors[0].name += "ᚠ"
+    r = render_issue(issue)
+    assert r.replaced == {"😀": 1, "ᚠ": 2}
+    names = pdf_font_files()
+    assert glyph_check(r.pdf, names).fonts <= set(names)
+    text = "".join(page_texts(r.pdf))
+    assert "☃" in text and "😀" not in text and "〓" in text
+
+
 def test_pdffonts_all_embedded_subset(issue000, tmp_path):
     _, r = issue000
     f = tmp_path / "x.pdf"

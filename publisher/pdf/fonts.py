@@ -203,3 +203,73 @@ def font_configuration():
             raise PublisherError(f"font {local} cannot be loaded")
 
     return ManifestFontConfiguration()
+
+
+# Characters that need no glyph of their own (format controls, variation selectors).
+_IGNORABLE = [(0x00AD, 0x00AD), (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x206F),
+              (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xE0100, 0xE01EF)]
+
+
+@lru_cache(maxsize=1)
+def coverage() -> frozenset[int]:
+    """Code points the Song face has a glyph for.
+
+    Every font-family list of our stylesheets ends with "Pub Song" before the
+    generic family, so a character in this set is always drawn with a manifest
+    font; any other character would reach a system font (or .notdef).  The set is
+    cached beside the extracted fonts as ranges.
+    """
+    import json
+
+    song = next((p for f, p in faces() if f.role == "song"), None)
+    if song is None:
+        return frozenset()
+    st = song.stat()
+    key = hashlib.sha256(f"{song}|{st.st_size}|{int(st.st_mtime)}|cmap".encode()).hexdigest()[:16]
+    cached = cache_dir() / f"coverage-{key}.json"
+    ranges: list[list[int]] = []
+    if cached.is_file():
+        try:
+            ranges = json.loads(cached.read_text())
+        except (OSError, ValueError):
+            ranges = []
+    if not ranges:
+        from fontTools.ttLib import TTFont
+
+        cps = sorted(TTFont(str(song), lazy=True).getBestCmap())
+        for cp in cps:
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1][1] = cp
+            else:
+                ranges.append([cp, cp])
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(ranges))
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    out: set[int] = set()
+    for lo, hi in list(ranges) + _IGNORABLE:
+        out.update(range(lo, hi + 1))
+    return frozenset(out)
+
+
+GETA = "\u3013"  # 〓, the typesetter's mark for a character the fonts lack
+
+
+def replace_uncovered(text: str) -> tuple[str, dict[str, int]]:
+    """``text`` with characters no manifest font can draw replaced by 〓, and a count
+    of what was replaced (ASCII and whitespace always pass)."""
+    cov = coverage()
+    missing: dict[str, int] = {}
+    if not cov:
+        return text, missing
+    out = []
+    for ch in text:
+        if ch < "\x80" or ch.isspace() or ord(ch) in cov:
+            out.append(ch)
+        else:
+            missing[ch] = missing.get(ch, 0) + 1
+            out.append(GETA)
+    return ("".join(out) if missing else text), missing

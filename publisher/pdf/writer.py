@@ -12,7 +12,7 @@ from ..model import Issue
 from ..paths import STYLES_DIR
 from ..textio import atomic_write
 from . import cjk
-from .fonts import font_face_css
+from .fonts import font_face_css, replace_uncovered
 from .html import document_html
 
 
@@ -32,6 +32,7 @@ class RenderedIssue:
     toc: list[TocEntry] = field(default_factory=list)
     first_folio: int = 1
     blank_pages: int = 0  # pages added at the end to reach pad_to
+    replaced: dict[str, int] = field(default_factory=dict)  # characters no manifest font has → count (set as 〓)
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +137,15 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     if first_folio < 1:
         raise PublisherError(f"first folio must be 1 or more, not {first_folio}")
     html, css = document_html(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head)
+    # Never let a system font draw a character: what the manifest fonts lack is set
+    # as 〓 (the typesetter's placeholder) and reported.
+    html, missing = replace_uncovered(html)
+    css, missing_css = replace_uncovered(css)
+    for ch, n in missing_css.items():
+        missing[ch] = missing.get(ch, 0) + n
+    if missing:
+        listing = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in sorted(missing))
+        logging.getLogger("publisher.pdf").warning("no font in fonts/manifest.toml has %s: set as 〓", listing)
     variant = PRINT_VARIANT if print_mode else None
     doc = render_document(html, css, pdf_variant=variant)
     toc = _toc(doc, issue)
@@ -151,7 +161,8 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
         from .printmode import finish_print
 
         pdf = finish_print(pdf)
-    return RenderedIssue(pdf=pdf, page_count=len(doc.pages), toc=toc, first_folio=first_folio, blank_pages=blanks)
+    return RenderedIssue(pdf=pdf, page_count=len(doc.pages), toc=toc, first_folio=first_folio,
+                         blank_pages=blanks, replaced=missing)
 
 
 def write_pdf(issue: Issue, out_path: Path, *, print_mode: bool = False) -> Path:
