@@ -89,7 +89,6 @@ class Cascade:
 
     def __init__(self, stylesheets: list[str]):
         self.matcher = cssselect2.Matcher()
-        self._n = 0
         self._add(UA_CSS, origin=0)
         for css in stylesheets:
             self._add(css, origin=1)

@@ -67,7 +67,7 @@ def w3c_date(issue: Issue) -> str | None:
     return None
 
 
-def apply(book, issue: Issue, *, uid: str, modified: dt.datetime, has_pages: bool, has_images: bool) -> None:
+def apply(book, issue: Issue, *, uid: str, has_pages: bool, has_images: bool) -> None:
     """Fill an ebooklib EpubBook's metadata."""
     m = issue.meta
     lang = m.language or "zh-CN"

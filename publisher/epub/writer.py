@@ -159,7 +159,7 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
 
     book = epub.EpubBook()
     book.FOLDER_NAME = "EPUB"
-    metadata.apply(book, issue, uid=uid, modified=modified, has_pages=bool(plan.pages), has_images=True)
+    metadata.apply(book, issue, uid=uid, has_pages=bool(plan.pages), has_images=True)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
     def item(uid_: str, href: str, media_type: str, content: bytes, properties=None):
