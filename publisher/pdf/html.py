@@ -158,8 +158,9 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
         f"@page :left {{ margin-left: {g.outer:.3f}pt; margin-right: {g.inner:.3f}pt;",
         f"  @top-center {{ content: {css_string(verso) if verso else 'none'}; }} }}",
         f"@page :right {{ margin-left: {g.inner:.3f}pt; margin-right: {g.outer:.3f}pt; }}",
-        # The folio of the first page is first_folio; WeasyPrint increments the page
-        # counter before the page's own counter-reset applies.
+        # The folio of the first page is first_folio (WeasyPrint honours counter-reset
+        # of the page counter in page context, not on elements); page i shows
+        # first_folio + i, which the contents' target-counter() numbers follow.
         f"@page :first {{ counter-reset: page {first_folio}; }}",
     ]
     # The first page of the PDF is a recto when its folio is odd (book convention),
