@@ -672,3 +672,20 @@ def test_speech_named_in_the_subtitle():
     (a,) = _parse(text).articles
     assert (a.title, a.subtitle, a.kind) == ("凝心聚力 开创新局", "——在全县经济工作会议上的讲话", "speech")
     assert people(a) == [("李某", "县长")]
+
+
+def test_contents_title_continued_after_a_blank_line():
+    text = "\n".join(["目 录", "", "专题", "", "24 落实农业农村优先发展方针 奋力开创", "", "“农业强 农村美 农民富”的新局面",
+                      "", "25 聚焦工作主线", "", "乡土", "", "30 老屋"])
+    c = find_contents(split_lines(text))
+    assert [(e.column, e.title) for e in c.entries] == [
+        ("专题", "落实农业农村优先发展方针 奋力开创“农业强 农村美 农民富”的新局面"),
+        ("专题", "聚焦工作主线"),
+        ("乡土", "老屋"),
+    ]
+
+
+def test_headline_after_the_last_entry_is_not_a_continued_title():
+    text = "目录\n\n专题\n\n03 关于加强调查研究的意见\n\n关于进一步做好基层减负工作的通知\n\n各乡镇：现将有关事项通知如下。"
+    issue = _parse(text)
+    assert issue.contents_source == [1, 5]

@@ -419,6 +419,21 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             else:
                 break
             commit(i)
+        elif (
+            last is not None
+            and last.author is None
+            and last_index == _prev_nonblank(lines, i)
+            and len(key(s)) > 10
+            and _column_score(s) == 0
+            and _looks_like_column(s)
+            and entry_ahead(i, tolerate=0)
+        ):
+            # a long line after a blank under an entry, with more entries below: the
+            # title continued, not a column (column names are short or carry a
+            # separator); never for the last entry, whose next line may be a headline
+            last.title = last.title + (" " if _space_between(last.title, s) else "") + s
+            last.lines.append(lines[i].number)
+            commit(i)
         elif _looks_like_column(s) and entry_ahead(i):
             if column_line is not None and column_line[0] == last_index and (last is None or last.lines[-1] < lines[column_line[0]].number):
                 # a header over two lines ("专题聚焦" / "建设县域经济强县"): one column
