@@ -689,3 +689,48 @@ def test_headline_after_the_last_entry_is_not_a_continued_title():
     text = "目录\n\n专题\n\n03 关于加强调查研究的意见\n\n关于进一步做好基层减负工作的通知\n\n各乡镇：现将有关事项通知如下。"
     issue = _parse(text)
     assert issue.contents_source == [1, 5]
+
+
+def test_compact_contents_followed_directly_by_the_first_headline():
+    text = "目录\n专题\n03 关于加强调查研究的意见\n05 老屋\n春耕正当时\n一年之计在于春，要抓紧春耕。\n关于加强调查研究的意见\n正文。\n老屋\n老屋在村东头。"
+    issue = _parse(text)
+    assert issue.contents_source == [1, 4]
+    assert [a.title for a in issue.articles] == ["春耕正当时", "关于加强调查研究的意见", "老屋"]
+    assert [a.page for a in issue.articles] == [None, 3, 5]
+    assert [w.code for w in issue.warnings] == ["R211"]
+    assert unaccounted_lines(issue, text) == []
+
+
+ORDER_ISSUE = """开篇的话
+
+开篇正文一段，写得很长很长。
+
+目录
+
+卷首语
+
+01 开篇的话
+
+专题
+
+03 第一篇
+
+不在目录里的文章
+
+它的正文。
+
+第一篇
+
+第一篇正文。
+"""
+
+
+def test_unlisted_text_after_the_contents_keeps_its_reading_place():
+    issue = _parse(ORDER_ISSUE)
+    assert [(c.name, a.id, a.title, a.kind) for c in issue.columns for a in c.articles] == [
+        ("卷首语", "a01", "开篇的话", "editorial"),
+        ("卷首语", "a02", "不在目录里的文章", "article"),
+        ("专题", "a03", "第一篇", "article"),
+    ]
+    assert [(w.code, w.line) for w in issue.warnings] == [("R211", 15)]
+    assert unaccounted_lines(issue, ORDER_ISSUE) == []

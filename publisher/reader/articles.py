@@ -36,7 +36,8 @@ R208  an article has no body text
 R209  an article the 目录 does not list (headline + byline with a role or an
       organisation, after running text): split off and kept, without a page
 R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order)
-R211  no entry matches anything after the 目录 block: that text is one unlisted article
+R211  text after the 目录 block before the first matched article (or with no match at
+      all): kept as one unlisted article
 R212  the column's name printed again above an article's headline: dropped
 """
 from __future__ import annotations
@@ -266,13 +267,14 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             warnings.append(Warning("R206", "text before the 目录 block matches no entry: kept as an unlisted leading article", lines[start].number))
     else:
         orphans.extend(front)
-    if after_toc and resume == n and _has_running_text(text, after_toc):
-        # no entry anchors anywhere after the 目录: the text there is one unlisted article
+    if after_toc and _has_running_text(text, after_toc):
+        # running text after the 目录 that no entry claims (none matches at all, or the
+        # first match comes later): one unlisted article rather than dropped lines
         start = after_toc[0]
         first_text = next((i for i in after_toc if text[i]), start)
         title_idx = [first_text] if title_like(text[first_text], TITLE_MAX) else []
-        drafts.append(Draft(entry=None, column="", start=start, end=n, title_idx=title_idx, unlisted=True))
-        warnings.append(Warning("R211", "no 目录 entry matches the text after the 目录 block: read as one unlisted article", lines[start].number))
+        drafts.append(Draft(entry=None, column="", start=start, end=resume, title_idx=title_idx, unlisted=True))
+        warnings.append(Warning("R211", "text after the 目录 block that no entry matches: read as an unlisted article", lines[start].number))
     else:
         orphans.extend(after_toc)
     for i in sorted(set(orphans)):
@@ -298,13 +300,23 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # 4. build the articles, in 目录 order (entries not found keep their place)
     out: list[tuple[str, Article]] = []
     by_entry = {id(d.entry): d for d in drafts if d.entry is not None}
-    for d in drafts:
-        if d.unlisted:
-            art, w = build_article(lines, d, toc_title=None, toc_authors=[])
-            if d.before_contents:
-                art.kind = "editorial"
-            out.append((d.column, art))
-            warnings.extend(w)
+    # an unlisted article (before or after the 目录 block) follows the listed article
+    # that precedes it in the body, or opens the issue if none does
+    listed = sorted((d for d in drafts if d.entry is not None), key=lambda d: d.start)
+    starts = [d.start for d in listed]
+    lead: list[Draft] = []
+    for d in sorted((d for d in drafts if d.unlisted), key=lambda d: d.start):
+        p = bisect.bisect_left(starts, d.start) - 1
+        if p < 0:
+            lead.append(d)
+        else:
+            children.setdefault(id(listed[p]), []).append(d)
+    for d in lead:
+        art, w = build_article(lines, d, toc_title=None, toc_authors=[])
+        if d.before_contents:
+            art.kind = "editorial"
+        out.append((d.column, art))
+        warnings.extend(w)
     for k, e in enumerate(entries):
         d = by_entry.get(id(e))
         if d is None:
@@ -321,9 +333,11 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         art.page = e.page
         out.append((e.column, art))
         warnings.extend(w)
-        for kid in children.get(id(d), []):
+        for kid in sorted(children.get(id(d), []), key=lambda x: x.start):
             art, w = build_article(lines, kid, toc_title=None, toc_authors=[])
-            out.append((kid.column, art))
+            if kid.before_contents:
+                art.kind = "editorial"
+            out.append((kid.column or d.column, art))  # an unnamed one joins the column it follows
             warnings.extend(w)
     return out, warnings
 

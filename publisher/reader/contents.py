@@ -280,6 +280,14 @@ def _prev_nonblank(lines: list[SourceLine], i: int) -> int | None:
     return j if j >= 0 else None
 
 
+def _running_text_follows(lines: list[SourceLine], i: int) -> bool:
+    k = _next_nonblank(lines, i, limit=3)
+    if k is None:
+        return False
+    t = strip_markup(lines[k].text)
+    return len(t) > 60 or ends_sentence(t) or "。" in t
+
+
 def _author_page_follows(lines: list[SourceLine], i: int) -> bool:
     k = _next_nonblank(lines, i, limit=2)
     if k is None:
@@ -327,6 +335,26 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             j = k
             steps += 1
         return False
+
+    keys_cache: list[set[str]] = []
+
+    def body_keys() -> set[str]:
+        """Keys of every headline-shaped line and adjacent pair after the heading (once)."""
+        if not keys_cache:
+            found: set[str] = set()
+            prev_key = None
+            for sl in lines[h + 1 :]:
+                t = strip_markup(sl.text)
+                if not t:
+                    continue
+                k = key(t) if title_like(t, 60) else None
+                if k:
+                    found.add(k)
+                    if prev_key:
+                        found.add(prev_key + k)
+                prev_key = k
+            keys_cache.append(found)
+        return keys_cache[0]
 
     def commit(idx: int) -> None:
         nonlocal last_index, pending_noise
@@ -409,7 +437,12 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
                 column_line = (i, column)
                 column = _column_name(s)
             elif last.author is None:
-                # a title continued directly under its entry (no blank line between)
+                # a title continued directly under its entry (no blank line between);
+                # under the last entry it may instead be the first headline of the
+                # body: then the joined title is nowhere in the text and running text
+                # follows the line
+                if not entry_ahead(i, tolerate=1) and key(last.title + s) not in body_keys() and _running_text_follows(lines, i):
+                    break
                 last.title = last.title + (" " if _space_between(last.title, s) else "") + s
                 last.lines.append(lines[i].number)
             elif parse_people(s) is not None:
