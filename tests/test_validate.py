@@ -210,22 +210,6 @@ def test_codes_are_documented_in_both_tables():
 # --------------------------------------------------------------------------- EPUBCheck
 
 
-def test_epubcheck_findings_per_file(tmp_path, good):
-    """EPUBCheck's messages land on the right file; usage notes are shown, not failing.
-    (One Java run for many files: test_faults.py checks it on 8 EPUBs.)"""
-    from publisher.validate.epubcheck_batch import run_epubcheck
-
-    files = [good["epub"], make_epub(tmp_path / "missing-file.epub", EpubFaults(drop_file="EPUB/text/a03.xhtml"))]
-    info: dict = {}
-    found = run_epubcheck(files, info=info)
-    assert info == {"mode": "batch", "jvm_runs": 1}
-    fails = {Path(k).name: sorted({c.code for c in v if c.fails}) for k, v in found.items()}
-    assert fails == {"issue.epub": [], "missing-file.epub": ["RSC-001"]}
-    usage = [c for c in found[str(good["epub"])] if c.severity == "usage"]
-    assert usage and not any(c.fails for c in usage)
-    assert all(c.location.startswith("EPUB/") for c in found[str(files[1])])
-
-
 def test_validate_command_exit_codes(tmp_path, good):
     exe = [sys.executable, "-m", "publisher", "validate"]
     ok = subprocess.run(exe + [str(good["pdf"]), "--json"], capture_output=True, text=True)
