@@ -14,12 +14,12 @@ import click
 from ..errors import PublisherError
 
 
-@click.command("validate")
+@click.command("validate", epilog="Check codes and what each means: docs/validate.md.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the results as JUnit XML to FILE (for CI systems).")
-@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path),
+@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path), metavar="INPUT",
               help="A source text the output of the same name was built from: its articles must be in the "
                    "nav / outline, in order.  Repeatable.")
 @click.option("-r", "--recursive", is_flag=True, help="Look for EPUB and PDF files in subfolders too.")
