@@ -312,7 +312,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         else:
             children.setdefault(id(listed[p]), []).append(d)
     for d in lead:
-        art, w = build_article(lines, d, toc_title=None, toc_authors=[])
+        art, w = build_article(lines, d, toc_title=None, toc_authors=[], stripped=text)
         if d.before_contents:
             art.kind = "editorial"
         out.append((d.column, art))
@@ -329,12 +329,12 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             warnings.append(Warning("R203", f"目录 entry {e.title!r} (page {e.page}) not found in the body: kept without text", e.lines[0]))
             out.append((e.column, art))
             continue
-        art, w = build_article(lines, d, toc_title=e.title, toc_authors=bylines.toc_authors(e.author) if e.author else [])
+        art, w = build_article(lines, d, toc_title=e.title, toc_authors=bylines.toc_authors(e.author) if e.author else [], stripped=text)
         art.page = e.page
         out.append((e.column, art))
         warnings.extend(w)
         for kid in sorted(children.get(id(d), []), key=lambda x: x.start):
-            art, w = build_article(lines, kid, toc_title=None, toc_authors=[])
+            art, w = build_article(lines, kid, toc_title=None, toc_authors=[], stripped=text)
             if kid.before_contents:
                 art.kind = "editorial"
             out.append((kid.column or d.column, art))  # an unnamed one joins the column it follows
@@ -475,13 +475,18 @@ def _mostly_short_lines(body: list[str]) -> bool:
 
 
 def build_article(
-    lines: list[SourceLine], d: Draft, toc_title: str | None, toc_authors: list[Author]
+    lines: list[SourceLine],
+    d: Draft,
+    toc_title: str | None,
+    toc_authors: list[Author],
+    stripped: list[str] | None = None,
 ) -> tuple[Article, list[Warning]]:
-    """Head (kicker, title, subtitle, bylines), tail signature, then blocks via R2's build_blocks."""
+    """Head (kicker, title, subtitle, bylines), tail signature, then blocks via R2's
+    build_blocks.  ``stripped``: ``strip_markup`` of every line, if already known."""
     from .blocks import build_blocks  # R2's module: imported late so structure code loads without it
 
     warnings: list[Warning] = list(d.warnings)
-    text = _stripped(lines[d.start : d.end])
+    text = stripped[d.start : d.end] if stripped is not None else _stripped(lines[d.start : d.end])
     base = d.start
     consumed: set[int] = set()
     kicker = None
@@ -575,9 +580,11 @@ def build_article(
 
     title = join_title(title_parts, toc_title)
     column = d.column
-    opening = [strip_markup(sl.text) for sl in body if sl.text.strip()][:2]
+    # lines[i].number == i + 1; a line rewritten above (signature removed) is stripped anew
+    body_text = [text[sl.number - 1 - base] if sl is lines[sl.number - 1] else strip_markup(sl.text) for sl in body]
+    opening = [t for t in body_text if t][:2]
     # the kind may show in the subtitle: "——在全县经济工作会议上的讲话"
-    kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, [strip_markup(sl.text) for sl in body])
+    kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, body_text)
     blocks, bw = build_blocks(body, kind)
     warnings.extend(bw)
     nonblank = [sl.number for sl in lines[d.start : d.end] if sl.text.strip()]

@@ -48,7 +48,7 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
             warnings.append(Warning("R209", f"a further article {text[start][:40]!r} in an input without 目录: split at its headline and byline", lines[start].number))
     articles: list[Article] = []
     for dr in drafts:
-        art, w = build_article(lines, dr, toc_title=None, toc_authors=[])
+        art, w = build_article(lines, dr, toc_title=None, toc_authors=[], stripped=text)
         articles.append(art)
         warnings.extend(w)
     return articles, warnings
