@@ -288,6 +288,18 @@ def test_long_contents_over_several_pages_keeps_numbers_right():
         assert _plain(art.title) in texts[l.dest_page]
 
 
+@pytest.mark.parametrize("name", [p.param for p in inputs() if p.values[0] in ("001", "003")] or ["sample"])
+def test_single_article_prints_the_issue_title_on_its_first_page(name):
+    issue = read_issue(input_path(name))
+    issue.meta = replace(issue.meta, magazine="语料测试刊", issue_label="2024年第5期")
+    r = render_issue(issue)
+    first = _plain(page_texts(r.pdf)[0])
+    assert _plain(issue.meta.title) in first
+    if len(issue.articles) == 1:
+        assert _plain(issue.articles[0].title) in first
+        assert r.toc[0].page_index == 0
+
+
 def test_new_page_per_article():
     issue = read_issue(SAMPLE)
     issue.meta = replace(issue.meta, new_page_per_article=True)
