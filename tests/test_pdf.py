@@ -288,7 +288,7 @@ def test_long_contents_over_several_pages_keeps_numbers_right():
         assert _plain(art.title) in texts[l.dest_page]
 
 
-@pytest.mark.parametrize("name", [p.param for p in inputs() if p.values[0] in ("001", "003")] or ["sample"])
+@pytest.mark.parametrize("name", [p for p in inputs() if p.values[0] in ("001", "003")] or ["sample"])
 def test_single_article_prints_the_issue_title_on_its_first_page(name):
     issue = read_issue(input_path(name))
     issue.meta = replace(issue.meta, magazine="语料测试刊", issue_label="2024年第5期")
