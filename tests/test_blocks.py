@@ -786,3 +786,9 @@ def test_markdown_image_alt_text_is_a_caption():
     assert types(blocks) == ["paragraph", "caption"]
     assert (blocks[1].text, blocks[1].credit) == ("石门村村级服务中心的数字大屏", "县委宣传部供图")
     assert [(w.code, w.line) for w in warnings] == [("R163", 7)]
+
+
+def test_series_members_separated_by_semicolons_are_separate_leads():
+    text = "主要做法：一是加强组织领导；二是完善工作机制；三是强化督查考核。通过以上措施，各项工作有序推进。"
+    blocks, _ = build(text)
+    assert emphasised(blocks[0]) == ["一是加强组织领导；", "二是完善工作机制；", "三是强化督查考核。"]

@@ -41,7 +41,7 @@ LEAD_START_RE = re.compile(
     rf"第[{CN_NUM}]{{1,3}}[，、是]|[{CN_NUM}]{{1,3}}[是要]|首先，|其次，|再次，|最后，)"
 )
 # Series leads inside a paragraph: 一是…。二是…。 / 第一，…。第二，…。
-SERIES_RE = re.compile(rf"(?:^|(?<=[。！？；]))(?:([{CN_NUM}]{{1,3}})[是要]|第([{CN_NUM}]{{1,3}})[，、是])")
+SERIES_RE = re.compile(rf"(?:^|(?<=[。！？；：]))(?:([{CN_NUM}]{{1,3}})[是要]|第([{CN_NUM}]{{1,3}})[，、是])")
 BRACKET_LEAD_RE = re.compile(r"^【[^】]{1,16}】")
 LEAD_MAX = 40  # a lead clause longer than this is a sentence, not a lead
 # In a series (一是…二是…) whose lead sentence is long, the lead is its first
@@ -208,17 +208,20 @@ def lead_ranges(text: str) -> list[tuple[int, int]]:
     * series leads inside the paragraph (…。二是…。 三是…。) when the series
       starts with 一 / 第一 in the same paragraph."""
     out: list[tuple[int, int]] = []
+    series = list(SERIES_RE.finditer(text))
+    in_series = len(series) >= 2 and any((m.group(1) or m.group(2)) == "一" for m in series)
+    # members of a series end at ；too (一是…；二是…；三是…。)
+    stops = SENTENCE_STOP + "；" if in_series else SENTENCE_STOP
     m = BRACKET_LEAD_RE.match(text)
     if m and m.end() < len(text):
         out.append((0, m.end()))
     elif LEAD_START_RE.match(text):
-        end = _clause_end(text, 0)
+        end = _clause_end(text, 0, stops=stops if series and series[0].start() == 0 else SENTENCE_STOP)
         if end is None and RUNIN_RE.match(text):
             end = _clause_end(text, 0, stops="，；", limit=SERIES_CLAUSE_MAX)
         if end is not None and end < len(text):
             out.append((0, end))
-    series = list(SERIES_RE.finditer(text))
-    if len(series) >= 2 and any((m.group(1) or m.group(2)) == "一" for m in series):
+    if in_series:
         first = series[0]
         if not out and first.start() > 0 and (first.group(1) or first.group(2)) == "一":
             # a short opening sentence that introduces the series is its section
@@ -229,7 +232,7 @@ def lead_ranges(text: str) -> list[tuple[int, int]]:
         for m in series:
             if m.start() == 0 and out:
                 continue  # handled above
-            end = _clause_end(text, m.start())
+            end = _clause_end(text, m.start(), stops=stops)
             if end is None:
                 end = _clause_end(text, m.start(), stops="，；", limit=SERIES_CLAUSE_MAX)
             if end is not None and end < len(text):
