@@ -792,3 +792,19 @@ def test_series_members_separated_by_semicolons_are_separate_leads():
     text = "主要做法：一是加强组织领导；二是完善工作机制；三是强化督查考核。通过以上措施，各项工作有序推进。"
     blocks, _ = build(text)
     assert emphasised(blocks[0]) == ["一是加强组织领导；", "二是完善工作机制；", "三是强化督查考核。"]
+
+
+def test_editor_note_end_mark_and_sign_off():
+    text = """
+编者按：为深入学习贯彻习近平新时代中国特色社会主义思想，全面贯彻落实党的二十大精神，本刊从本期起开设“大兴调查研究”专栏，刊发各地各部门开展调查研究的经验做法和调研成果，敬请关注。欢迎各单位踊跃投稿，来稿请注明作者单位和联系方式。
+
+各级党委（党组）要建立调研成果转化运用清单，加强对调研课题完成情况的督查督办和跟踪问效。
+
+中共衡东县委办公室
+2023年3月19日
+
+（完）
+"""
+    blocks, _ = build(text)
+    assert types(blocks) == ["note", "paragraph", "note", "note", "note"]
+    assert [b.text for b in blocks[2:]] == ["中共衡东县委办公室", "2023年3月19日", "（完）"]

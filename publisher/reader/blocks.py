@@ -46,6 +46,7 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     literary = kind == "literary"
     for it in items:
         _classify(it, literary)
+    captions.mark_sign_off(items)
     headings.decide_families(items)
     verse.mark_runs(items, literary)
     _mark_plain_headings(items, literary)

@@ -13,6 +13,14 @@ NOTE_RE = re.compile(
     r"|注\s*[:：]|编者按|(?:责任编辑|责编|审核|校对|编辑)\s*[:：]|作者(?:系|为|单位|简介))"
 )
 NOTE_MAX = 120
+# An editor's note (编者按：…) may be a long paragraph.
+EDITOR_NOTE_RE = re.compile(r"^[【（(]?编者按")
+EDITOR_NOTE_MAX = 600
+# End marks: （完） / （全文完） / （本文完）
+END_MARK_RE = re.compile(r"^[（(](?:全文|本文)?完[）)]$")
+# The date of an official document's sign-off (落款): 2023年3月19日 / 二〇二三年三月十九日
+DATE_LINE_RE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")
+SIGN_OFF_MAX = 30
 
 # Salutations in speeches: a short line ending in ：addressing the audience.
 # The line ends with the addressee before the colon: 同志们： / 各位代表： / 尊敬的各位来宾：
@@ -47,7 +55,30 @@ CAPTION_WORD_MAX = 60  # a line this short with 图为 is a caption whatever its
 
 
 def is_note(text: str) -> bool:
-    return len(text) <= NOTE_MAX and bool(NOTE_RE.match(text))
+    if EDITOR_NOTE_RE.match(text):
+        return len(text) <= EDITOR_NOTE_MAX
+    return len(text) <= NOTE_MAX and bool(NOTE_RE.match(text)) or bool(END_MARK_RE.match(text))
+
+
+def mark_sign_off(items) -> None:
+    """An official document's sign-off at its end — the issuing body on one line,
+    the date on the next (中共中央办公厅 / 2023年3月19日) — are notes, not a
+    paragraph to be rejoined."""
+    n = len(items)
+    for i in range(n - 1, max(-1, n - 4), -1):
+        it = items[i]
+        if it.cls == "text" and DATE_LINE_RE.match(it.text):
+            it.cls = "note"
+            prev = items[i - 1] if i > 0 else None
+            if (
+                prev is not None
+                and prev.cls == "text"
+                and prev.gap_after <= 1
+                and len(prev.text) <= SIGN_OFF_MAX
+                and not any(c in prev.text for c in "，。！？；：")
+            ):
+                prev.cls = "note"
+            return
 
 
 def is_salutation(text: str) -> bool:
