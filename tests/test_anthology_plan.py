@@ -200,8 +200,13 @@ def test_outline_nests_issue_column_article(issues, tmp_path):
                     assert index[art.destination[0].objgen] == start + t["page_index"]
 
 
-def test_general_contents_links_point_at_printed_pages(issues, tmp_path):
+@pytest.mark.parametrize("part_issues", [24, 2])
+def test_general_contents_links_point_at_printed_pages(issues, tmp_path, monkeypatch, part_issues):
+    """Also with the contents rendered in parts of two issues (a long book's way)."""
     pdfplumber = pytest.importorskip("pdfplumber")
+    from publisher.anthology import front
+
+    monkeypatch.setattr(front, "PART_ISSUES", part_issues)
     folder, _ = issues
     out = tmp_path / "book.pdf"
     r = build(folder, out, tmp_path / "cache")
@@ -223,6 +228,10 @@ def test_general_contents_links_point_at_printed_pages(issues, tmp_path):
                 target = index[a.Dest[0].objgen]
                 assert labs[target] == nums[-1]
                 checked += 1
+            # the roman folio printed at the foot of each contents page is its label
+            foot = [w["text"] for w in page.extract_words() if w["top"] > h * 0.9]
+            if annots:
+                assert foot and foot[-1] == labs[pi]
     assert checked >= 5 + 5 + 13  # issues, columns, articles
 
 

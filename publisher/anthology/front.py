@@ -30,9 +30,10 @@ BLANKS = 3  # at most three blank pages pad a print book to a multiple of four
 
 @dataclass
 class Front:
-    pdf_path: Path
+    pdf_paths: list[Path]  # the parts, in order
     page_count: int
     blanks_path: Path | None  # BLANKS blank pages of the book's geometry (print mode)
+    cached: bool = False
 
 
 def link_uri(issue_index: int, page_index: int, anchor: str = "") -> str:
@@ -110,18 +111,20 @@ def _sheets(page_css: str):
     return fc, sheets
 
 
-def _page_css(book: BookMeta, print_mode: bool) -> str:
+def _page_css(book: BookMeta, print_mode: bool, first_folio: int = 1) -> str:
     from ..model import Issue, Meta
     from ..pdf.html import page_css
 
-    return page_css(Issue(meta=Meta(page_size=book.page_size)), first_folio=1, print_mode=print_mode)
+    return page_css(Issue(meta=Meta(page_size=book.page_size)), first_folio=first_folio, print_mode=print_mode)
 
 
-def front_html(book: BookMeta, placed, *, print_mode: bool) -> str:
+def front_html(book: BookMeta, placed, part: list[dict[str, Any]], *, opening: bool) -> str:
+    """One part of the front matter: the opening pages and the start of the contents, or more contents."""
     from ..render.env import render
 
     body_pages = sum(p.entry.page_count for p in placed)
-    return render("anthology/front.html.j2", book=book, issues=contents_model(placed),
+    labels = [p.title for p in placed]
+    return render("anthology/front.html.j2", book=book, issues=part, opening=opening, labels=labels,
                   title_lines=title_lines(book.title), body_pages=body_pages, date=book.date)
 
 
@@ -159,30 +162,47 @@ def _render(html: str, *, page_css: str, title: str, author: str, date: str | No
     return pdf, len(doc.pages)
 
 
-def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache, scratch: Path | None,
-                 stats=None) -> Front:
-    html = front_html(book, placed, print_mode=print_mode)
+PART_ISSUES = 24  # issues per separately rendered part of the general contents
+
+
+def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache, scratch: Path | None) -> Front:
+    """The front matter, from the cache or rendered.
+
+    The general contents of hundreds of issues is long; it is rendered in parts of
+    ``PART_ISSUES`` issues, each a WeasyPrint document whose roman folios continue the
+    previous part's, so that the memory it takes does not grow with the book.
+    """
+    model = contents_model(placed)
+    parts = [model[i:i + PART_ISSUES] for i in range(0, len(model), PART_ISSUES)] or [[]]
+    htmls = [front_html(book, placed, part, opening=(j == 0)) for j, part in enumerate(parts)]
     blank = blanks_html()
-    css = _page_css(book, print_mode)
-    key = hashlib.sha256(f"{environment_digest()}|{print_mode}|{book.date}|{css}|".encode() + html.encode()).hexdigest()
+    base_css = _page_css(book, print_mode)
+    h = hashlib.sha256(f"{environment_digest()}|{print_mode}|{book.date}|{base_css}|".encode())
+    for html in htmls:
+        h.update(html.encode())
+        h.update(b"\0")
+    key = h.hexdigest()
     folder = (cache.folder / "front") if cache.folder else scratch
     assert folder is not None
-    pdf_path = folder / f"front-{key}.pdf"
-    meta_path = pdf_path.with_suffix(".json")
+    meta_path = folder / f"front-{key}.json"
     blanks_path = folder / f"blanks-{key}.pdf" if print_mode else None
+    paths = [folder / f"front-{key}-{j}.pdf" for j in range(len(htmls))]
     try:
         n = int(json.loads(meta_path.read_text(encoding="utf-8"))["page_count"])
-        if pdf_path.is_file() and (blanks_path is None or blanks_path.is_file()):
-            if stats is not None:
-                stats.front_cached = True
-            return Front(pdf_path, n, blanks_path)
+        if all(p.is_file() for p in paths) and (blanks_path is None or blanks_path.is_file()):
+            return Front(paths, n, blanks_path, cached=True)
     except (OSError, ValueError, KeyError):
         pass
-    pdf, n = _render(html, page_css=css, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode,
-                     blank_html=blank)
-    atomic_write(pdf_path, pdf)
+    start = 1
+    for j, (html, path) in enumerate(zip(htmls, paths)):
+        css = _page_css(book, print_mode, first_folio=start)
+        pdf, n = _render(html, page_css=css, title=book.title, author=book.publisher, date=book.date,
+                         print_mode=print_mode, blank_html=blank if j == len(htmls) - 1 else None)
+        atomic_write(path, pdf)
+        start += n
     if blanks_path is not None:
-        bpdf, _ = _render(blank, page_css=css, title=book.title, author=book.publisher, date=book.date, print_mode=print_mode)
+        bpdf, _ = _render(blank, page_css=base_css, title=book.title, author=book.publisher, date=book.date,
+                          print_mode=print_mode)
         atomic_write(blanks_path, bpdf)
-    atomic_write(meta_path, json.dumps({"page_count": n}))
-    return Front(pdf_path, n, blanks_path)
+    atomic_write(meta_path, json.dumps({"page_count": start - 1, "parts": len(paths)}))
+    return Front(paths, start - 1, blanks_path)

@@ -176,8 +176,15 @@ class WorkerPool:
 
     def __enter__(self) -> "WorkerPool":
         global _EXACT, _MESSAGES
-        # Import the heavy modules before forking so each worker starts warm.
+        # Import the heavy modules before forking so each worker (and each replacement
+        # of a worker) starts with them: about a second of CPU per process saved.
         backends()
+        try:
+            import weasyprint.document  # noqa: F401
+            import weasyprint.layout  # noqa: F401
+            import weasyprint.pdf  # noqa: F401
+        except ImportError:  # a stand-in renderer without WeasyPrint
+            pass
         _EXACT, _MESSAGES = self.exact, self.messages
         self._pool = self._ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
         return self
@@ -227,3 +234,41 @@ class WorkerPool:
 def children_peak_rss_mb() -> float:
     """Largest peak RSS of any waited-for child process (Linux: max over children)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+
+
+def run_in_child(fn: Callable, *args, **kwargs):
+    """``fn(*args, **kwargs)`` in a forked process; its result (pickled) or its error.
+
+    Keeps the building process small: what the child allocates (a WeasyPrint
+    document) goes away with it.  Ctrl-C: the child ignores SIGINT and is terminated.
+    """
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def target():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            res = ("ok", fn(*args, **kwargs), peak_rss_mb())
+        except PublisherError as e:
+            res = ("error", e.message, 0.0)
+        except Exception as e:
+            detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
+            res = ("error", f"{type(e).__name__}: {e}\n{detail}".strip(), 0.0)
+        send.send(res)
+
+    proc = ctx.Process(target=target)
+    proc.start()
+    send.close()
+    try:
+        kind, value, rss = recv.recv()
+    except EOFError:
+        proc.join()
+        raise PublisherError(f"a worker process died (exit status {proc.exitcode})") from None
+    except BaseException:
+        proc.terminate()
+        proc.join()
+        raise
+    proc.join()
+    if kind == "error":
+        raise PublisherError(value)
+    return value, rss

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
@@ -214,6 +215,15 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
     """Write the bound book to ``out``; returns (page count, blank pages added)."""
     import pikepdf
 
+    with warnings.catch_warnings():
+        # pikepdf warns that copied pages lose named destinations: _prepare resolved them.
+        warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
+        return _merge_book(front, placed, book_meta, out, print_mode=print_mode)
+
+
+def _merge_book(front: Front, placed, book_meta: BookMeta, out: Path, *, print_mode: bool) -> tuple[int, int]:
+    import pikepdf
+
     out = Path(out)
     book = pikepdf.new()
     opened = []
@@ -228,12 +238,15 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
                 raise PublisherError(f"{p.entry.pdf_path}: {len(pdf.pages)} pages, expected {p.entry.page_count}")
             issue_sources[p.index] = _prepare(pdf, start)
             start += len(pdf.pages)
-        fpdf = pikepdf.open(front.pdf_path)
-        opened.append(fpdf)
-        if len(fpdf.pages) != front.page_count:
-            raise PublisherError(f"{front.pdf_path}: front matter has {len(fpdf.pages)} pages, expected {front.page_count}")
-        _prepare(fpdf, 0, issue_sources)
-        book.pages.extend(fpdf.pages)
+        front_start = 0
+        for path in front.pdf_paths:
+            fpdf = pikepdf.open(path)
+            opened.append(fpdf)
+            _prepare(fpdf, front_start, issue_sources)
+            book.pages.extend(fpdf.pages)
+            front_start += len(fpdf.pages)
+        if front_start != front.page_count:
+            raise PublisherError(f"front matter has {front_start} pages, expected {front.page_count}")
         for p in placed:
             book.pages.extend(issue_sources[p.index].pdf.pages)
         blanks = 0

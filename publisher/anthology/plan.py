@@ -156,7 +156,11 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
         from .merge import merge_book
 
         progress.say("front matter")
-        front = render_front(config.book, placed, print_mode=print_mode, cache=cache, scratch=scratch, stats=stats)
+        # In a child process: the building process stays small whatever the book's length.
+        front, front_rss = jobs_mod.run_in_child(render_front, config.book, placed, print_mode=print_mode,
+                                                 cache=RenderCache(cache.folder), scratch=scratch)
+        stats.front_cached = front.cached
+        stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, front_rss)
         progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
         total, blanks = merge_book(front, placed, config.book, out, print_mode=print_mode)
         stats.front_pages = front.page_count
