@@ -72,6 +72,9 @@ PRINT_VARIANT = "pdf/a-2b"
 
 def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = None):
     """Lay out ``html`` with base.css, the page geometry ``page_css`` and pdf.css."""
+    from ._weasy import import_weasyprint
+
+    import_weasyprint()
     from weasyprint import CSS, HTML
 
     _quiet_weasyprint()
