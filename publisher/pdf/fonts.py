@@ -19,9 +19,21 @@ from ..errors import PublisherError
 from ..fonts import FontFace, font_faces
 
 
+@lru_cache(maxsize=1)
 def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/publisher/fonts`` (or ``~/.cache/…``); a temp folder when
+    that cannot be written."""
+    import tempfile
+
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "publisher" / "fonts"
+    for d in (Path(base) / "publisher" / "fonts", Path(tempfile.gettempdir()) / f"publisher-fonts-{os.getuid()}"):
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            if os.access(d, os.W_OK):
+                return d
+        except OSError:
+            continue
+    raise PublisherError("no writable folder for the font cache (set XDG_CACHE_HOME)")
 
 
 def _extract_face(face: FontFace) -> Path:
