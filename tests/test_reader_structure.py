@@ -352,6 +352,7 @@ def test_contents_word_without_entries_is_not_a_contents_block():
         ("欧阳海军", [("欧阳海军", None)]),
         ("守正创新 笃行致远", None),  # four-character phrases are not names
         ("走进豆垅村", None),
+        ("引言", None),
         ("（作者系中共衡东县委研究中心主任）", None),
         ("同志们：", None),
         ("文/陈晓 图/王磊", None),  # a credits line, not a plain byline

@@ -90,8 +90,13 @@ def is_org(token: str) -> bool:
     return len(token) >= 4 and not _SENTENCE_MARK.search(token) and any(token.endswith(s) for s in ORG_SUFFIXES)
 
 
+# Two- or three-character words that open a text under its headline and are not
+# names (a 导语 or 题记 line where a byline would be).
+NOT_NAMES = ("引言", "前言", "序言", "导语", "摘要", "后记", "附件", "附录", "结语", "按语", "编者按", "题记", "楔子", "尾声", "开篇", "序")
+
+
 def is_name(token: str) -> bool:
-    return bool(_NAME.match(token)) and not is_role(token) and token not in NOT_SIGNATURES
+    return bool(_NAME.match(token)) and not is_role(token) and token not in NOT_SIGNATURES and token not in NOT_NAMES
 
 
 def _merge_single_chars(tokens: list[str]) -> list[str]:
