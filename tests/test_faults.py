@@ -529,3 +529,31 @@ def test_unreadable_file_is_an_io_error(tmp_path):
     files = {Path(f["path"]).name: f for f in json.loads(proc.stdout)["files"]}
     assert files["ok.pdf"]["passed"]
     assert [c["code"] for c in files["s.pdf"]["results"]] == ["V001"]
+
+
+def test_missing_tools_are_environment_errors(tmp_path):
+    """Without Java (EPUBCheck) or pdftotext on PATH: one line naming what to install, exit 2,
+    before any file is checked."""
+    epub = make_epub(tmp_path / "a.epub")
+    pdf = make_pdf(tmp_path / "a.pdf")
+    env = dict(os.environ, PATH=str(tmp_path / "no-tools-here"))
+    for target, words in ((epub, "Java"), (pdf, "pdftotext")):
+        proc = run("validate", target, env=env)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert words in one_line_error(proc)
+    ok = run("validate", epub, "--no-epubcheck", env=env)  # our own EPUB checks need no tool
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_epubcheck_falls_back_to_one_run_per_file(monkeypatch, tmp_path):
+    """If the one-JVM driver cannot start, each EPUB gets its own EPUBCheck run."""
+    from publisher.validate import epubcheck_batch
+
+    good = make_epub(tmp_path / "good.epub")
+    bad = make_epub(tmp_path / "bad.epub", EpubFaults(drop_file="EPUB/text/a01.xhtml"))
+    monkeypatch.setattr(epubcheck_batch, "_DRIVER", "this is not Java")
+    info: dict = {}
+    found = epubcheck_batch.run_epubcheck([good, bad], info=info)
+    assert info == {"mode": "per-file", "jvm_runs": 2}
+    assert not [c for c in found[str(good)] if c.fails]
+    assert {c.code for c in found[str(bad)] if c.fails} == {"RSC-001"}

@@ -27,11 +27,12 @@ from ..errors import PublisherError
 def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
     """Check EPUB and PDF outputs (files or folders); exit 0 all pass, 1 a check fails, 2 usage/I/O error."""
     from ..textio import atomic_write
-    from ..validate import collect, load_sources, validate
+    from ..validate import collect, load_sources, require_tools, validate
     from ..validate.report import as_json as to_json
     from ..validate.report import human, junit
 
-    collect(list(paths), recursive)  # usage errors (exit 2) before any slow work
+    # usage and environment errors (exit 2) before any slow work
+    require_tools(collect(list(paths), recursive), epubcheck=not no_epubcheck)
     try:
         srcs = load_sources(list(sources))
     except PublisherError as e:

@@ -131,6 +131,21 @@ def load_sources(inputs: list[str | os.PathLike]) -> list[Source]:
     return out
 
 
+def require_tools(files: list[Path], epubcheck: bool = True) -> None:
+    """Java (EPUBCheck) for EPUBs, pdftotext (poppler-utils) for PDFs: a missing tool is
+    an environment error (code 2), found before any file is checked."""
+    kinds = {KINDS[f.suffix.lower()] for f in files}
+    if "epub" in kinds and epubcheck:
+        from .epubcheck_batch import jar_path, java_path
+
+        java_path()
+        jar_path()
+    if "pdf" in kinds:
+        from .pdf import pdftotext_path
+
+        pdftotext_path()
+
+
 def _check_readable(path: Path, r: FileResult) -> bool:
     r.mark("V001")
     try:
@@ -149,6 +164,7 @@ def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None
     ``info``, when given, receives ``epubcheck``: ``{"files", "mode", "jvm_runs", "seconds"}``.
     """
     files = collect(paths, recursive)
+    require_tools(files, epubcheck)
     by_name = {s.name: s for s in (sources or [])}
     if sources:
         stems = {f.stem for f in files}

@@ -397,11 +397,17 @@ class Word:
     y1: float
 
 
-def page_words(path: str) -> list[list[Word]]:
-    """Every word of every page with its box (points, origin top-left), via pdftotext."""
+def pdftotext_path() -> str:
     exe = shutil.which("pdftotext")
     if not exe:
-        raise PublisherError("checking contents pages needs pdftotext: install poppler-utils (scripts/bootstrap.sh does)", code=2)
+        raise PublisherError("checking PDF contents pages needs pdftotext: install poppler-utils "
+                             "(scripts/bootstrap.sh does)", code=2)
+    return exe
+
+
+def page_words(path: str) -> list[list[Word]]:
+    """Every word of every page with its box (points, origin top-left), via pdftotext."""
+    exe = pdftotext_path()
     proc = subprocess.run([exe, "-bbox-layout", "-enc", "UTF-8", path, "-"], capture_output=True, timeout=600)
     if proc.returncode != 0:
         return []
