@@ -360,7 +360,9 @@ def test_gbk_input_is_decoded_not_rejected(tmp_path):
     proc = run("build", gbk, "-o", out)
     assert proc.returncode == 0, proc.stderr
     assert sorted(leftovers(out)) == ["gbk-issue.epub", "gbk-issue.pdf"]
-    v = run("validate", out / "gbk-issue.pdf", "--source", gbk)
+    book = run("anthology", gbk, "-o", out / "book.pdf", "--jobs", "1", "--no-cache")
+    assert book.returncode == 0, book.stderr
+    v = run("validate", out / "gbk-issue.pdf", out / "book.pdf", "--source", gbk)
     assert v.returncode == 0, v.stdout + v.stderr
 
 
