@@ -399,7 +399,7 @@ def test_cover_image_fills_the_cover(tmp_path):
     issue.meta = replace(issue.meta, cover=str(img))
     r = render_issue(issue)
     with pikepdf.open(io.BytesIO(r.pdf)) as pdf:
-        (image,) = pdf.pages[0].images.values()
+        (image,) = pdf.pages[0].get_images().values()
         assert (int(image.Width), int(image.Height)) == (370, 520)
     issue.meta = replace(issue.meta, cover=str(tmp_path / "missing.jpg"))
     with pytest.raises(PublisherError):
