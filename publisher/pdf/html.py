@@ -288,8 +288,10 @@ def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = Fals
         subject=meta.publisher or meta.magazine,
         keywords=", ".join(c.name for c in cols if c.name),
         created=iso_date(issue),
-        mast=mast_lines(meta.magazine or meta.title or (issue.articles[0].title if issue.articles else "")),
-        mast_size=mast_size(meta.magazine or meta.title or (issue.articles[0].title if issue.articles else ""),
+        # The masthead is the magazine's name (or the issue label): never an article's
+        # title standing in for it.
+        mast=mast_lines(meta.magazine or meta.issue_label) if (meta.magazine or meta.issue_label) else [],
+        mast_size=mast_size(meta.magazine or meta.issue_label,
                             geometry(meta.page_size)),
         print_mode=print_mode,
         new_page_per_article=meta.new_page_per_article,
