@@ -223,6 +223,18 @@ def test_folios_follow_first_folio_and_contents_use_them():
     assert max(c["x1"] for c in foot) < g.width_mm * MM / 2
 
 
+def test_running_head_override_on_versos():
+    issue, r = rendered(SAMPLE, running_head="青溪决策参考 2024年合订本")
+    g = geometry(issue.meta.page_size)
+    first_pages = {e.page_index for e in r.toc if e.level == 1}
+    versos = [i for i in range(1, r.page_count) if (r.first_folio + i) % 2 == 0 and i not in first_pages]
+    assert versos
+    for i in versos:
+        head = "".join(c["text"] for c in _words_on(r.pdf, i, (0, g.top - 2)))
+        if i > 3:  # after the front matter
+            assert _plain(head) == _plain("青溪决策参考 2024年合订本"), (i, head)
+
+
 def test_running_heads_none_on_column_first_pages(issue000):
     issue, r = issue000
     g = geometry(issue.meta.page_size)
