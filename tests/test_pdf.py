@@ -418,6 +418,25 @@ def test_cover_image_fills_the_cover(tmp_path):
         render_issue(issue)
 
 
+def test_odd_metadata_and_structure_still_render():
+    """Quotes and backslashes in names (CSS strings), markup characters in titles, an
+    article without blocks, an unnamed column among named ones."""
+    from publisher.model import Article, Column
+
+    issue = read_issue(SAMPLE)
+    issue.meta = replace(issue.meta, magazine='青溪"决策\\参考', issue_label="<第2期>&")
+    issue.columns[1].name = '政策"资讯\\'
+    issue.columns[1].articles[0].title = "关于<b>优化</b>营商环境 & 若干措施"
+    issue.columns.append(Column("", [Article(title="空白稿", id="a99")]))
+    r = render_issue(issue)
+    texts = [_plain(t) for t in page_texts(r.pdf)]
+    assert any(_plain("关于<b>优化</b>营商环境 & 若干措施") in t for t in texts)
+    assert any('青溪"决策\\参考' in t for t in texts)
+    links = contents_links(r.pdf)
+    assert {l.dest for l in links} == {a.id for a in issue.articles}
+    assert all(int(l.number) == 1 + l.dest_page for l in links)
+
+
 def test_bad_input_is_a_publisher_error():
     with pytest.raises(PublisherError):
         render_issue(Issue())
