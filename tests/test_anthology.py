@@ -61,6 +61,13 @@ def test_book_is_built_from_every_issue(book):
     assert r.stats.worker_peak_rss_mb < 400 and r.stats.parent_peak_rss_mb < 400
 
 
+@pytest.mark.skipif(not shutil.which("qpdf"), reason="qpdf not installed")
+def test_bound_pdf_is_structurally_sound(book):
+    p = subprocess.run(["qpdf", "--check", str(book["out"])], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "No syntax or stream encoding errors" in p.stdout
+
+
 def test_page_labels_are_the_printed_folios(book):
     labels, words = book["labels"], book["words"]
     front = book["result"].front_pages

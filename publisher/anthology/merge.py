@@ -1,8 +1,14 @@
-"""Bind the front matter and the rendered issues into one PDF with pikepdf.
+"""Bind the front matter and the rendered issues into one PDF: pikepdf reads, we write.
 
-* Pages are appended in book order (front matter, each issue, blank pages that pad a
-  print book to a multiple of four); page boxes (MediaBox/TrimBox/BleedBox of print
-  mode) travel with the pages.
+* Pages go in book order (front matter, each issue, blank pages that pad a print book
+  to a multiple of four); page boxes (MediaBox/TrimBox/BleedBox of print mode) travel
+  with the pages.
+* Memory does not grow with the book: the sources are read one at a time with
+  pikepdf, and the objects each page needs are written straight to the output,
+  renumbered (book page *j* is object ``3 + j``), so only the cross-reference offsets,
+  the link targets and the outline stay in memory.  (pikepdf's own page copying keeps
+  every copied object of every issue in memory until the book is saved: about 3 MB
+  per issue, mostly the fonts' glyph-width arrays.)
 * Links: WeasyPrint writes internal links as *named* destinations, and names repeat
   from issue to issue (``a01`` …).  Before copying, every link of a source PDF is
   resolved to (page index, x, y) in that PDF; after copying it gets an explicit
@@ -13,13 +19,14 @@
   issues' own anchors.
 * Page labels: lower-roman for the front matter, then decimal from 1, so every page's
   label is its printed folio.
-* Written to a temp file beside ``out`` and renamed: never a half-written book.
+* Written to a temp file beside ``out`` and renamed: never a half-written book.  The
+  output is plain PDF 1.7 (a classic cross-reference table); ``qpdf --check`` passes.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
-import warnings
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
@@ -132,49 +139,6 @@ def _prepare(pdf, start: int, issue_sources: dict[int, "_Source"] | None = None)
     return src
 
 
-def _dest_array(book, page_index: int, x: float | None, y: float | None):
-    import pikepdf
-
-    page = book.pages[page_index]
-    if y is None or y < 0:
-        y = float(page.obj.get("/TrimBox", page.MediaBox)[3])
-    left = x if x is not None and x >= 0 else 0
-    return pikepdf.Array([page.obj, pikepdf.Name.XYZ, left, y, 0])
-
-
-def _finish_links(book, first: int, count: int) -> None:
-    """Placeholders → explicit destinations in the book.
-
-    WeasyPrint writes one annotation per box of a link (the block and each inline part
-    inside it, some overflowing to the right); those within the height of another one
-    with the same target are dropped, so that every link's rectangle is the whole
-    entry, printed page number included.
-    """
-    import pikepdf
-
-    for pi in range(first, first + count):
-        page = book.pages[pi].obj
-        annots = page.get("/Annots")
-        if annots is None:
-            continue
-        keep = []
-        targets = []
-        for annot in annots:
-            t = annot.get(_TARGET)
-            if t is None:
-                keep.append(annot)
-                targets.append(None)
-                continue
-            idx, x, y = int(t[0]), float(t[1]), float(t[2])
-            if not 0 <= idx < len(book.pages):
-                raise PublisherError(f"a link points past the end of the book (page {idx + 1})")
-            annot.Dest = _dest_array(book, idx, x, y)
-            del annot[_TARGET]
-            keep.append(annot)
-            targets.append((idx, x, y))
-        page.Annots = pikepdf.Array(_merge_boxes(page, keep, targets))
-
-
 def _merge_boxes(page, annots: list, targets: list) -> list:
     """One annotation per link: boxes with the same target that share a line band
     become one, their union clipped to the page."""
@@ -187,7 +151,7 @@ def _merge_boxes(page, annots: list, targets: list) -> list:
         if target is None:
             out.append(annot)
             continue
-        r = list(_rect(annot))
+        r = list(_rect_of(annot.get("/Rect", [0, 0, 0, 0])))
         for t, u, kept in clusters:
             if t == target and r[1] < u[3] - 0.5 and u[1] < r[3] - 0.5:
                 u[0], u[1], u[2], u[3] = min(u[0], r[0]), min(u[1], r[1]), max(u[2], r[2]), max(u[3], r[3])
@@ -207,152 +171,220 @@ def _rect_of(arr) -> tuple[float, float, float, float]:
     return min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])
 
 
-def _rect(annot) -> tuple[float, float, float, float]:
-    return _rect_of(annot.get("/Rect", [0, 0, 0, 0]))
+# ---------------------------------------------------------------------------
+# The writer
+# ---------------------------------------------------------------------------
+
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def _num(v) -> bytes:
+    if isinstance(v, bool):
+        return b"true" if v else b"false"
+    if isinstance(v, int):
+        return str(v).encode()
+    f = float(v)
+    if f == int(f) and abs(f) < 1e15:
+        return str(int(f)).encode()
+    return (f"{f:.6f}".rstrip("0").rstrip(".")).encode()
+
+
+class _Writer:
+    """Sequential PDF writer: objects in, offsets recorded, xref at the end."""
+
+    def __init__(self, f, first_free: int):
+        self.f = f
+        self.offsets: dict[int, int] = {}
+        self.next = first_free
+        self.f.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+
+    def new(self) -> int:
+        n = self.next
+        self.next += 1
+        return n
+
+    def write(self, num: int, body: bytes, stream: bytes | None = None) -> None:
+        self.offsets[num] = self.f.tell()
+        self.f.write(b"%d 0 obj\n" % num)
+        self.f.write(body)
+        if stream is not None:
+            self.f.write(b"\nstream\n")
+            self.f.write(stream)
+            self.f.write(b"\nendstream")
+        self.f.write(b"\nendobj\n")
+
+    def finish(self, root: int, info: int, ident: bytes) -> None:
+        size = max(self.offsets) + 1
+        xref = self.f.tell()
+        self.f.write(b"xref\n0 %d\n" % size)
+        self.f.write(b"0000000000 65535 f \n")
+        for n in range(1, size):
+            off = self.offsets.get(n)
+            self.f.write(b"%010d 00000 n \n" % off if off is not None else b"0000000000 65535 f \n")
+        hexid = ident.hex().encode()
+        self.f.write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [<%s> <%s>] >>\nstartxref\n%d\n%%%%EOF\n"
+                     % (size, root, info, hexid, hexid, xref))
+
+
+class _SourceWriter:
+    """Copies the pages of one source PDF (and everything they use) into the book."""
+
+    def __init__(self, w: _Writer, pdf, first_book_page: int, page_obj, page_top: list[float]):
+        self.w = w
+        self.pdf = pdf
+        self.first = first_book_page
+        self.page_obj = page_obj  # book page index → object number
+        self.page_top = page_top
+        self.map: dict[tuple[int, int], int] = {}
+        self.pages = {p.obj.objgen: first_book_page + i for i, p in enumerate(pdf.pages)}
+        self.todo: list = []
+
+    def ref(self, obj) -> bytes:
+        og = obj.objgen
+        if og in self.pages:
+            return b"%d 0 R" % self.page_obj(self.pages[og])
+        n = self.map.get(og)
+        if n is None:
+            n = self.map[og] = self.w.new()
+            self.todo.append(obj)
+        return b"%d 0 R" % n
+
+    def ser(self, v, top: bool = False) -> bytes:
+        import pikepdf
+
+        if isinstance(v, (bool, int, float)) or type(v).__name__ == "Decimal":
+            return _num(v)
+        if v is None:
+            return b"null"
+        if not top and getattr(v, "is_indirect", False):
+            return self.ref(v)
+        if isinstance(v, pikepdf.Dictionary) or isinstance(v, pikepdf.Stream):
+            return self.dict_body(v)
+        if isinstance(v, pikepdf.Array):
+            return b"[" + b" ".join(self.ser(x) for x in v) + b"]"
+        return v.unparse(resolved=True)
+
+    def dict_body(self, d, skip=(), extra: dict[bytes, bytes] | None = None) -> bytes:
+        import pikepdf
+
+        parts = []
+        for k in d.keys():
+            if k in skip:
+                continue
+            if k == _TARGET:
+                t = d[k]
+                parts.append(b"/Dest " + self.dest(int(t[0]), float(t[1]), float(t[2])))
+                continue
+            parts.append(pikepdf.Name(k).unparse() + b" " + self.ser(d[k]))
+        for k, v in (extra or {}).items():
+            parts.append(k + b" " + v)
+        return b"<< " + b" ".join(parts) + b" >>"
+
+    def dest(self, page: int, x: float, y: float) -> bytes:
+        if y < 0:
+            y = self.page_top[page] if page < len(self.page_top) else 0
+        return b"[%d 0 R /XYZ %s %s 0]" % (self.page_obj(page), _num(max(x, 0)), _num(y))
+
+    def write_object(self, obj) -> None:
+        import pikepdf
+
+        num = self.map[obj.objgen]
+        if isinstance(obj, pikepdf.Stream):
+            raw = obj.read_raw_bytes()
+            body = self.dict_body(obj.stream_dict, skip=("/Length",), extra={b"/Length": str(len(raw)).encode()})
+            self.w.write(num, body, raw)
+        else:
+            self.w.write(num, self.ser(obj, top=True))
+
+    def copy_pages(self, count: int | None = None, pages_root: int = 2) -> None:
+        import pikepdf
+
+        pages = list(self.pdf.pages)[: count if count is not None else None]
+        for i, page in enumerate(pages):
+            d = page.obj
+            extra = {b"/Parent": b"%d 0 R" % pages_root}
+            for key in _INHERITED:  # inherited attributes become the page's own
+                if key not in d:
+                    node = d.get("/Parent")
+                    while node is not None and key not in node:
+                        node = node.get("/Parent")
+                    if node is not None:
+                        extra[pikepdf.Name(key).unparse()] = self.ser(node[key])
+            self.w.write(self.page_obj(self.first + i), self.dict_body(d, skip=("/Parent",), extra=extra))
+            while self.todo:  # everything this page uses, depth first, written once
+                self.write_object(self.todo.pop())
+
+
+def _page_top(page) -> float:
+    return _rect_of(page.obj.get("/TrimBox", page.MediaBox))[3]
 
 
 def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool) -> tuple[int, int]:
     """Write the bound book to ``out``; returns (page count, blank pages added)."""
     import pikepdf
 
-    with warnings.catch_warnings():
-        # pikepdf warns that copied pages lose named destinations: _prepare resolved them.
-        warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-        return _merge_book(front, placed, book_meta, out, print_mode=print_mode)
-
-
-def _merge_book(front: Front, placed, book_meta: BookMeta, out: Path, *, print_mode: bool) -> tuple[int, int]:
-    import pikepdf
-
     out = Path(out)
-    book = pikepdf.new()
-    opened = []
-    try:
-        # Issues first (their named destinations are needed by the front matter's links).
-        issue_sources: dict[int, _Source] = {}
-        start = front.page_count
-        for p in placed:
-            pdf = pikepdf.open(p.entry.pdf_path)
-            opened.append(pdf)
+    # First pass: each issue's anchors (its named destinations) and page tops.
+    issue_sources: dict[int, _Source] = {}
+    page_top: list[float] = []
+    start = front.page_count
+    front_tops: list[float] = []
+    for path in front.pdf_paths:
+        with pikepdf.open(path) as pdf:
+            front_tops += [_page_top(p) for p in pdf.pages]
+    if len(front_tops) != front.page_count:
+        raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
+    page_top += front_tops
+    for p in placed:
+        with pikepdf.open(p.entry.pdf_path) as pdf:
             if len(pdf.pages) != p.entry.page_count:
                 raise PublisherError(f"{p.entry.pdf_path}: {len(pdf.pages)} pages, expected {p.entry.page_count}")
-            issue_sources[p.index] = _prepare(pdf, start)
-            start += len(pdf.pages)
-        front_start = 0
-        for path in front.pdf_paths:
-            fpdf = pikepdf.open(path)
-            opened.append(fpdf)
-            _prepare(fpdf, front_start, issue_sources)
-            book.pages.extend(fpdf.pages)
-            front_start += len(fpdf.pages)
-        if front_start != front.page_count:
-            raise PublisherError(f"front matter has {front_start} pages, expected {front.page_count}")
-        for p in placed:
-            book.pages.extend(issue_sources[p.index].pdf.pages)
-        blanks = 0
-        if print_mode:
-            blanks = (-len(book.pages)) % 4
-            if blanks:
-                if front.blanks_path is None:
-                    raise PublisherError("print mode needs blank pages, but none were rendered")
-                bpdf = pikepdf.open(front.blanks_path)
-                opened.append(bpdf)
-                for k in range(blanks):
-                    book.pages.append(bpdf.pages[k])
-        total = len(book.pages)
-        _finish_links(book, 0, total)
-        _outline(book, front, placed, issue_sources)
-        _page_labels(book, front.page_count)
-        _info(book, book_meta)
-        _save(book, out)
-        return total, blanks
-    finally:
-        book.close()
-        for pdf in opened:
-            pdf.close()
+            index_of = {pg.obj.objgen: i for i, pg in enumerate(pdf.pages)}
+            issue_sources[p.index] = _Source(None, start, _named_dests(pdf, index_of))
+            page_top += [_page_top(pg) for pg in pdf.pages]
+        start += p.entry.page_count
+    blanks = (-start) % 4 if print_mode else 0
+    if blanks and front.blanks_path is None:
+        raise PublisherError("print mode needs blank pages, but none were rendered")
+    if blanks:
+        with pikepdf.open(front.blanks_path) as pdf:
+            page_top += [_page_top(pg) for pg in list(pdf.pages)[:blanks]]
+    total = start + blanks
 
+    def page_obj(j: int) -> int:
+        return 3 + j
 
-def _outline(book, front: Front, placed, sources: dict[int, _Source]) -> None:
-    import pikepdf
-
-    with book.open_outline() as outline:
-        outline.root.clear()
-        contents_page = _contents_page(book, front)
-        outline.root.append(pikepdf.OutlineItem("总目录", _dest_array(book, contents_page, None, None)))
-        for p in placed:
-            s = sources[p.index]
-            item = pikepdf.OutlineItem(p.title, _dest_array(book, s.start, None, None))
-            col = None
-            art = None
-            for t in p.entry.toc:
-                d = s.dests.get(t.get("anchor") or "")
-                x, y = (d[1], d[2]) if d else (None, None)
-                dest = _dest_array(book, s.start + int(t["page_index"]), x, y)
-                node = pikepdf.OutlineItem(t["title"], dest)
-                lvl = int(t["level"])
-                if lvl == 1:
-                    item.children.append(node)
-                    col, art = node, None
-                elif lvl == 2:
-                    (col.children if col is not None else item.children).append(node)
-                    art = node
-                elif lvl == 3:
-                    parent = art if art is not None else (col if col is not None else item)
-                    parent.children.append(node)
-            outline.root.append(item)
-
-
-def _contents_page(book, front: Front) -> int:
-    """The first front page with a link (the general contents), else the first page."""
-    for i in range(front.page_count):
-        if book.pages[i].obj.get("/Annots"):
-            return i
-    return 0
-
-
-def _page_labels(book, front_pages: int) -> None:
-    import pikepdf
-
-    nums = pikepdf.Array()
-    if front_pages:
-        nums.extend([0, pikepdf.Dictionary(S=pikepdf.Name.r)])
-    nums.extend([front_pages, pikepdf.Dictionary(S=pikepdf.Name.D, St=1)])
-    book.Root.PageLabels = book.make_indirect(pikepdf.Dictionary(Nums=nums))
-    book.Root.PageMode = pikepdf.Name.UseOutlines
-
-
-def _info(book, meta: BookMeta) -> None:
-    import pikepdf
-
-    book.Root.Lang = pikepdf.String("zh-CN")
-    info = book.docinfo
-    info[pikepdf.Name.Title] = meta.title
-    if meta.publisher:
-        info[pikepdf.Name.Author] = meta.publisher
-    info[pikepdf.Name.Subject] = meta.title
-    info[pikepdf.Name.Creator] = "publisher anthology"
-    if meta.date:
-        try:
-            d = _date.fromisoformat(meta.date[:10])
-            stamp = pikepdf.String(d.strftime("D:%Y%m%d000000Z"))
-            info[pikepdf.Name.CreationDate] = stamp
-            info[pikepdf.Name.ModDate] = stamp
-        except ValueError:
-            pass
-
-
-def _save(book, out: Path) -> None:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        os.close(fd)
     except OSError as e:
         raise PublisherError(f"{out.parent}: cannot write output ({e.strerror})") from None
     try:
-        import pikepdf
-
-        book.save(tmp, deterministic_id=True, compress_streams=True,
-                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        with os.fdopen(fd, "wb") as f:
+            w = _Writer(f, first_free=3 + total)
+            first = 0
+            for path in front.pdf_paths:
+                with pikepdf.open(path) as pdf:
+                    _copy_source(w, pdf, first, page_obj, page_top, issue_sources)
+                    first += len(pdf.pages)
+            for p in placed:
+                with pikepdf.open(p.entry.pdf_path) as pdf:
+                    _copy_source(w, pdf, issue_sources[p.index].start, page_obj, page_top, None)
+            if blanks:
+                with pikepdf.open(front.blanks_path) as pdf:
+                    _copy_source(w, pdf, start, page_obj, page_top, None, count=blanks)
+            w.write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>"
+                    % (total, b" ".join(b"%d 0 R" % page_obj(j) for j in range(total))))
+            outlines = _write_outline(w, front, placed, issue_sources, page_obj, page_top)
+            labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
+                      else b"<< /Nums [0 << /S /D /St 1 >>] >>")
+            w.write(1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels %s"
+                    b" /Lang %s >>" % (outlines, labels, pikepdf.String("zh-CN").unparse()))
+            info = w.new()
+            w.write(info, _info(book_meta))
+            ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in placed) +
+                                   book_meta.title.encode() + b"%d" % total).digest()[:16]
+            w.finish(1, info, ident)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException as e:
@@ -363,3 +395,115 @@ def _save(book, out: Path) -> None:
         if isinstance(e, OSError):
             raise PublisherError(f"{out}: cannot write output ({e.strerror})") from None
         raise
+    return total, blanks
+
+
+def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources, count: int | None = None) -> None:
+    import pikepdf
+
+    _prepare(pdf, first, issue_sources)
+    for page in pdf.pages:  # one annotation per link, its rectangle the whole entry
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        keep, targets = [], []
+        for annot in annots:
+            t = annot.get(_TARGET)
+            keep.append(annot)
+            targets.append(None if t is None else (int(t[0]), float(t[1]), float(t[2])))
+        page.obj.Annots = pikepdf.Array(_merge_boxes(page.obj, keep, targets))
+    _SourceWriter(w, pdf, first, page_obj, page_top).copy_pages(count)
+
+
+def _write_outline(w: _Writer, front: Front, placed, sources: dict[int, _Source], page_obj, page_top) -> int:
+    """Outline objects (总目录, then issue → column → article → heading); returns the root's number."""
+    import pikepdf
+
+    class Node:
+        def __init__(self, title: str, page: int, x: float | None = None, y: float | None = None):
+            self.title, self.page, self.x, self.y = title, page, x, y
+            self.kids: list[Node] = []
+            self.num = 0
+
+    root = Node("", 0)
+    root.kids.append(Node("总目录", _contents_page_index(front)))
+    for p in placed:
+        s = sources[p.index]
+        item = Node(p.title, s.start)
+        col = art = None
+        for t in p.entry.toc:
+            d = s.dests.get(t.get("anchor") or "")
+            node = Node(t["title"], s.start + int(t["page_index"]), d[1] if d else None, d[2] if d else None)
+            lvl = int(t["level"])
+            if lvl == 1:
+                item.kids.append(node)
+                col, art = node, None
+            elif lvl == 2:
+                (col.kids if col is not None else item.kids).append(node)
+                art = node
+            elif lvl == 3:
+                (art or col or item).kids.append(node)
+        root.kids.append(item)
+
+    def number(n: Node) -> None:
+        n.num = w.new()
+        for k in n.kids:
+            number(k)
+
+    number(root)
+
+    def emit(n: Node, parent: Node | None, prev: Node | None, nxt: Node | None) -> None:
+        if parent is None:
+            body = b"<< /Type /Outlines"
+            if n.kids:
+                body += b" /First %d 0 R /Last %d 0 R /Count %d" % (n.kids[0].num, n.kids[-1].num, len(n.kids))
+            w.write(n.num, body + b" >>")
+        else:
+            y = n.y if n.y is not None and n.y >= 0 else page_top[n.page]
+            x = n.x if n.x is not None and n.x >= 0 else 0
+            body = b"<< /Title " + pikepdf.String(n.title).unparse() + b" /Parent %d 0 R" % parent.num
+            body += b" /Dest [%d 0 R /XYZ %s %s 0]" % (page_obj(n.page), _num(x), _num(y))
+            if prev is not None:
+                body += b" /Prev %d 0 R" % prev.num
+            if nxt is not None:
+                body += b" /Next %d 0 R" % nxt.num
+            if n.kids:  # closed: a negative count
+                body += b" /First %d 0 R /Last %d 0 R /Count -%d" % (n.kids[0].num, n.kids[-1].num, len(n.kids))
+            w.write(n.num, body + b" >>")
+        for i, k in enumerate(n.kids):
+            emit(k, n, n.kids[i - 1] if i else None, n.kids[i + 1] if i + 1 < len(n.kids) else None)
+
+    emit(root, None, None, None)
+    return root.num
+
+
+def _contents_page_index(front: Front) -> int:
+    """The page of the general contents: the front matter's first page with links."""
+    import pikepdf
+
+    first = 0
+    for path in front.pdf_paths:
+        with pikepdf.open(path) as pdf:
+            for i, page in enumerate(pdf.pages):
+                if page.obj.get("/Annots"):
+                    return first + i
+            first += len(pdf.pages)
+    return 0
+
+
+def _info(meta: BookMeta) -> bytes:
+    import pikepdf
+
+    parts = [b"/Title " + pikepdf.String(meta.title).unparse(),
+             b"/Subject " + pikepdf.String(meta.title).unparse(),
+             b"/Creator " + pikepdf.String("publisher anthology").unparse()]
+    if meta.publisher:
+        parts.append(b"/Author " + pikepdf.String(meta.publisher).unparse())
+    if meta.date:
+        try:
+            d = _date.fromisoformat(meta.date[:10])
+            stamp = pikepdf.String(d.strftime("D:%Y%m%d000000Z")).unparse()
+            parts += [b"/CreationDate " + stamp, b"/ModDate " + stamp]
+        except ValueError:
+            pass
+    return b"<< " + b" ".join(parts) + b" >>"
