@@ -203,6 +203,8 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     in_flight: list[set[int]] = [set() for _ in range(n)]
     done: list[PlacedIssue | None] = [None] * n
     submitted: set[str] = set()  # render keys given to workers in this build
+    hows: dict[int, str] = {}
+    announced = 0
 
     def guess(i: int) -> int:
         if i in counts:
@@ -272,7 +274,11 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                         cache.mark_used(e.key)
                         done[i] = PlacedIssue(i, titles[i], exact[i], e)
                         (stats.rendered if how == "rendered" else stats.cached).append(i)
-                        progress.issue(i, titles[i], exact[i], e.page_count, how)
+                        hows[i] = how
+            while announced < n and done[announced] is not None:  # progress in book order
+                d = done[announced]
+                progress.issue(announced, d.title, d.first_folio, d.entry.page_count, hows[announced])
+                announced += 1
             if all(d is not None for d in done):
                 break
             # Fill free workers: known offsets first (in book order), then speculation.
