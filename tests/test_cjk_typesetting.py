@@ -49,13 +49,10 @@ def test_kinsoku(name):
             assert not (a.text.endswith(mark) and b.text.startswith(mark)), (a.text[-6:], b.text[:6])
 
 
-def test_plain_weasyprint_would_fail_on_000():
-    """The measurement is sharp: without inter-character justification the same
-    text ends short (so the high ratio above is our doing, not the text's)."""
+def test_han_gaps_are_stretched_on_000():
+    """Full lines reach the edge because Han–Han gaps take the extra width."""
     _, r, rep, lines = measured("000")
     assert rep.ratio >= 0.995
-    # Inter-character gaps really are stretched on full lines: the Han–Han gaps
-    # of body lines are not all zero.
     gaps = Counter()
     for ln in lines:
         if not ln.is_body:
@@ -64,6 +61,24 @@ def test_plain_weasyprint_would_fail_on_000():
             if HAN(a["text"]) and HAN(b["text"]):
                 gaps[round(b["x0"] - a["x1"], 1) > 0.05] += 1
     assert gaps[True] > 0.1 * (gaps[True] + gaps[False])
+
+
+def test_the_measurement_fails_a_plain_weasyprint_render():
+    """Sharpness of the check: the same issue without our justification (a plain
+    WeasyPrint 70 render) falls well short of 99.5%."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, publisher.pdf.cjk as c; c.install = lambda: None\n"
+        "from publisher.reader import read_issue; from publisher.pdf import render_issue\n"
+        "from publisher.pdf.measure import justification; from publisher.pdf.html import geometry\n"
+        "i = read_issue(sys.argv[1]); r = render_issue(i)\n"
+        "print(justification(r.pdf, geometry(i.meta.page_size)).ratio)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(input_path("000"))], capture_output=True, text=True, check=True)
+    plain = float(out.stdout.strip().splitlines()[-1])
+    assert plain < 0.95, plain
 
 
 # ---- Punctuation compression and Han–Western spacing ------------------------------
