@@ -485,7 +485,7 @@ def test_ctrl_c_during_an_anthology_build(tmp_path):
     issues.mkdir()
     text = SAMPLE.read_text(encoding="utf-8")
     meta = SAMPLE.with_suffix(".toml").read_text(encoding="utf-8")
-    for n in range(1, 7):
+    for n in range(1, 13):  # enough work that the build is surely still running
         (issues / f"issue-{n:02d}.txt").write_text(text, encoding="utf-8")
         (issues / f"issue-{n:02d}.toml").write_text(
             meta.replace("number = 2", f"number = {n}").replace("第2期", f"第{n}期")
@@ -496,7 +496,7 @@ def test_ctrl_c_during_an_anthology_build(tmp_path):
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and not _children(proc.pid):
         time.sleep(0.1)
-    time.sleep(2.0)  # workers are rendering now
+    time.sleep(1.5)  # workers are rendering now
     assert proc.poll() is None, "the anthology finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)
     try:
