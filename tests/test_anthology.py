@@ -223,7 +223,8 @@ def test_cli_bad_input_one_line(tmp_path):
 
 def test_ctrl_c_leaves_no_output(tmp_path):
     out = tmp_path / "book.pdf"
-    proc = subprocess.Popen([sys.executable, "-m", "publisher", "anthology", str(SAMPLE), str(corpus_file("000")),
+    big = str(corpus_file("000"))
+    proc = subprocess.Popen([sys.executable, "-m", "publisher", "anthology", str(SAMPLE), big, big,
                              "-o", str(out), "--no-cache"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(3.0)  # imports done, workers typesetting
