@@ -224,12 +224,21 @@ class RenderCache:
         except OSError:
             pass
 
-    def prune(self, *, max_bytes: int = 2 << 30, max_age_days: float = 60) -> int:
-        """Remove stale temp files, then old renders not used by this build; returns files removed."""
+    def prune(self, *, max_bytes: int = 2 << 30, max_age_days: float = 60, keep_fronts: int = 8) -> int:
+        """Remove stale temp files, old renders not used by this build and all but the
+        newest ``keep_fronts`` front matters; returns the number of files removed."""
         if not self.folder or not (self.folder / "renders").is_dir():
             return 0
         now = time.time()
         removed = 0
+        front = self.folder / "front"
+        if front.is_dir():
+            sets = sorted(front.glob("front-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for meta in sets[keep_fronts:]:
+                key = meta.stem[len("front-"):]
+                for p in list(front.glob(f"front-{key}*")) + list(front.glob(f"blanks-{key}*")):
+                    p.unlink(missing_ok=True)
+                    removed += 1
         files = []
         for p in (self.folder / "renders").rglob("*"):
             if not p.is_file():

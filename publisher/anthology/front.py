@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -190,6 +191,7 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
     try:
         n = int(json.loads(meta_path.read_text(encoding="utf-8"))["page_count"])
         if all(p.is_file() for p in paths) and (blanks_path is None or blanks_path.is_file()):
+            os.utime(meta_path)  # recently used: kept by RenderCache.prune
             return Front(paths, n, blanks_path, cached=True)
     except (OSError, ValueError, KeyError):
         pass
