@@ -1,4 +1,4 @@
-"""``publisher build INPUT [--epub] [--pdf] [-o OUTDIR] [--print] [--no-embed-fonts] [--page-size …]``.
+"""``publisher build INPUT [--epub] [--pdf] [-o OUTDIR] [--print] [--no-embed-fonts] [--magazine …] [--page-size …]``.
 
 Reads INPUT (with its sidecar metadata) and writes ``OUTDIR/<name>.epub`` and/or
 ``OUTDIR/<name>.pdf``, where ``<name>`` is the metadata's ``name`` (default: the
@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import PublisherError
+from .metaopts import meta_options, pop_meta
 
 
 def output_name(issue, input_path: Path) -> str:
@@ -43,10 +44,10 @@ def _write_pdf(issue, out: Path, print_mode: bool) -> Path:
 )
 @click.option("--print", "print_mode", is_flag=True, help="Print-ready PDF (for the printer rather than the screen).")
 @click.option("--no-embed-fonts", is_flag=True, help="Leave the fonts out of the EPUB (the reader's own fonts are used).")
-@click.option("--page-size", default=None, help="PDF page size: 16开, 大16开, A4, A5, B5 or e.g. '185mm 260mm'.")
+@meta_options
 @click.option("-v", "--verbose", is_flag=True, help="Say how long each output took.")
 def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mode: bool,
-            no_embed_fonts: bool, page_size: str | None, verbose: bool) -> None:
+            no_embed_fonts: bool, verbose: bool, **meta) -> None:
     """Build INPUT into an EPUB and/or a PDF (both when neither --epub nor --pdf is given)."""
     from ..reader import read_issue
 
@@ -55,7 +56,7 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
     if outdir.exists() and not outdir.is_dir():
         raise PublisherError(f"{outdir}: exists and is not a folder")
     t0 = time.perf_counter()
-    issue = read_issue(input, {"page_size": page_size} if page_size else None)
+    issue = read_issue(input, pop_meta(meta))
     if not issue.articles:
         raise PublisherError(f"{input}: no articles found, nothing to build")
     if issue.warnings:

@@ -12,6 +12,7 @@ from collections import Counter
 import click
 
 from ..model import BLOCK_TYPES, Issue
+from .metaopts import meta_options, pop_meta
 
 
 def outline(issue: Issue) -> str:
@@ -55,11 +56,12 @@ def outline(issue: Issue) -> str:
 @click.command("parse")
 @click.argument("input", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON (publisher/issue.schema.json).")
-def command(input: str, as_json: bool) -> None:
+@meta_options
+def command(input: str, as_json: bool, **meta) -> None:
     """Rebuild the structure of INPUT and print it (an outline, or the model as JSON)."""
     from ..reader import read_issue
 
-    issue = read_issue(input)
+    issue = read_issue(input, pop_meta(meta))
     if as_json:
         click.echo(issue.dumps())
     else:
