@@ -63,6 +63,9 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
         n = len(issue.warnings)
         click.echo(f"publisher: {input}: {n} reader warning{'s' if n != 1 else ''} "
                    f"(`publisher parse {input}` lists them)", err=True)
+    if not issue.meta.magazine:
+        click.echo(f"publisher: {input}: no magazine name, so the cover has no masthead "
+                   f"(add it to {Path(input).with_suffix('.toml').name} or pass --magazine)", err=True)
     name = output_name(issue, Path(input))
     if verbose:
         click.echo(f"read {input} in {time.perf_counter() - t0:.2f} s", err=True)
