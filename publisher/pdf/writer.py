@@ -11,7 +11,7 @@ from ..errors import PublisherError
 from ..model import Issue
 from ..paths import STYLES_DIR
 from ..textio import atomic_write
-from . import cjk
+from . import cjk, speed
 from .fonts import font_face_css, replace_uncovered
 from .html import document_html
 
@@ -50,6 +50,7 @@ def _stylesheets():
     from .fonts import font_configuration
 
     cjk.install()
+    speed.install()
     font_config = font_configuration()
     sheets = [
         CSS(string=font_face_css(), font_config=font_config),
@@ -150,21 +151,24 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
         listing = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in sorted(missing))
         logging.getLogger("publisher.pdf").warning("no font in fonts/manifest.toml has %s: set as 〓", listing)
     variant = PRINT_VARIANT if print_mode else None
-    doc = render_document(html, css, pdf_variant=variant)
-    toc = _toc(doc, issue)
-    if pad_to is None and print_mode:
-        pad_to = 4
-    n = len(doc.pages)
-    blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
-    if blanks:
-        doc = doc.copy(list(doc.pages) + list(_blank_pages(issue, blanks, print_mode)))
-    ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
-    pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
+    with speed.no_gc():
+        doc = render_document(html, css, pdf_variant=variant)
+        toc = _toc(doc, issue)
+        if pad_to is None and print_mode:
+            pad_to = 4
+        n = len(doc.pages)
+        blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
+        if blanks:
+            doc = doc.copy(list(doc.pages) + list(_blank_pages(issue, blanks, print_mode)))
+        page_count = len(doc.pages)
+        ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
+        pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
+        del doc  # its cycles are collected once, after the pause
     if print_mode:
         from .printmode import finish_print
 
         pdf = finish_print(pdf)
-    return RenderedIssue(pdf=pdf, page_count=len(doc.pages), toc=toc, first_folio=first_folio,
+    return RenderedIssue(pdf=pdf, page_count=page_count, toc=toc, first_folio=first_folio,
                          blank_pages=blanks, replaced=missing)
 
 
