@@ -42,8 +42,13 @@ setup_venv() {
   stamp=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
   if [ "$(cat .venv/.installed 2>/dev/null)" != "$stamp" ]; then
     log "installing Python dependencies into .venv"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+    local pip_log=.venv/pip-install.log
+    if ! { .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip \
+           && .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'; } >"$pip_log" 2>&1; then
+      tail -n 30 "$pip_log" >&2
+      log "pip install failed (full log: $pip_log)"
+      exit 1
+    fi
     echo "$stamp" > .venv/.installed
   fi
 }
