@@ -81,34 +81,35 @@ def contents_model(placed) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def _font_config():
+def _anthology_css():
     from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
 
-    from ..pdf.fonts import font_face_css
+    from ..pdf.writer import _stylesheets
 
-    try:  # the PDF backend's clreq patches, when it has them
-        from ..pdf import cjk
-
-        cjk.install()
-    except Exception:
-        pass
-    fc = FontConfiguration()
-    return fc, CSS(string=font_face_css(), font_config=fc)
+    fc, _ = _stylesheets()
+    path = STYLES_DIR / "anthology.css"
+    return CSS(filename=str(path), font_config=fc) if path.is_file() else None
 
 
 @lru_cache(maxsize=4)
 def _sheets(page_css: str):
-    """Fonts, base.css, the page geometry, pdf.css, anthology.css — the PDF backend's order."""
+    """Fonts, base.css, the page geometry, pdf.css, anthology.css — the PDF backend's order.
+
+    The font configuration and the parsed stylesheets are the PDF backend's own
+    (:func:`publisher.pdf.writer._stylesheets`): fonts registered in place, not
+    copied into a temporary folder per document as WeasyPrint's FontConfiguration
+    does (about a second per front matter), and already parsed when the building
+    process warmed them up before forking.
+    """
     from weasyprint import CSS
 
-    fc, fonts = _font_config()
-    sheets = [fonts]
-    for name in ("base.css", "@page", "pdf.css", "anthology.css"):
-        if name == "@page":
-            sheets.append(CSS(string=page_css, font_config=fc))
-        elif (STYLES_DIR / name).is_file():
-            sheets.append(CSS(filename=str(STYLES_DIR / name), font_config=fc))
+    from ..pdf.writer import _stylesheets
+
+    fc, (fonts, base, pdf) = _stylesheets()
+    sheets = [fonts, base, CSS(string=page_css, font_config=fc), pdf]
+    extra = _anthology_css()
+    if extra is not None:
+        sheets.append(extra)
     return fc, sheets
 
 
@@ -139,10 +140,19 @@ def _render(html: str, *, page_css: str, title: str, author: str, date: str | No
             blank_html: str | None = None):
     import logging
 
-    from weasyprint import HTML
+    from ..pdf.speed import no_gc
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     fc, sheets = _sheets(page_css)
+    with no_gc():
+        return _render_doc(html, fc, sheets, title=title, author=author, date=date, print_mode=print_mode,
+                           blank_html=blank_html)
+
+
+def _render_doc(html: str, fc, sheets, *, title: str, author: str, date: str | None, print_mode: bool,
+                blank_html: str | None):
+    from weasyprint import HTML
+
     doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=fc)
     pages = list(doc.pages)
     if blank_html and len(pages) % 2:
