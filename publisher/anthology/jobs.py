@@ -11,8 +11,8 @@ A render is layout, then writing the PDF (drawing, font subsetting: about half o
 time).  Between the two a worker (1) tells the parent the page count at once, so that
 the offsets of later issues are known as early as possible, and (2) looks at the
 offset the parent now knows for its issue: a speculative render whose guessed offset
-turned out wrong stops there instead of writing a PDF nobody will use.  The hook sits
-on WeasyPrint's ``Document.write_pdf`` in the worker processes only.
+turned out wrong stops there instead of writing a PDF nobody will use.  Both happen
+in render_issue's ``on_layout`` callback (the PDF backend's two-step API).
 """
 from __future__ import annotations
 
@@ -92,8 +92,11 @@ def run_task(task: Task) -> dict[str, Any]:
     try:
         read, render = backends()
         issue = read(task.path, dict(task.overrides) or None)
+        kwargs = {}
+        if _takes_on_layout(render):
+            kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc)
         r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,
-                   running_head=task.running_head, pad_to=task.pad_to)
+                   running_head=task.running_head, pad_to=task.pad_to, **kwargs)
         toc = toc_dicts(r.toc)
         out = Path(task.out_pdf)
         atomic_write(out, r.pdf)
@@ -130,35 +133,50 @@ class _Aborted(Exception):
         self.page_count = page_count
 
 
-def _install_write_hook() -> None:
-    from weasyprint.document import Document
+def _takes_on_layout(render: Callable) -> bool:
+    import inspect
 
-    if getattr(Document.write_pdf, "_anthology_hook", False):
-        return
-    original = Document.write_pdf
+    try:
+        return "on_layout" in inspect.signature(render).parameters
+    except (TypeError, ValueError):
+        return False
 
-    def write_pdf(self, *args, **kwargs):
-        task = _CURRENT
-        if task is not None:
-            n = len(self.pages)
-            if _MESSAGES is not None:
-                _MESSAGES.put(("count", task.index, task.first_folio, n))
-            if _EXACT is not None and task.speculative:
-                exact = _EXACT[task.index]
-                if exact and exact != task.first_folio:
-                    raise _Aborted(n)
-        return original(self, *args, **kwargs)
 
-    write_pdf._anthology_hook = True
-    Document.write_pdf = write_pdf
+def _laid_out(task: Task, n: int, toc) -> None:
+    """Between layout and writing (render_issue's ``on_layout``): tell the parent the
+    page count and contents at once; stop a speculative render whose guessed offset
+    the parent now knows to be wrong."""
+    if _MESSAGES is not None:
+        _MESSAGES.put(("count", task.index, task.first_folio, n, toc_dicts(toc)))
+    if _EXACT is not None and task.speculative:
+        exact = _EXACT[task.index]
+        if exact and exact != task.first_folio:
+            raise _Aborted(n)
 
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and build the PDF backend's font configuration and parsed
+    stylesheets in this process, before it forks: every worker (and the front
+    matter's process) then starts with them instead of building its own.  The
+    objects are frozen out of the garbage collector's generations (gc.freeze), so
+    collections in the children do not touch, and copy, their memory pages."""
+    import gc
+
     try:
-        _install_write_hook()
-    except Exception:  # without WeasyPrint (a stand-in renderer) there is nothing to hook
-        pass
+        import weasyprint.document  # noqa: F401
+        import weasyprint.layout  # noqa: F401
+        import weasyprint.pdf  # noqa: F401
+    except ImportError:  # a stand-in renderer without WeasyPrint
+        return
+    if _RENDER is None:
+        from ..pdf.writer import _stylesheets
+
+        _stylesheets()
+    gc.freeze()
 
 
 class WorkerPool:
@@ -179,12 +197,7 @@ class WorkerPool:
         # Import the heavy modules before forking so each worker (and each replacement
         # of a worker) starts with them: about a second of CPU per process saved.
         backends()
-        try:
-            import weasyprint.document  # noqa: F401
-            import weasyprint.layout  # noqa: F401
-            import weasyprint.pdf  # noqa: F401
-        except ImportError:  # a stand-in renderer without WeasyPrint
-            pass
+        warm_up()
         _EXACT, _MESSAGES = self.exact, self.messages
         self._pool = self._ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
         return self
@@ -204,8 +217,8 @@ class WorkerPool:
         """The next page count reported before writing, or the next finished task."""
         while True:
             if not self.messages.empty():
-                kind, index, first_folio, n = self.messages.get()
-                return {"event": kind, "index": index, "first_folio": first_folio, "page_count": n}
+                kind, index, first_folio, n, toc = self.messages.get()
+                return {"event": kind, "index": index, "first_folio": first_folio, "page_count": n, "toc": toc}
             try:
                 r = self.results.get(timeout=0.02)
             except queue.Empty:
@@ -236,39 +249,54 @@ def children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
+class ChildCall:
+    """``fn(*args, **kwargs)`` running in a forked process; :meth:`result` waits for it."""
+
+    def __init__(self, fn: Callable, *args, **kwargs):
+        ctx = multiprocessing.get_context("fork")
+        recv, send = ctx.Pipe(duplex=False)
+
+        def target():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                res = ("ok", fn(*args, **kwargs), peak_rss_mb())
+            except PublisherError as e:
+                res = ("error", e.message, 0.0)
+            except Exception as e:
+                detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
+                res = ("error", f"{type(e).__name__}: {e}\n{detail}".strip(), 0.0)
+            send.send(res)
+
+        self._recv = recv
+        self.proc = ctx.Process(target=target)
+        self.proc.start()
+        send.close()
+
+    def result(self):
+        """The child's result and its peak RSS (MB), or its error as a PublisherError."""
+        try:
+            kind, value, rss = self._recv.recv()
+        except EOFError:
+            self.proc.join()
+            raise PublisherError(f"a worker process died (exit status {self.proc.exitcode})") from None
+        except BaseException:
+            self.terminate()
+            raise
+        self.proc.join()
+        if kind == "error":
+            raise PublisherError(value)
+        return value, rss
+
+    def terminate(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
+
+
 def run_in_child(fn: Callable, *args, **kwargs):
     """``fn(*args, **kwargs)`` in a forked process; its result (pickled) or its error.
 
     Keeps the building process small: what the child allocates (a WeasyPrint
     document) goes away with it.  Ctrl-C: the child ignores SIGINT and is terminated.
     """
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-
-    def target():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        try:
-            res = ("ok", fn(*args, **kwargs), peak_rss_mb())
-        except PublisherError as e:
-            res = ("error", e.message, 0.0)
-        except Exception as e:
-            detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
-            res = ("error", f"{type(e).__name__}: {e}\n{detail}".strip(), 0.0)
-        send.send(res)
-
-    proc = ctx.Process(target=target)
-    proc.start()
-    send.close()
-    try:
-        kind, value, rss = recv.recv()
-    except EOFError:
-        proc.join()
-        raise PublisherError(f"a worker process died (exit status {proc.exitcode})") from None
-    except BaseException:
-        proc.terminate()
-        proc.join()
-        raise
-    proc.join()
-    if kind == "error":
-        raise PublisherError(value)
-    return value, rss
+    return ChildCall(fn, *args, **kwargs).result()

@@ -150,15 +150,28 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
     scratch_ctx = tempfile.TemporaryDirectory(prefix="anthology-") if not use_cache else None
     scratch = Path(scratch_ctx.name) if scratch_ctx else None
     try:
-        placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
-                      read=read, render=render)
         from .front import render_front
         from .merge import merge_book
 
-        progress.say("front matter")
-        # In a child process: the building process stays small whatever the book's length.
-        front, front_rss = jobs_mod.run_in_child(render_front, config.book, placed, print_mode=print_mode,
-                                                 cache=RenderCache(cache.folder), scratch=scratch)
+        def start_front(placed_now: list[PlacedIssue]) -> jobs_mod.ChildCall:
+            # In a child process: the building process stays small whatever the book's
+            # length.  Started as soon as every page count and contents is known, so it
+            # runs beside the last issues' renders.
+            progress.say("front matter")
+            return jobs_mod.ChildCall(render_front, config.book, placed_now, print_mode=print_mode,
+                                      cache=RenderCache(cache.folder), scratch=scratch)
+
+        holder: list[jobs_mod.ChildCall] = []
+        try:
+            placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
+                          read=read, render=render, start_front=lambda pl: holder.append(start_front(pl)))
+            if not holder:
+                holder.append(start_front(placed))
+            front, front_rss = holder[0].result()
+        except BaseException:
+            for h in holder:
+                h.terminate()
+            raise
         stats.front_cached = front.cached
         stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, front_rss)
         progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
@@ -180,7 +193,8 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
 
 
 def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stats: BuildStats,
-         progress: Progress, *, print_mode: bool, jobs: int, read, render) -> list[PlacedIssue]:
+         progress: Progress, *, print_mode: bool, jobs: int, read, render,
+         start_front: Callable[[list[PlacedIssue]], None] | None = None) -> list[PlacedIssue]:
     n = len(config.issues)
     sources: list[bytes] = []
     for inp in config.issues:
@@ -204,6 +218,8 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     done: list[PlacedIssue | None] = [None] * n
     submitted: set[str] = set()  # render keys given to workers in this build
     hows: dict[int, str] = {}
+    tocs: dict[int, list] = {}  # contents of each issue (offset-independent), from any render
+    front_started = start_front is None
     announced = 0
 
     def guess(i: int) -> int:
@@ -231,6 +247,8 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             e = cache.lookup(key)
         if e is not None and i not in counts:
             counts[i] = e.page_count
+        if e is not None:
+            tocs.setdefault(i, e.toc)
         return e
 
     def task(i: int, off: int, speculative: bool) -> jobs_mod.Task:
@@ -275,6 +293,15 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                         done[i] = PlacedIssue(i, titles[i], exact[i], e)
                         (stats.rendered if how == "rendered" else stats.cached).append(i)
                         hows[i] = how
+            if not front_started:
+                for i in range(n):
+                    if i not in tocs and done[i] is not None:
+                        tocs[i] = done[i].entry.toc
+                if len(counts) == n and len(tocs) == n and all(x is not None for x in exact):
+                    # Every offset is exact now: the general contents can be set.
+                    front_started = True
+                    start_front([done[i] or PlacedIssue(i, titles[i], exact[i], Entry(
+                        "", Path(), counts[i], tocs[i], exact[i])) for i in range(n)])
             while announced < n and done[announced] is not None:  # progress in book order
                 d = done[announced]
                 progress.issue(announced, d.title, d.first_folio, d.entry.page_count, hows[announced])
@@ -314,6 +341,8 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             r = pool.next_event()
             if r["event"] == "count":  # a page count, reported before the PDF is written
                 learn_count(r["index"], r["page_count"])
+                if r.get("toc") is not None:
+                    tocs.setdefault(r["index"], r["toc"])
                 continue
             if not r["ok"]:
                 if r.get("detail"):
@@ -328,6 +357,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                 stats.aborted += 1
                 continue
             e = Entry(r["key"], Path(r["pdf_path"]), r["page_count"], r["toc"], r["first_folio"])
+            tocs.setdefault(i, e.toc)
             cache.adopt(e)
             renders_at[i][r["first_folio"]] = e
     except KeyboardInterrupt:

