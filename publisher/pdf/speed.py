@@ -11,6 +11,14 @@
   ``zlib.compressobj(level=9)``; level 6, zlib's default, takes half the time for a
   PDF 0.4 % larger.  Output stays deterministic (zlib is, at any level).  The patch
   is tied to the pinned pydyf: with any other version nothing is changed.
+* **One HarfBuzz subsetting pass per font instead of two** (:func:`install`).
+  WeasyPrint 70 (``pdf/fonts.py`` ``Font._harfbuzz_subset``) subsets each font with
+  the glyph ids retained, then subsets the result again keeping glyphs 0…max to
+  drop the empty ones after the last used glyph and, unless hinting is asked for,
+  the hints.  HarfBuzz's retain-gids output already ends at the last used glyph
+  (measured on the Noto CJK faces: 65 535 → max + 1 glyphs), so the one pass is
+  made with the second pass's no-hinting flag too: same glyphs, same ids, no
+  hints; about 25 ms less per CJK face and document.  Tied to WeasyPrint 70.0.
 """
 from __future__ import annotations
 
@@ -19,6 +27,7 @@ import zlib
 from contextlib import contextmanager
 
 PYDYF_VERSION = "0.13.0"
+WEASYPRINT_VERSION = "70.0"
 STREAM_LEVEL = 6
 
 _installed = False
@@ -43,7 +52,51 @@ def install() -> None:
 
     if getattr(pydyf, "__version__", None) == PYDYF_VERSION and getattr(pydyf, "zlib", None) is zlib:
         pydyf.zlib = _Zlib()
+    import weasyprint
+    from weasyprint.pdf import fonts
+
+    if weasyprint.__version__ == WEASYPRINT_VERSION and hasattr(fonts.Font, "_harfbuzz_subset"):
+        fonts.Font._harfbuzz_subset = _harfbuzz_subset_once
     _installed = True
+
+
+def _harfbuzz_subset_once(self, to_unicode, hinting):
+    """WeasyPrint 70's ``Font._harfbuzz_subset`` in one pass (see the module notes)."""
+    from weasyprint.logger import LOGGER
+    from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
+    from weasyprint.text.fonts import get_hb_object_data
+
+    hb_subset = ffi.gc(
+        harfbuzz_subset.hb_subset_input_create_or_fail(),
+        harfbuzz_subset.hb_subset_input_destroy)
+    gid_set = harfbuzz_subset.hb_subset_input_glyph_set(hb_subset)
+    gid_array = ffi.new(f"hb_codepoint_t[{len(to_unicode)}]", sorted(to_unicode))
+    harfbuzz.hb_set_add_sorted_array(gid_set, gid_array, len(to_unicode))
+    flags = (
+        harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS |
+        harfbuzz_subset.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED |
+        harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    if not hinting:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NO_HINTING
+    if self.missing:
+        flags |= harfbuzz_subset.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
+    harfbuzz_subset.hb_subset_input_set_flags(hb_subset, flags)
+    drop_set = harfbuzz_subset.hb_subset_input_set(
+        hb_subset, harfbuzz_subset.HB_SUBSET_SETS_DROP_TABLE_TAG)
+    drop_tables = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in (
+        b"BASE", b"DSIG", b"EBDT", b"EBLC", b"EBSC", b"GPOS", b"GSUB", b"JSTF",
+        b"LTSH", b"PCLT", b"SVG "))
+    drop_tables_array = ffi.new(f"hb_codepoint_t[{len(drop_tables)}]", drop_tables)
+    harfbuzz.hb_set_add_sorted_array(drop_set, drop_tables_array, len(drop_tables))
+    hb_face = ffi.gc(
+        harfbuzz_subset.hb_subset_or_fail(self.hb_face, hb_subset),
+        harfbuzz.hb_face_destroy)
+    if hb_face:
+        file_content = get_hb_object_data(hb_face)
+        if file_content:
+            self.file_content = file_content
+            return
+    LOGGER.warning('Unable to subset "%s" with HarfBuzz', self.family)
 
 
 @contextmanager
