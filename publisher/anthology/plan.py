@@ -308,9 +308,10 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                 announced += 1
             if all(d is not None for d in done):
                 break
-            # Fill free workers: known offsets first (in book order), then speculation.
+            # Fill free workers: known offsets first (the largest issue first: the long
+            # renders are the ones that finish last), then speculation in book order.
             todo: list[tuple[int, int, bool]] = []
-            for i in range(n):
+            for i in sorted(range(n), key=lambda i: (-len(sources[i]), i)):
                 if done[i] is None and exact[i] is not None and exact[i] not in in_flight[i]:
                     todo.append((i, exact[i], False))
             for i in range(n):
