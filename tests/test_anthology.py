@@ -30,13 +30,37 @@ def _squash(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _build_child(inputs, title, out, cache, results) -> None:
+    cfg = load_config(inputs, title=title)
+    results.put(build_anthology(cfg, out, jobs=2, cache_dir=cache, progress=False))
+
+
+def _build_in_fresh_process(inputs, title, out, cache):
+    """build_anthology in a new interpreter (spawned), so that the peak memory it
+    reports is the build's own: this test process has typeset other PDFs before,
+    and forked workers would start with its memory."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    proc = ctx.Process(target=_build_child, args=(inputs, title, out, cache, results))
+    proc.start()
+    try:
+        result = results.get(timeout=600)
+    finally:
+        proc.join(timeout=60)
+    assert proc.exitcode == 0
+    return result
+
+
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("anthology")
     inputs = [SAMPLE, corpus_file("000"), corpus_file("001"), corpus_file("003")]
-    cfg = load_config(inputs, title="《测试合订本》2024年合订本")
+    title = "《测试合订本》2024年合订本"
+    cfg = load_config(inputs, title=title)
     out = tmp / "book.pdf"
-    result = build_anthology(cfg, out, jobs=2, cache_dir=tmp / "cache", progress=False)
+    result = _build_in_fresh_process(inputs, title, out, tmp / "cache")
     labels, texts, words = [], [], []
     with pikepdf.open(out) as pdf:
         labels = [pikepdf.Page(p).label for p in pdf.pages]

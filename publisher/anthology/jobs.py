@@ -67,6 +67,19 @@ def backends() -> tuple[Callable, Callable]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (MB).
+
+    Linux: VmHWM of /proc/self/status, the high-water mark of this process's own
+    memory.  ``ru_maxrss`` is kept across exec, so a process started from a large
+    one (a test runner) would report its parent's peak; it is the fallback.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 

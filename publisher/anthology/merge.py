@@ -268,7 +268,7 @@ class _SourceWriter:
         import pikepdf
 
         parts = []
-        for k in d.keys():
+        for k in sorted(d.keys()):  # pikepdf gives a set: its order changes from process to process
             if k in skip:
                 continue
             if k == _TARGET:
