@@ -25,13 +25,13 @@ WESTERN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.%+\-/:·&']*[A-Za-z0-9%]|[A-Za-
 OPENING = "“‘（《〈【〔「『"
 CLOSING = "”’）》〉】〕」』"
 PAUSE_STOP = "、，。：；！？"
-# A closing/stop mark followed by any mark, or an opening mark preceded by one.
-_COMPRESS_FIRST = set(CLOSING + PAUSE_STOP)
-_MARKS = set(OPENING + CLOSING + PAUSE_STOP)
+
+
+_HAN_CHAR = re.compile(f"[{HAN}]")
 
 
 def _is_han(ch: str) -> bool:
-    return bool(ch) and bool(re.match(f"[{HAN}]", ch))
+    return bool(ch) and _HAN_CHAR.match(ch) is not None
 
 
 def _spaced(full: str, start: int = 0, end: int | None = None) -> str:
@@ -59,17 +59,28 @@ def _spaced(full: str, start: int = 0, end: int | None = None) -> str:
     return "".join(out)
 
 
+# One match per mark that gets a span: a closing/stop mark before another mark
+# (half width on its right), or an opening mark after another opening mark.
+_PAIR = re.compile(
+    f"(?P<pc>[{re.escape(CLOSING + PAUSE_STOP)}])(?=[{re.escape(OPENING + CLOSING + PAUSE_STOP)}])"
+    f"|(?<=[{re.escape(OPENING)}])(?P<pcl>[{re.escape(OPENING)}])"
+)
+
+
 def _compress(full: str, start: int, end: int) -> str:
+    """Escape ``full[start:end]``, wrapping the marks of adjacent pairs (neighbours seen in ``full``)."""
     out: list[str] = []
-    for i in range(start, end):
-        ch = full[i]
-        nxt = full[i + 1] if i + 1 < len(full) else ""
-        if ch in _COMPRESS_FIRST and nxt in _MARKS:
-            out.append(f'<span class="pc">{escape(ch)}</span>')
-        elif ch in OPENING and i > 0 and full[i - 1] in OPENING:
-            out.append(f'<span class="pc-l">{escape(ch)}</span>')
-        else:
-            out.append(str(escape(ch)))
+    pos = start
+    # endpos one past the segment: the lookahead of its last mark sees the next character.
+    for m in _PAIR.finditer(full, start, min(end + 1, len(full))):
+        i = m.start()
+        if i >= end:
+            break
+        out.append(str(escape(full[pos:i])))
+        cls = "pc" if m.group("pc") else "pc-l"
+        out.append(f'<span class="{cls}">{escape(m.group())}</span>')
+        pos = i + 1
+    out.append(str(escape(full[pos:end])))
     return "".join(out)
 
 
