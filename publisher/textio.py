@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from .errors import PublisherError
 
@@ -73,15 +75,16 @@ def read_text(path: str | os.PathLike) -> str:
     return decode_bytes(data, str(p))
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` via a temp file in the same folder and a rename.
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """A binary file to stream an output into; it becomes ``path`` only when the block ends well.
 
-    A reader of ``path`` sees the old file or the whole new one, never half of it;
-    on any failure the temp file is removed and PublisherError explains.
+    The file is a temp file in the same folder, renamed over ``path`` at the end, so a
+    reader of ``path`` sees the old file or the whole new one, never half of it; on any
+    failure (Ctrl-C included) the temp file is removed, and an OSError becomes a
+    PublisherError that names the output.
     """
     p = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
@@ -89,7 +92,7 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
         raise PublisherError(f"{p.parent}: cannot write output ({e.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f
         os.chmod(tmp, 0o644)
         os.replace(tmp, p)
     except BaseException as e:
@@ -100,4 +103,12 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
         if isinstance(e, OSError):
             raise PublisherError(f"{p}: cannot write output ({e.strerror})") from None
         raise
-    return p
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_output`)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    with atomic_output(path) as f:
+        f.write(data)
+    return Path(path)

@@ -50,3 +50,17 @@ def test_atomic_write_unwritable_folder_is_clear(tmp_path):
     blocker.write_text("x")
     with pytest.raises(PublisherError, match="cannot write"):
         atomic_write(blocker / "out.epub", b"data")
+
+
+def test_atomic_output_streams_and_cleans_up_on_interrupt(tmp_path):
+    from publisher.textio import atomic_output
+
+    out = tmp_path / "book.pdf"
+    with atomic_output(out) as f:
+        f.write(b"%PDF-1.7 whole")
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_output(out) as f:
+            f.write(b"half")
+            raise KeyboardInterrupt
+    assert out.read_bytes() == b"%PDF-1.7 whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.pdf"]

@@ -25,14 +25,13 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 from typing import Any
 
 from ..errors import PublisherError
+from ..textio import atomic_output
 from .config import BookMeta
 from .front import Front, parse_link_uri
 
@@ -354,47 +353,31 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
     def page_obj(j: int) -> int:
         return 3 + j
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as e:
-        raise PublisherError(f"{out.parent}: cannot write output ({e.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            w = _Writer(f, first_free=3 + total)
-            first = 0
-            for path in front.pdf_paths:
-                with pikepdf.open(path) as pdf:
-                    _copy_source(w, pdf, first, page_obj, page_top, issue_sources)
-                    first += len(pdf.pages)
-            for p in placed:
-                with pikepdf.open(p.entry.pdf_path) as pdf:
-                    _copy_source(w, pdf, issue_sources[p.index].start, page_obj, page_top, None)
-            if blanks:
-                with pikepdf.open(front.blanks_path) as pdf:
-                    _copy_source(w, pdf, start, page_obj, page_top, None, count=blanks)
-            w.write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>"
-                    % (total, b" ".join(b"%d 0 R" % page_obj(j) for j in range(total))))
-            outlines = _write_outline(w, front, placed, issue_sources, page_obj, page_top)
-            labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
-                      else b"<< /Nums [0 << /S /D /St 1 >>] >>")
-            w.write(1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels %s"
-                    b" /Lang %s >>" % (outlines, labels, pikepdf.String("zh-CN").unparse()))
-            info = w.new()
-            w.write(info, _info(book_meta))
-            ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in placed) +
-                                   book_meta.title.encode() + b"%d" % total).digest()[:16]
-            w.finish(1, info, ident)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise PublisherError(f"{out}: cannot write output ({e.strerror})") from None
-        raise
+    with atomic_output(out) as f:
+        w = _Writer(f, first_free=3 + total)
+        first = 0
+        for path in front.pdf_paths:
+            with pikepdf.open(path) as pdf:
+                _copy_source(w, pdf, first, page_obj, page_top, issue_sources)
+                first += len(pdf.pages)
+        for p in placed:
+            with pikepdf.open(p.entry.pdf_path) as pdf:
+                _copy_source(w, pdf, issue_sources[p.index].start, page_obj, page_top, None)
+        if blanks:
+            with pikepdf.open(front.blanks_path) as pdf:
+                _copy_source(w, pdf, start, page_obj, page_top, None, count=blanks)
+        w.write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>"
+                % (total, b" ".join(b"%d 0 R" % page_obj(j) for j in range(total))))
+        outlines = _write_outline(w, front, placed, issue_sources, page_obj, page_top)
+        labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
+                  else b"<< /Nums [0 << /S /D /St 1 >>] >>")
+        w.write(1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels %s"
+                b" /Lang %s >>" % (outlines, labels, pikepdf.String("zh-CN").unparse()))
+        info = w.new()
+        w.write(info, _info(book_meta))
+        ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in placed) +
+                               book_meta.title.encode() + b"%d" % total).digest()[:16]
+        w.finish(1, info, ident)
     return total, blanks
 
 
