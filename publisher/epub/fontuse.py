@@ -19,6 +19,7 @@ import cssselect2
 import tinycss2
 from lxml import etree
 
+from ..cssvalues import font_weight
 from ..errors import PublisherError
 from ..fonts import FontFace
 from .fontsubset import font_source
@@ -44,25 +45,6 @@ class FontUse:
 
     def roles(self) -> list[str]:
         return [r for r, cs in self.chars.items() if cs]
-
-
-def _weight(tokens, parent: int) -> int | None:
-    for t in tokens:
-        if t.type == "ident":
-            v = t.lower_value
-            if v == "normal":
-                return 400
-            if v == "bold":
-                return 700
-            if v == "bolder":
-                return 400 if parent < 400 else 700 if parent < 600 else 900
-            if v == "lighter":
-                return 100 if parent < 600 else 400 if parent < 800 else 700
-            if v == "inherit":
-                return parent
-        elif t.type == "number" and t.is_integer:
-            return int(t.value)
-    return None
 
 
 def _families(tokens) -> tuple[str, ...] | None:
@@ -126,7 +108,7 @@ class Cascade:
                 if "font-family" in decls:
                     fam = _families(decls["font-family"]) or fam
                 if "font-weight" in decls:
-                    weight = _weight(decls["font-weight"], ps.weight) or weight
+                    weight = font_weight(decls["font-weight"], ps.weight) or weight
             out[el] = _Style(fam, weight)
         return out
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import cssselect2
 import tinycss2
 
+from ..cssvalues import font_weight
+
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji", "fangsong"}
 _PROPS = ("font-family", "font-weight", "font-style", "content")
 
@@ -98,21 +100,8 @@ def families(tokens) -> list[str]:
 
 
 def weight(tokens, parent: int) -> int:
-    for t in tokens:
-        if t.type == "number" and t.int_value is not None:
-            return t.int_value
-        if t.type == "ident":
-            v = t.lower_value
-            if v == "normal":
-                return 400
-            if v == "bold":
-                return 700
-            if v == "bolder":
-                return 400 if parent < 350 else 700 if parent < 550 else 900
-            if v == "lighter":
-                return 100 if parent < 550 else 400 if parent < 750 else 700
-            if v == "inherit":
-                return parent
+    w = font_weight(tokens, parent)
+    return parent if w is None else w
     return parent
 
 
