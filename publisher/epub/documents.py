@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Article, Block, Issue
 from ..render.env import render
-from ..render.markup import inline
+from ..render.markup import headline_parts, inline
 
 TEXT_DIR = "text"
 COLOPHON_HREF = f"{TEXT_DIR}/colophon.xhtml"
@@ -86,37 +86,6 @@ def date_label(issue: Issue) -> str:
     if issue.meta.year:
         return f"{issue.meta.year}年"
     return ""
-
-
-_OPEN = "“‘《（「『〈【(["
-_CLOSE = "”’》）」』〉】)]"
-
-
-def headline_parts(title: str) -> list[str]:
-    """A headline's parts at its deliberate spaces.
-
-    A space inside quotes or brackets (“农业强 农村美 农民富”) separates the items of a
-    list, not two parts of the headline: it stays, as an ideographic space.
-    """
-    parts: list[str] = []
-    cur, depth = "", 0
-    for ch in title.strip():
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        if ch in " \u3000\t":
-            if depth:
-                if cur and not cur.endswith("\u3000"):
-                    cur += "\u3000"
-            elif cur:
-                parts.append(cur)
-                cur = ""
-            continue
-        cur += ch
-    if cur:
-        parts.append(cur)
-    return parts or [""]
 
 
 def headline_lines(title: str) -> list[str]:

@@ -124,11 +124,11 @@ def balance(text: str, capacity: int) -> list[str]:
 
 
 def headline_lines(title: str, width_pt: float, size_pt: float = TITLE_SIZE) -> list[Markup]:
-    """A headline's lines: deliberate spaces break (title_lines), long parts balanced."""
-    from ..render.markup import inline
+    """A headline's lines: deliberate spaces break (headline_parts), long parts balanced."""
+    from ..render.markup import headline_parts, inline
 
     capacity = int(width_pt // (size_pt * (1 + TITLE_TRACKING)))
-    parts = [p for p in re.split(r"[ \u3000]+", title.strip()) if p] or [""]
+    parts = headline_parts(title)
     lines: list[Markup] = []
     for p in parts:
         lines.extend(inline(x) for x in balance(p, capacity))

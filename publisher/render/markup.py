@@ -101,10 +101,41 @@ def inline(text: str, emphasis: list[list[int]] | None = None) -> Markup:
     return Markup("".join(out))
 
 
+_HEAD_OPEN = "“‘《（「『〈【(["
+_HEAD_CLOSE = "”’》）」』〉】)]"
+
+
+def headline_parts(title: str) -> list[str]:
+    """A headline's parts at its deliberate spaces.
+
+    A space inside quotes or brackets (“农业强 农村美 农民富”) separates the items of a
+    list, not two parts of the headline: it stays, as an ideographic space.
+    """
+    parts: list[str] = []
+    cur, depth = "", 0
+    for ch in title.strip():
+        if ch in _HEAD_OPEN:
+            depth += 1
+        elif ch in _HEAD_CLOSE:
+            depth = max(0, depth - 1)
+        if ch in " \u3000\t":
+            if depth:
+                if cur and not cur.endswith("\u3000"):
+                    cur += "\u3000"
+            elif cur:
+                parts.append(cur)
+                cur = ""
+            continue
+        cur += ch
+    if cur:
+        parts.append(cur)
+    return parts or [""]
+
+
 def title_lines(title: str) -> list[Markup]:
-    """A headline with a deliberate space (``坚持首位战略 凝心聚力…``) breaks there."""
-    parts = [p for p in re.split(r"[ \u3000]+", title.strip()) if p]
-    return [inline(p) for p in parts] or [Markup("")]
+    """A headline with a deliberate space (``坚持首位战略 凝心聚力…``) breaks there
+    (not at a space inside quotes: see :func:`headline_parts`)."""
+    return [inline(p) for p in headline_parts(title)]
 
 
 def stanzas(lines: list[str]) -> list[list[str]]:

@@ -1,0 +1,27 @@
+"""Headlines break at their deliberate spaces, the same way in the EPUB and the PDF.
+
+Corpus case (000, 专题聚焦): `落实农业农村优先发展方针 奋力开创“农业强 农村美 农民富”的新局面`:
+the spaces inside the quotes separate list items and must not break the line.
+"""
+from publisher.epub.documents import headline_lines as epub_lines
+from publisher.pdf.html import headline_lines as pdf_lines
+from publisher.render.markup import headline_parts, title_lines
+
+QUOTED = "落实农业农村优先发展方针 奋力开创“农业强 农村美 农民富”的新局面"
+
+
+def test_space_inside_quotes_is_not_a_break():
+    assert headline_parts(QUOTED) == ["落实农业农村优先发展方针", "奋力开创“农业强\u3000农村美\u3000农民富”的新局面"]
+
+
+def test_deliberate_space_breaks():
+    assert headline_parts("坚持首位战略 凝心聚力加快建设县域经济强县") == ["坚持首位战略", "凝心聚力加快建设县域经济强县"]
+    assert [str(x) for x in title_lines("守正创新 笃行致远")] == ["守正创新", "笃行致远"]
+
+
+def test_pdf_and_epub_agree_on_the_parts():
+    wide = 2000.0  # no balancing needed: only the deliberate breaks remain
+    for title in (QUOTED, "聚焦“守底线 抓发展 促振兴”工作主线 全面推进乡村振兴走在省市前列", "衡东处处好风光"):
+        pdf = [str(x).replace("&#12288;", "\u3000") for x in pdf_lines(title, wide)]
+        assert len(pdf) == len(headline_parts(title)) <= 2
+        assert len(epub_lines(title)) == len(pdf)
