@@ -1,6 +1,7 @@
 """Resolve the font roles of ``fonts/manifest.toml`` to files on this machine."""
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,6 +11,9 @@ from .errors import PublisherError
 from .paths import FONTS_DIR
 
 MANIFEST = FONTS_DIR / "manifest.toml"
+# An office with its own fonts (or a test of a missing one) points here at another manifest;
+# relative candidate paths are then taken from that manifest's folder.
+MANIFEST_ENV = "PUBLISHER_FONTS_MANIFEST"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ def _faces(manifest: Path) -> tuple[FontFace, ...]:
     return tuple(resolve_role(role, spec, manifest.parent) for role, spec in data.get("roles", {}).items())
 
 
-def font_faces(manifest: Path = MANIFEST) -> list[FontFace]:
-    """Every role of the manifest resolved to a file; PublisherError names a missing one."""
+def font_faces(manifest: Path | None = None) -> list[FontFace]:
+    """Every role of the manifest resolved to a file; PublisherError names a missing one.
+
+    The manifest is ``manifest``, else $PUBLISHER_FONTS_MANIFEST, else fonts/manifest.toml.
+    """
+    if manifest is None:
+        env = os.environ.get(MANIFEST_ENV)
+        manifest = Path(env) if env else MANIFEST
     return list(_faces(manifest))

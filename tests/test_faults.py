@@ -428,14 +428,6 @@ def test_contents_none_of_whose_entries_is_in_the_body(tmp_path):
         assert words in body, words
 
 
-MISSING_FONT_RUNNER = """
-import sys
-from pathlib import Path
-import publisher.fonts as fonts
-fonts.font_faces.__defaults__ = (Path(sys.argv[1]),)  # a manifest whose Song font is missing
-from publisher.cli import main
-main(sys.argv[2:])
-"""
 
 
 def test_missing_font_is_one_clear_error(tmp_path):
@@ -449,8 +441,9 @@ def test_missing_font_is_one_clear_error(tmp_path):
     out = tmp_path / "out"
     for args in (("build", SAMPLE, "--epub", "-o", out), ("build", SAMPLE, "--pdf", "-o", out),
                  ("anthology", SAMPLE, "-o", out / "book.pdf", "--jobs", "1", "--no-cache")):
-        proc = subprocess.run([sys.executable, "-c", MISSING_FONT_RUNNER, str(tmp_path / "fonts" / "manifest.toml"),
-                               *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+        env = {**os.environ, "PUBLISHER_FONTS_MANIFEST": str(tmp_path / "fonts" / "manifest.toml")}
+        proc = subprocess.run([sys.executable, "-m", "publisher", *map(str, args)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
         line = one_line_error(proc)
         assert "song" in line and "NoSuchSong-Regular.otf" in line, (args, line)
         assert leftovers(out) == [], (args, leftovers(out))

@@ -13,3 +13,12 @@ def test_every_role_resolves_on_a_set_up_machine():
 def test_missing_font_names_role_and_package(tmp_path):
     with pytest.raises(PublisherError, match="role 'kai' not found.*fonts-lxgw-wenkai"):
         resolve_role("kai", {"family": "Pub Kai", "package": "fonts-lxgw-wenkai", "candidates": [{"file": "nope.ttf"}]}, tmp_path)
+
+
+def test_manifest_from_environment(tmp_path, monkeypatch):
+    (tmp_path / "manifest.toml").write_text(
+        '[roles.song]\nfamily = "Pub Song"\npackage = "fonts-noto-cjk"\ncandidates = [ { file = "NoSuchSong.otf" } ]\n',
+        encoding="utf-8")
+    monkeypatch.setenv("PUBLISHER_FONTS_MANIFEST", str(tmp_path / "manifest.toml"))
+    with pytest.raises(PublisherError, match=r"role 'song' not found .*NoSuchSong\.otf"):
+        font_faces()

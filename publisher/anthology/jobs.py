@@ -124,7 +124,9 @@ def run_task(task: Task) -> dict[str, Any]:
         return {"ok": True, "aborted": True, "index": task.index, "key": task.key, "page_count": e.page_count,
                 "first_folio": task.first_folio, "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb()}
     except PublisherError as e:
-        return {"ok": False, "index": task.index, "message": f"{task.path}: {e.message}"}
+        # Reader errors already name the file; others get it in front.
+        msg = e.message if e.message.startswith(str(task.path)) else f"{task.path}: {e.message}"
+        return {"ok": False, "index": task.index, "message": msg}
     except Exception as e:  # reported on one line by the parent
         detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
         return {"ok": False, "index": task.index,
