@@ -109,6 +109,14 @@ class Package:
         d = self.doc(path)
         return d if d is not None and not isinstance(d, str) else None
 
+    def xhtml_roots(self):
+        """(item, parsed root) of every well-formed XHTML document in the manifest."""
+        for it in self.items.values():
+            if it.media_type == XHTML:
+                root = self.root(it.path)
+                if root is not None:
+                    yield it, root
+
     @property
     def spine_paths(self) -> list[str]:
         return [it.path for it, _, _ in self.spine if it is not None]
@@ -444,12 +452,7 @@ def check_language(pkg: Package, r: FileResult) -> None:
         r.add("E200", "no dc:language in the package metadata", pkg.opf_path)
     elif langs[0].lower() != LANGUAGE.lower():
         r.add("E200", f"dc:language is '{langs[0]}', not {LANGUAGE}", pkg.opf_path)
-    for it in pkg.items.values():
-        if it.media_type != XHTML:
-            continue
-        root = pkg.root(it.path)
-        if root is None:
-            continue
+    for it, root in pkg.xhtml_roots():
         lang, xlang = root.get("lang"), root.get(XML_LANG)
         if not lang and not xlang:
             r.add("E200", "the document declares no language (lang / xml:lang on <html>)", it.path)
@@ -479,12 +482,7 @@ def check_content(pkg: Package, r: FileResult) -> None:
             for el in body.iter())
         if not has_text and not has_media:
             r.add("E400", "the document is empty (no text, no image)", it.path)
-    for it in pkg.items.values():
-        if it.media_type != XHTML:
-            continue
-        root = pkg.root(it.path)
-        if root is None:
-            continue
+    for it, root in pkg.xhtml_roots():
         for img in root.iter(f"{{{NS['x']}}}img"):
             alt = img.get("alt")
             decorative = img.get("role") in ("presentation", "none") or img.get("aria-hidden") == "true"
