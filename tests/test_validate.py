@@ -18,7 +18,8 @@ from lxml import etree
 from publisher.errors import PublisherError
 from publisher.validate import CODES, collect, validate
 from publisher.validate import css as csslib
-from publisher.validate.epub import check_epub, norm_title
+from publisher.validate.epub import check_epub
+from publisher.validate.titles import norm_title
 from publisher.validate.pdf import check_pdf
 from publisher.validate.report import as_json, human, junit
 

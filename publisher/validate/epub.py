@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -27,6 +26,7 @@ from lxml import etree
 
 from . import css as csslib
 from .checks import ERROR, FileResult
+from .titles import norm_title, unmatched_in_order
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -139,12 +139,6 @@ def split_href(base_file: str, href: str) -> tuple[str | None, str]:
     if not parts.path:
         return base_file, frag
     return resolve(posixpath.dirname(base_file), parts.path), frag
-
-
-def norm_title(s: str) -> str:
-    """Compare titles ignoring spacing, punctuation and width: 坚持首位战略 凝心聚力 ≈ 坚持首位战略凝心聚力."""
-    s = unicodedata.normalize("NFKC", s)
-    return "".join(ch for ch in s if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZC"))
 
 
 def text_of(el) -> str:
@@ -433,15 +427,8 @@ def check_navigation(pkg: Package, r: FileResult, source_titles: list[str] | Non
     if source_titles is not None:
         r.mark("E105")
         labels = [norm_title(e.label) for e in flat]
-        j = 0
-        for t in source_titles:
-            nt = norm_title(t)
-            k = next((i for i in range(j, len(labels)) if labels[i] and (labels[i] == nt or nt in labels[i] or labels[i] in nt)), None)
-            if k is None:
-                elsewhere = any(lab and (lab == nt or nt in lab or lab in nt) for lab in labels)
-                r.add("E105", f"article '{t}' of the source is {'out of order in' if elsewhere else 'missing from'} the nav", nav_path or "")
-            else:
-                j = k + 1
+        for t, elsewhere in unmatched_in_order(source_titles, labels):
+            r.add("E105", f"article '{t}' of the source is {'out of order in' if elsewhere else 'missing from'} the nav", nav_path or "")
 
 
 def check_language(pkg: Package, r: FileResult) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +26,7 @@ from lxml import etree
 
 from ..errors import PublisherError
 from .checks import FileResult
+from .titles import norm_title, unmatched_in_order
 
 MM = 72 / 25.4
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
@@ -372,17 +372,9 @@ def check_outline(pdf, dests: Dests, text: "Text", r: FileResult, source_titles:
                 r.add("P203", f"outline entry '{e.title}' points to page {e.page + 1}, where that title is not printed")
     if source_titles is not None:
         r.mark("P202")
-        from .epub import norm_title
-
         labels = [norm_title(e.title) for e in entries]
-        j = 0
-        for t in source_titles:
-            nt = norm_title(t)
-            k = next((i for i in range(j, len(labels)) if labels[i] and (labels[i] == nt or nt in labels[i] or labels[i] in nt)), None)
-            if k is None:
-                r.add("P202", f"article '{t}' of the source is missing from the outline or out of order")
-            else:
-                j = k + 1
+        for t, _ in unmatched_in_order(source_titles, labels):
+            r.add("P202", f"article '{t}' of the source is missing from the outline or out of order")
 
 
 # --------------------------------------------------------------------------- text
@@ -443,22 +435,17 @@ class Text:
         """Page ``i``'s text, normalised (no spaces, punctuation or symbols)."""
         if i not in self._norm:
             w = self.words
-            self._norm[i] = norm("".join(x.text for x in w[i])) if 0 <= i < len(w) else ""
+            self._norm[i] = norm_title("".join(x.text for x in w[i])) if 0 <= i < len(w) else ""
         return self._norm[i]
 
     def shows(self, i: int, title: str) -> bool:
         """Is ``title`` printed on page ``i`` (whole, or its longest space-separated part)?"""
-        nt = norm(title)
+        nt = norm_title(title)
         if not nt:
             return True
         ptext = self.page(i)
-        parts = [norm(p) for p in re.split(r"[\s\u3000.·…]+", title) if len(norm(p)) >= 2]
+        parts = [norm_title(p) for p in re.split(r"[\s\u3000.·…]+", title) if len(norm_title(p)) >= 2]
         return nt in ptext or bool(parts and max(parts, key=len) in ptext)
-
-
-def norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
-    return "".join(ch for ch in s if not (ch.isspace() or unicodedata.category(ch)[0] in "PSZC"))
 
 
 def _roman(s: str) -> int | None:
