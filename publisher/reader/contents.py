@@ -363,6 +363,14 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
         pending_noise = []
         last_index = idx
 
+    def add_titled(title_idx: int, col: str, parsed, idx: int) -> None:
+        """An entry whose title stands on line ``title_idx`` and its author + page on line ``idx``."""
+        if col not in columns:
+            columns.append(col)
+        entries.append(TocEntry(title=strip_markup(lines[title_idx].text), page=parsed[0], column=col,
+                                author=parsed[2], lines=[lines[title_idx].number, lines[idx].number]))
+        commit(idx)
+
     while i < n:
         raw = lines[i].text
         s = strip_markup(raw)
@@ -393,26 +401,13 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             commit(i)
         elif parsed is not None and not parsed[1]:
             if pending_title is not None and pending_title == _prev_nonblank(lines, i):
-                title_line = strip_markup(lines[pending_title].text)
-                if column not in columns:
-                    columns.append(column)
-                entries.append(
-                    TocEntry(title=title_line, page=parsed[0], column=column, author=parsed[2], lines=[lines[pending_title].number, lines[i].number])
-                )
+                add_titled(pending_title, column, parsed, i)
                 pending_title = None
-                commit(i)
             elif column_line is not None and column_line[0] == _prev_nonblank(lines, i):
                 # author + page under a title line that was read as a column header
-                idx, previous_column = column_line
-                title_line = strip_markup(lines[idx].text)
-                column = previous_column
-                if column not in columns:
-                    columns.append(column)
-                entries.append(
-                    TocEntry(title=title_line, page=parsed[0], column=column, author=parsed[2], lines=[lines[idx].number, lines[i].number])
-                )
+                idx, column = column_line
+                add_titled(idx, column, parsed, i)
                 column_line = None
-                commit(i)
             else:
                 break
         elif parsed is not None:
