@@ -229,26 +229,14 @@ def part_parse(tmp: Path) -> None:
           f"{base['seconds']:.3f} s → ratio {ratio:.1f} (20 = linear); memory {large['rss']:.0f} MB vs {base['rss']:.0f} MB")
 
 
-def part_epub(tmp: Path) -> None:
-    print("== EPUB build of 000 (publisher.epub.write_epub)")
+def part_build(tmp: Path, stage: str) -> None:
+    """Time one backend (stage "epub" or "pdf") building 000, in a fresh process."""
+    print(f"== {stage.upper()} build of 000 (publisher.{stage}.write_{stage})")
     f0 = file_000()
-    if not available("publisher.epub", "write_epub") or not f0:
+    if not available(f"publisher.{stage}", f"write_{stage}") or not f0:
         print("   not available")
         return
-    d = run_stage("epub", f0, tmp / "000.epub")
-    if "error" in d:
-        print(f"   error: {d['error']}")
-    else:
-        print(f"   {d['seconds']:.2f} s build, {d['wall']:.2f} s process; {fmt_mem(d)}; {d['bytes'] // 1024} KB")
-
-
-def part_pdf(tmp: Path) -> None:
-    print("== PDF build of 000 (publisher.pdf.write_pdf)")
-    f0 = file_000()
-    if not available("publisher.pdf", "write_pdf") or not f0:
-        print("   not available")
-        return
-    d = run_stage("pdf", f0, tmp / "000.pdf")
+    d = run_stage(stage, f0, tmp / f"000.{stage}")
     if "error" in d:
         print(f"   error: {d['error']}")
     else:
@@ -374,9 +362,9 @@ def main() -> int:
         if "parse" in parts:
             part_parse(tmp)
         if "epub" in parts:
-            part_epub(tmp)
+            part_build(tmp, "epub")
         if "pdf" in parts:
-            part_pdf(tmp)
+            part_build(tmp, "pdf")
         if "anthology" in parts:
             part_anthology(tmp, a.issues, a.jobs)
     finally:
