@@ -17,7 +17,7 @@ from publisher.model import Issue
 from publisher.pdf import render_issue, write_pdf
 from publisher.pdf.fonts import pdf_font_files
 from publisher.pdf.html import BLEED_MM, PT_PER_MM, SLUG_MM, balance, geometry
-from publisher.pdf.measure import contents_links, embedded_glyphs_check, glyph_check, outline, page_texts
+from publisher.pdf.measure import contents_links, embedded_glyphs_check, glyph_check, outline, page_fonts, page_texts
 from publisher.reader import read_issue
 
 MM = PT_PER_MM
@@ -371,9 +371,11 @@ def test_print_mode_is_pdfa2b_structurally():
         for page in pdf.pages:
             for a in page.obj.get("/Annots") or []:
                 assert int(a.F) & 4
-            for _, f in (page.obj.Resources.get("/Font") or {}).items():
-                desc = f.DescendantFonts[0].FontDescriptor
-                assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        fonts = list(page_fonts(pdf))
+        assert fonts
+        for f in fonts:
+            desc = f.DescendantFonts[0].FontDescriptor
+            assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     again = render_issue(read_issue(SAMPLE), print_mode=True)
     assert again.pdf == r.pdf
 

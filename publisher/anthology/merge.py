@@ -33,6 +33,7 @@ from typing import Any
 from ..errors import PublisherError
 from ..textio import atomic_output
 from .config import BookMeta
+from ..pdf.dests import named_dests as _named_dests, dest_tuple as _dest_tuple
 from .front import Front, parse_link_uri
 
 _TARGET = "/PubTarget"
@@ -43,56 +44,6 @@ class _Source:
     pdf: Any  # pikepdf.Pdf
     start: int  # index of its first page in the book
     dests: dict[str, tuple[int, float | None, float | None]]
-
-
-def _dest_tuple(pdf, value, index_of) -> tuple[int, float | None, float | None] | None:
-    import pikepdf
-
-    if isinstance(value, pikepdf.Dictionary) and "/D" in value:
-        value = value.D
-    if not isinstance(value, pikepdf.Array) or len(value) < 1:
-        return None
-    page = value[0]
-    if _is_num(page):
-        idx = int(page)
-    else:
-        try:
-            idx = index_of.get(page.objgen)
-        except AttributeError:
-            return None
-    if idx is None:
-        return None
-    x = y = None
-    if len(value) >= 4 and str(value[1]) == "/XYZ":
-        x = float(value[2]) if _is_num(value[2]) else None
-        y = float(value[3]) if _is_num(value[3]) else None
-    return idx, x, y
-
-
-def _is_num(v) -> bool:
-    try:
-        float(v)
-        return True
-    except Exception:
-        return False
-
-
-def _named_dests(pdf, index_of) -> dict[str, tuple[int, float | None, float | None]]:
-    import pikepdf
-
-    out: dict[str, tuple[int, float | None, float | None]] = {}
-    root = pdf.Root
-    if "/Names" in root and "/Dests" in root.Names:
-        for name, value in pikepdf.NameTree(root.Names.Dests).items():
-            t = _dest_tuple(pdf, value, index_of)
-            if t is not None:
-                out[str(name)] = t
-    if "/Dests" in root:  # PDF 1.1 style
-        for name, value in root.Dests.items():
-            t = _dest_tuple(pdf, value, index_of)
-            if t is not None:
-                out[str(name).lstrip("/")] = t
-    return out
 
 
 def _prepare(pdf, start: int, issue_sources: dict[int, "_Source"] | None = None) -> _Source:

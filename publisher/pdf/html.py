@@ -176,6 +176,43 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
     return "\n".join(out) + "\n"
 
 
+def part_page_css(issue: Issue, *, print_mode: bool = False) -> str:
+    """Page geometry of a part typeset on its own (units.py): every page a recto
+    (inner margin on the left), no running head and no folio — the page furniture
+    is set in a document of its own and the assembly moves verso pages across.
+    The text block is the same on both sides, so a part's line and page breaks do
+    not depend on where it starts."""
+    g = geometry(issue.meta.page_size)
+    out = [
+        f":root {{ --block-width: {g.block_width:.3f}pt; }}",
+        f".cover {{ width: {g.width_mm}mm; height: {g.height_mm - 0.5}mm; }}",
+        "@page {",
+        f"  size: {g.width_mm}mm {g.height_mm}mm;",
+        f"  margin: {g.top:.3f}pt {g.outer:.3f}pt {g.bottom:.3f}pt {g.inner:.3f}pt;",
+    ]
+    if print_mode:
+        out += [f"  bleed: {SLUG_MM}mm;", "  marks: none;"]
+    out += ["}"]
+    return "\n".join(out) + "\n"
+
+
+# After styles/pdf.css in a part: nothing in the page margins, no bookmarks (the
+# assembly writes the outline of the whole issue).
+PART_OVERRIDES = """
+@page { @top-center { content: none; } @bottom-left { content: none; } @bottom-right { content: none; } }
+@page :left { @top-center { content: none; } @bottom-left { content: none; } @bottom-right { content: none; } }
+@page :right { @top-center { content: none; } @bottom-left { content: none; } @bottom-right { content: none; } }
+.bm1, .bm2, .bm3 { bookmark-level: none; }
+"""
+
+
+def verso_shift(issue: Issue) -> float:
+    """How far (pt) a part's page moves to the right when it is printed as a verso:
+    parts are set as rectos (inner margin left), a verso has its outer margin left."""
+    g = geometry(issue.meta.page_size)
+    return g.outer - g.inner
+
+
 @dataclass
 class ColumnView:
     name: str
@@ -258,29 +295,61 @@ def authors_text(article: Article) -> str:
 
 def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
                   running_head: str | None = None) -> tuple[str, str]:
-    """The issue's HTML and its page-geometry stylesheet (a user stylesheet, so that
-    styles/pdf.css can refine it by specificity)."""
+    """The whole issue as one HTML document and its page-geometry stylesheet (a user
+    stylesheet, so that styles/pdf.css can refine it by specificity): running heads
+    and folios in the page margins, contents numbers by ``target-counter``.
 
+    The PDF backend typesets issues in parts instead (:func:`part_html`, see
+    units.py); this one document is what the benchmark compares that with."""
     cols = column_views(issue)
-    cover = None
-    if issue.meta.cover:
+    html = _render_html(issue, cols, cover=True, front=[c for c in cols if c.front],
+                        contents=True, body=[c for c in cols if not c.front], print_mode=print_mode)
+    css = page_css(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head, columns=cols)
+    return html, css
+
+
+def part_html(issue: Issue, *, cover: bool = False, front: bool = False, contents: bool = False,
+              body: tuple[int, ...] = (), toc_pages: dict[str, str] | None = None,
+              print_mode: bool = False) -> str:
+    """Part of the issue as its own HTML document (units.py): the cover, the front
+    column(s) (卷首语), the contents (with the printed page numbers ``toc_pages``,
+    article id → folio, given as text), and/or the body columns ``body`` (indices
+    into :func:`column_views`' non-front columns)."""
+    cols = column_views(issue)
+    rest = [c for c in cols if not c.front]
+    return _render_html(issue, cols, cover=cover, front=[c for c in cols if c.front] if front else [],
+                        contents=contents, body=[rest[i] for i in body], print_mode=print_mode,
+                        toc_pages=toc_pages)
+
+
+def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: list["ColumnView"],
+                 contents: bool, body: list["ColumnView"], print_mode: bool,
+                 toc_pages: dict[str, str] | None = None) -> str:
+    cover_image = None
+    if issue.meta.cover and cover:
         from pathlib import Path
 
         cp = Path(issue.meta.cover)
         if not cp.is_file():
             raise PublisherError(f"cover image {issue.meta.cover}: no such file")
-        cover = cp.resolve().as_uri()
+        cover_image = cp.resolve().as_uri()
     for a in issue.articles:
         if not a.id:
             a.id = article_id(a)
     meta = issue.meta
     authors = sorted({a.name for art in issue.articles for a in art.authors})
+    single = len(issue.articles) == 1 and not any(c.name for c in cols)
     ctx = dict(
         meta=meta,
         title=meta.title or (issue.articles[0].title if issue.articles else "publisher"),
-        front=[c for c in cols if c.front],
-        columns=[c for c in cols if not c.front],
+        front=front,
+        columns=body,
+        cover_columns=[c for c in cols if not c.front],
         all_columns=cols,
+        show_cover=cover and not single,
+        show_contents=contents and not single,
+        toc_pages=toc_pages,
+        first_body=bool(body) and body[0] is next((c for c in cols if not c.front), None),
         heading_ids=heading_ids,
         headline=lambda t: headline_lines(t, geometry(meta.page_size).block_width),
         authors_text=authors_text,
@@ -295,8 +364,7 @@ def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = Fals
                             geometry(meta.page_size)),
         print_mode=print_mode,
         new_page_per_article=meta.new_page_per_article,
-        cover_image=cover,
-        single=len(issue.articles) == 1 and not any(c.name for c in cols),
+        cover_image=cover_image,
+        single=single,
     )
-    css = page_css(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head, columns=cols)
-    return environment().get_template("pdf/issue.html.j2").render(**ctx), css
+    return environment().get_template("pdf/issue.html.j2").render(**ctx)

@@ -332,11 +332,7 @@ def embedded_glyphs_check(pdf_bytes: bytes, font_files: dict[str, object]) -> Em
     wrong: list = []
     seen: set[tuple[str, int]] = set()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        for page in pdf.pages:
-            res = page.obj.get("/Resources")
-            if res is None or "/Font" not in res:
-                continue
-            for _, f in res.Font.items():
+        for f in page_fonts(pdf):
                 base = str(f.BaseFont).lstrip("/").split("+", 1)[-1]
                 path = font_files.get(base)
                 fonts[base] = str(path or "")
@@ -357,6 +353,27 @@ def embedded_glyphs_check(pdf_bytes: bytes, font_files: dict[str, object]) -> Em
                     if cid == 0 or (gid != cid and not _is_alternate(tt, order, name, cid)):
                         wrong.append((base, text, cid, gid))
     return EmbeddedCheck(fonts, len(seen), wrong)
+
+
+def page_fonts(pdf):
+    """Every font dictionary the pages use, their form XObjects' included (an issue
+    typeset in parts draws each part's page as a form)."""
+    import pikepdf
+
+    seen: set = set()
+    stack = [page.obj.get("/Resources") for page in pdf.pages]
+    while stack:
+        res = stack.pop()
+        if not isinstance(res, pikepdf.Dictionary):
+            continue
+        for _, f in (res.get("/Font") or {}).items():
+            if f.objgen == (0, 0) or f.objgen not in seen:
+                seen.add(f.objgen)
+                yield f
+        for _, xo in (res.get("/XObject") or {}).items():
+            if xo.get("/Subtype") == pikepdf.Name.Form and xo.objgen not in seen:
+                seen.add(xo.objgen)
+                stack.append(xo.get("/Resources"))
 
 
 _GID_CACHE: dict[int, dict[str, int]] = {}

@@ -17,20 +17,27 @@ from .html import BLEED_MM, PT_PER_MM
 BLEED_PT = BLEED_MM * PT_PER_MM
 
 
+def set_print_boxes(doc) -> None:
+    """Every page's TrimBox as it is, BleedBox = TrimBox grown by 3 mm (pikepdf doc)."""
+    import pikepdf
+
+    for page in doc.pages:
+        trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
+        media = [float(v) for v in page.obj.MediaBox]
+        bleed = [
+            max(media[0], trim[0] - BLEED_PT), max(media[1], trim[1] - BLEED_PT),
+            min(media[2], trim[2] + BLEED_PT), min(media[3], trim[3] + BLEED_PT),
+        ]
+        page.obj.TrimBox = pikepdf.Array([round(v, 4) for v in trim])
+        page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in bleed])
+
+
 def finish_print(pdf: bytes) -> bytes:
     """Set every page's BleedBox to its TrimBox grown by 3 mm; deterministic output."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        for page in doc.pages:
-            trim = [float(v) for v in page.obj.get("/TrimBox", page.obj.MediaBox)]
-            media = [float(v) for v in page.obj.MediaBox]
-            bleed = [
-                max(media[0], trim[0] - BLEED_PT), max(media[1], trim[1] - BLEED_PT),
-                min(media[2], trim[2] + BLEED_PT), min(media[3], trim[3] + BLEED_PT),
-            ]
-            page.obj.TrimBox = pikepdf.Array([round(v, 4) for v in trim])
-            page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in bleed])
+        set_print_boxes(doc)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)

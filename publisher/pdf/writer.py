@@ -14,7 +14,7 @@ from ..paths import STYLES_DIR
 from ..textio import atomic_write
 from . import cjk, speed
 from .fonts import font_face_css, replace_uncovered
-from .html import document_html
+
 
 
 @dataclass
@@ -61,6 +61,14 @@ def _stylesheets():
     return font_config, sheets
 
 
+@lru_cache(maxsize=8)
+def _parsed(css: str):
+    from weasyprint import CSS
+
+    font_config, _ = _stylesheets()
+    return CSS(string=css, font_config=font_config)
+
+
 def _quiet_weasyprint() -> None:
     # WeasyPrint logs unsupported CSS at WARNING; ours is deliberate and tested.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -72,8 +80,9 @@ def _quiet_weasyprint() -> None:
 PRINT_VARIANT = "pdf/a-2b"
 
 
-def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = None):
-    """Lay out ``html`` with base.css, the page geometry ``page_css`` and pdf.css."""
+def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = None, after_css: str = ""):
+    """Lay out ``html`` with base.css, the page geometry ``page_css``, pdf.css and
+    ``after_css`` (parsed once per process and kept)."""
     from ._weasy import import_weasyprint
 
     import_weasyprint()
@@ -84,100 +93,119 @@ def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = 
     if page_css:
         fonts, base, pdf = sheets
         sheets = [fonts, base, CSS(string=page_css, font_config=font_config), pdf]
+    if after_css:
+        sheets = [*sheets, _parsed(after_css)]
     doc = HTML(string=html, base_url=str(STYLES_DIR)).render(
         stylesheets=sheets, font_config=font_config, pdf_variant=pdf_variant)
     return doc
 
 
-def _blank_pages(issue: Issue, n: int, print_mode: bool):
-    """``n`` blank pages of the issue's page geometry (no head, no folio)."""
-    from weasyprint import CSS, HTML
 
-    from .html import page_css
+def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, print_mode: bool,
+                     running_head: str | None) -> bytes:
+    """The furniture document of an issue whose pages are on ``page_names``."""
+    from .furniture import furniture_css, furniture_html
 
-    css = page_css(issue, print_mode=print_mode)
-    html = (
-        "<html><head><style>"
-        "@page { @top-center { content: none }"
-        " @bottom-left { content: none } @bottom-right { content: none } }"
-        "div { break-after: page; height: 1px; } div:last-child { break-after: auto; }"
-        "</style></head><body>" + "<div></div>" * n + "</body></html>"
-    )
-    font_config, sheets = _stylesheets()
-    return HTML(string=html).render(font_config=font_config, stylesheets=[CSS(string=css, font_config=font_config)]).pages
-
-
-def _toc(doc, issue: Issue) -> list[TocEntry]:
-    from .html import column_views, heading_ids
-
-    where: dict[str, int] = {}
-    for i, page in enumerate(doc.pages):
-        for name in page.anchors:
-            where.setdefault(name, i)
-    out: list[TocEntry] = []
-    for col in column_views(issue):
-        if col.name and col.id in where:
-            out.append(TocEntry(1, col.name, where[col.id], None, col.id))
-        for a in col.articles:
-            if a.id not in where:
-                raise PublisherError(f"article {a.id} ({a.title}) was not laid out")
-            out.append(TocEntry(2, a.title, where[a.id], a.id, a.id))
-            hids = heading_ids(a)
-            for bi, hid in hids.items():
-                if hid in where:
-                    out.append(TocEntry(3, a.blocks[bi].text, where[hid], a.id, hid))
-    return out
+    html, _ = replace_uncovered(furniture_html(issue, page_names))
+    css, _ = replace_uncovered(furniture_css(issue, first_folio=first_folio, print_mode=print_mode,
+                                             running_head=running_head))
+    variant = PRINT_VARIANT if print_mode else None
+    with speed.no_gc():
+        doc = render_document(html, css, pdf_variant=variant)
+        if len(doc.pages) != len(page_names):
+            raise PublisherError(f"page furniture: {len(doc.pages)} pages laid out, {len(page_names)} expected")
+        ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
+        pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
+        del doc
+    return pdf
 
 
 def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
                  running_head: str | None = None, pad_to: int | None = None,
-                 on_layout: Callable[[int, list[TocEntry]], None] | None = None) -> RenderedIssue:
-    """Lay out ``issue`` and return the PDF bytes, page count and contents entries.
+                 on_layout: Callable[[int, list[TocEntry]], None] | None = None,
+                 jobs: int | None = None) -> RenderedIssue:
+    """Typeset ``issue`` and return the PDF bytes, page count and contents entries.
 
     ``first_folio`` is the printed number of the first page (an anthology renders each
     issue at its page offset); the contents page numbers follow it.  ``pad_to``
     appends blank pages up to a multiple of it (print mode pads to 4 by default).
+    ``jobs`` processes typeset the parts side by side (default: one per CPU; see
+    units.py).
 
-    ``on_layout(page_count, toc)`` is called once the pages are laid out, before the
-    PDF is written (about 40 % of the time): the anthology learns an issue's page
-    count and contents early, and may stop a render it no longer needs by raising
-    from the callback (the exception propagates; nothing is written).
+    ``on_layout(page_count, toc)`` is called once the body is laid out and the page
+    count known, before the contents, the furniture and the assembly: the anthology
+    learns an issue's page count and contents early, and may stop a render it no
+    longer needs by raising from the callback (the exception propagates; nothing is
+    written).
     """
+    from functools import partial
+
+    from .assemble import OutlineEntry, PlacedPart, assemble
+    from .furniture import BLANK
+    from .html import article_id, verso_shift
+    from .parallel import can_fork, default_jobs, run_calls
+    from .units import log_missing, plan_parts, render_part, toc_entries
+
     if not issue.articles:
         raise PublisherError("issue has no articles: nothing to typeset")
     if first_folio < 1:
         raise PublisherError(f"first folio must be 1 or more, not {first_folio}")
-    html, css = document_html(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head)
-    # Never let a system font draw a character: what the manifest fonts lack is set
-    # as 〓 (the typesetter's placeholder) and reported.
-    html, missing = replace_uncovered(html)
-    css, missing_css = replace_uncovered(css)
-    for ch, n in missing_css.items():
-        missing[ch] = missing.get(ch, 0) + n
-    if missing:
-        listing = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in sorted(missing))
-        logging.getLogger("publisher.pdf").warning("no font in fonts/manifest.toml has %s: set as 〓", listing)
-    variant = PRINT_VARIANT if print_mode else None
-    with speed.no_gc():
-        doc = render_document(html, css, pdf_variant=variant)
-        toc = _toc(doc, issue)
+    jobs = (jobs or default_jobs()) if can_fork() else 1
+    for a in issue.articles:  # ids before the parts fork: every part sees the same
+        if not a.id:
+            a.id = article_id(a)
+    _quiet_weasyprint()
+    _stylesheets()  # WeasyPrint, fonts and stylesheets loaded before any fork
+    parts = plan_parts(issue, body_parts=max(1, jobs))
+    digits = len(str(first_folio + 999))
+    guess_pages = {a.id: "8" * digits for a in issue.articles}
+    results = run_calls([
+        (partial(render_part, issue, p, print_mode=print_mode,
+                 toc_pages=guess_pages if p.contents else None, count_only=p.contents), (), p.weight)
+        for p in parts], jobs)
+    missing: dict[str, int] = {}
+    for r in results:
+        for ch, n in r.missing.items():
+            missing[ch] = missing.get(ch, 0) + n
+    for _ in range(3):
+        starts, names, where = [], [], {}
+        for p, r in zip(parts, results):
+            starts.append(len(names))
+            for a, i in r.anchors.items():
+                where.setdefault(a, len(names) + i)
+            names += r.page_names
+        toc = toc_entries(issue, where)
+        n = len(names)
         if pad_to is None and print_mode:
             pad_to = 4
-        n = len(doc.pages)
         blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
-        if blanks:
-            doc = doc.copy(list(doc.pages) + list(_blank_pages(issue, blanks, print_mode)))
-        page_count = len(doc.pages)
+        names += [BLANK] * blanks
         if on_layout is not None:
-            on_layout(page_count, toc)
-        ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
-        pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
-        del doc  # its cycles are collected once, after the pause
-    if print_mode:
-        from .printmode import finish_print
-
-        pdf = finish_print(pdf)
-    return RenderedIssue(pdf=pdf, page_count=page_count, toc=toc, first_folio=first_folio,
+            on_layout(len(names), toc)
+            on_layout = None
+        toc_pages = {a.id: str(first_folio + where[a.id]) for a in issue.articles}
+        ci = next((k for k, p in enumerate(parts) if p.contents), None)
+        calls = [(partial(render_furniture, issue, names, first_folio=first_folio, print_mode=print_mode,
+                          running_head=running_head), (), len(names))]
+        if ci is not None:
+            calls.append((partial(render_part, issue, parts[ci], print_mode=print_mode, toc_pages=toc_pages),
+                          (), parts[ci].weight))
+        closing = run_calls(calls, jobs)
+        furniture = closing[0]
+        if ci is None or closing[1].page_names == results[ci].page_names:
+            if ci is not None:
+                results[ci] = closing[1]
+            break
+        results[ci] = closing[1]  # the numbers changed the contents' length: place again
+    else:
+        raise PublisherError("the contents pages do not settle: their length changes with their numbers")
+    log_missing(missing)
+    dx = verso_shift(issue)
+    shifts = [dx if (first_folio + i) % 2 == 0 and names[i] != "cover" else 0.0 for i in range(len(names))]
+    outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
+    pdf = assemble(furniture, [PlacedPart(r.pdf, s) for r, s in zip(results, starts)],
+                   shifts=shifts, outline=outline, print_mode=print_mode)
+    return RenderedIssue(pdf=pdf, page_count=len(names), toc=toc, first_folio=first_folio,
                          blank_pages=blanks, replaced=missing)
 
 
