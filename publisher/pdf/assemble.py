@@ -182,6 +182,21 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
                 links.setdefault(i, []).append((target, [r[0] + dx, r[1], r[2] + dx, r[3]]))
         src.close()
 
+    # The furniture's own links (the contents, set there) point at parts' anchors.
+    for i, page in enumerate(pages):
+        kept = []
+        for annot in page.obj.get("/Annots") or []:
+            target = _link_target(annot, None) if annot.get("/Subtype") == pikepdf.Name.Link else None
+            if target is None:
+                kept.append(annot)
+            else:
+                links.setdefault(i, []).append((target, _rect(annot.Rect)))
+        if "/Annots" in page.obj:
+            if kept:
+                page.obj.Annots = pikepdf.Array(kept)
+            else:
+                del page.obj["/Annots"]
+
     def dest(name: str):
         where = anchors.get(name)
         if where is None:

@@ -9,7 +9,8 @@ pages, so that a column's pages form one page group as in the issue) (``cover``,
 page geometry (html.page_css: mirrored margins, the first folio, running heads by
 column, none on a column's first page) then set heads and folios exactly as they
 would be set for the issue as one document.  It is cheap (a few ms a page) and it
-is also where the PDF's metadata, page boxes, crop marks and PDF/A variant come from:
+is also where the PDF's metadata, page boxes, crop marks and PDF/A variant come from,
+and where the contents is set, its folios known by then (one document less to set):
 the assembly (assemble.py) draws each part's page into its furniture page.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from itertools import groupby
 
 from ..model import Issue
 from ..render.env import environment
-from .html import column_views, iso_date, page_css
+from .html import authors_text, column_views, iso_date, page_css
 
 BLANK = "pubblank"
 
@@ -29,7 +30,9 @@ section:last-child .fp:last-child {{ break-after: auto; }}
 """
 
 
-def furniture_html(issue: Issue, page_names: list[str]) -> str:
+def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str] | None = None) -> str:
+    """One page per entry of ``page_names``; with ``toc_pages`` (article id → folio)
+    the contents is set on the ``contents`` pages."""
     cols = column_views(issue)
     meta = issue.meta
     authors = sorted({a.name for art in issue.articles for a in art.authors})
@@ -41,6 +44,9 @@ def furniture_html(issue: Issue, page_names: list[str]) -> str:
         keywords=", ".join(c.name for c in cols if c.name),
         created=iso_date(issue),
         runs=[(name, len(list(group))) for name, group in groupby(page_names)],
+        toc_pages=toc_pages,
+        all_columns=cols,
+        authors_text=authors_text,
     )
 
 

@@ -33,16 +33,22 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and not multiprocessing.current_process().daemon
 
 
-def _bins(calls: Sequence[Call], jobs: int) -> list[list[int]]:
-    """Longest-processing-time-first assignment of call indices to ``jobs`` bins."""
+def lpt_bins(weights: Sequence[float], jobs: int, head_start: float = 0.0) -> list[list[int]]:
+    """Longest-processing-time-first assignment of indices to ``jobs`` bins; bin 0
+    (this process) starts with ``head_start`` of other work already on it."""
     bins: list[list[int]] = [[] for _ in range(jobs)]
-    load = [0.0] * jobs
-    for i in sorted(range(len(calls)), key=lambda k: (-calls[k][2], k)):
+    load = [head_start] + [0.0] * (jobs - 1)
+    for i in sorted(range(len(weights)), key=lambda k: (-weights[k], k)):
         b = min(range(jobs), key=lambda k: (load[k], k))
         bins[b].append(i)
-        load[b] += calls[i][2]
+        load[b] += weights[i]
+    return [sorted(b) for b in bins]
+
+
+def _bins(calls: Sequence[Call], jobs: int) -> list[list[int]]:
+    bins = lpt_bins([c[2] for c in calls], jobs)
     bins.sort(key=lambda b: -sum(calls[i][2] for i in b))  # the heaviest stays here
-    return [sorted(b) for b in bins if b]
+    return [b for b in bins if b]
 
 
 def run_calls(calls: Sequence[Call], jobs: int | None = None) -> list[Any]:
@@ -95,3 +101,68 @@ def _child(send, work) -> None:
     send.send(res)
     send.close()
     os._exit(0)  # no atexit handlers, no flushing of the parent's buffers twice
+
+
+class Forked:
+    """``fn(emit)`` in a forked process; every ``emit(message)`` reaches :meth:`next`
+    in order (pickled through a pipe), so the parent can act on early results (an
+    issue part's page count) while the child goes on (writing that part's PDF)."""
+
+    def __init__(self, fn: Callable[[Callable[[Any], None]], None]):
+        import queue
+        import threading
+
+        ctx = multiprocessing.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_stream_child, args=(send, fn))
+        self.proc.start()
+        send.close()
+        # A thread empties the pipe as messages come: a child sending a PDF larger
+        # than the pipe's buffer must not wait until this process is free to read.
+        self._queue: queue.Queue = queue.Queue()
+        self._reader = threading.Thread(target=self._drain, daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                item = self._recv.recv()
+            except (EOFError, OSError):
+                self._queue.put(None)
+                return
+            self._queue.put(item)
+            if item[0] != "msg":
+                return
+
+    def next(self) -> Any:
+        item = self._queue.get()
+        if item is None:
+            self.proc.join()
+            raise PublisherError(f"a typesetting process died (exit status {self.proc.exitcode})")
+        kind, value = item
+        if kind == "error":
+            self.close()
+            raise PublisherError(value)
+        return value
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            self.proc.terminate()
+        self.proc.join()
+        self._reader.join(timeout=5)
+        self._recv.close()
+
+
+def _stream_child(send, fn) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        fn(lambda message: send.send(("msg", message)))
+        res = ("end", None)
+    except PublisherError as e:
+        res = ("error", e.message)
+    except Exception as e:
+        detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
+        res = ("error", f"{type(e).__name__}: {e}\n{detail}".strip())
+    send.send(res)
+    send.close()
+    os._exit(0)

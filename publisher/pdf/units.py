@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..model import Issue
 from .html import PART_OVERRIDES, column_views, heading_ids, part_html, part_page_css
@@ -85,37 +87,50 @@ def split_balanced(weights: list[float], pieces: int) -> list[tuple[int, ...]]:
     return [r for r in reversed(runs) if r]
 
 
-def plan_parts(issue: Issue, *, body_parts: int = 2) -> list[Part]:
-    """The parts of ``issue`` in page order (front, contents, body runs)."""
+def has_contents(issue: Issue) -> bool:
     cols = column_views(issue)
-    single = len(issue.articles) == 1 and not any(c.name for c in cols)
+    return not (len(issue.articles) == 1 and not any(c.name for c in cols))
+
+
+def plan_parts(issue: Issue, *, body_parts: int = 2, max_weight: float | None = None) -> list[Part]:
+    """The typeset parts of ``issue`` in page order (front, body runs); the contents
+    goes between front and body, set with the furniture.  The body is cut into
+    ``body_parts`` runs, or more if a run would weigh more than ``max_weight``."""
+    cols = column_views(issue)
     front_cols = [c for c in cols if c.front]
     rest = [c for c in cols if not c.front]
     parts = []
-    if not single:
+    if has_contents(issue):
         parts.append(Part("front", cover=True, front=bool(front_cols),
                           weight=2 * COLUMN_COST + sum(column_weight(c) for c in front_cols)))
-        parts.append(Part("contents", contents=True,
-                          weight=COLUMN_COST + 40 * sum(len(c.articles) for c in cols)))
     elif front_cols:
         parts.append(Part("front", front=True, weight=sum(column_weight(c) for c in front_cols)))
     weights = [column_weight(c) for c in rest]
+    if max_weight:
+        body_parts = max(body_parts, math.ceil(sum(weights) / max_weight))
     for k, run in enumerate(split_balanced(weights, body_parts)):
         parts.append(Part(f"body{k + 1}", body=run, weight=sum(weights[i] for i in run)))
     return parts
 
 
-def render_part(issue: Issue, part: Part, *, print_mode: bool, toc_pages: dict[str, str] | None = None,
-                count_only: bool = False) -> PartResult:
-    """Typeset one part (or, ``count_only``, only lay it out: page names, no PDF)."""
-    from . import speed
+def part_source(issue: Issue, part: Part, *, print_mode: bool) -> tuple[str, str, dict[str, int]]:
+    """A part's HTML and page CSS (what it is made of: the part cache's key), and the
+    characters no manifest font has (set as 〓)."""
     from .fonts import replace_uncovered
+
+    html = part_html(issue, cover=part.cover, front=part.front, body=part.body, print_mode=print_mode)
+    html, missing = replace_uncovered(html)
+    return html, part_page_css(issue, print_mode=print_mode), missing
+
+
+def render_part(issue: Issue, part: Part, *, print_mode: bool,
+                on_layout: Callable[[list[str], dict[str, int], dict[str, int]], None] | None = None) -> PartResult:
+    """Typeset one part; ``on_layout(page_names, anchors, missing)`` is called between
+    layout and writing."""
+    from . import speed
     from .writer import render_document
 
-    html = part_html(issue, cover=part.cover, front=part.front, contents=part.contents, body=part.body,
-                     toc_pages=toc_pages, print_mode=print_mode)
-    html, missing = replace_uncovered(html)
-    css = part_page_css(issue, print_mode=print_mode)
+    html, css, missing = part_source(issue, part, print_mode=print_mode)
     with speed.no_gc():
         doc = render_document(html, css, after_css=PART_OVERRIDES)
         names = [p._page_box.page_type.name or "" for p in doc.pages]
@@ -123,12 +138,155 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool, toc_pages: dict[s
         for i, page in enumerate(doc.pages):
             for name in page.anchors:
                 anchors.setdefault(name, i)
-        pdf = b""
-        if not count_only:
-            ident = hashlib.sha256((part.name + html + css).encode("utf-8")).hexdigest()[:32].encode()
-            pdf = doc.write_pdf(pdf_identifier=ident)
+        if on_layout is not None:
+            on_layout(names, anchors, missing)
+        ident = hashlib.sha256((part.name + html + css).encode("utf-8")).hexdigest()[:32].encode()
+        pdf = doc.write_pdf(pdf_identifier=ident)
         del doc
     return PartResult(pdf, names, anchors, missing)
+
+
+def estimate_contents_pages(issue: Issue) -> int:
+    """Pages the contents will take (checked when it is set: a wrong guess costs one
+    more setting of the furniture).  Columns are kept whole (break-inside: avoid)."""
+    from .html import geometry
+
+    g = geometry(issue.meta.page_size)
+    mm = 72 / 25.4
+    width, height = g.block_width, g.block_height
+    used = 20 * 1.3 + 9 * 1.3 + 6 * mm + 1.2  # title, its English line, rule and space
+    pages = 1
+    for c in column_views(issue):
+        h = (10.5 * 1.5 + 0.5 * mm if c.name else 0) + 2.5 * mm
+        for a in c.articles:
+            chars = len(a.title) + (0.9 * (len("　".join(x.name for x in a.authors)) + 1)
+                                    if a.authors and a.kind != "editorial" else 0)
+            line = width - 10.0  # the 1 em indent of an entry
+            need = chars * 10.0 + 3 * 10.0  # the leader's least and a three-digit folio
+            h += 10 * 1.5 * max(1, math.ceil(need / line))
+        if used + h > height and used > 0:
+            pages += 1
+            used = 0.0
+        used += h
+    return pages
+
+
+def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: str | None,
+            pad_to: int | None, on_layout, jobs: int, cache=None, max_weight: float | None = None):
+    """The issue's PDF, page count, contents entries, blank pages and replaced
+    characters (writer.render_issue's work; see the module docstring)."""
+    from ..errors import PublisherError
+    from .assemble import OutlineEntry, PlacedPart, assemble
+    from .furniture import BLANK
+    from .html import verso_shift
+    from .parallel import Forked, lpt_bins
+    from .writer import render_furniture
+
+    parts = plan_parts(issue, body_parts=max(1, jobs), max_weight=max_weight)
+    contents = has_contents(issue)
+    layouts: dict[int, tuple] = {}
+    pdfs: dict[int, bytes] = {}
+    keys: dict[int, str] = {}
+    if cache is not None:
+        for i, part in enumerate(parts):
+            html, css, _ = part_source(issue, part, print_mode=print_mode)
+            keys[i] = cache.key("part", html, css)
+            hit = cache.get(keys[i])
+            if hit is not None:
+                pdfs[i] = hit[0]
+                info = hit[1]
+                layouts[i] = (info["page_names"], info["anchors"], info["missing"])
+    todo = [i for i in range(len(parts)) if i not in pdfs]
+    # This process sets the furniture and contents at the end: it takes less of the parts.
+    bins = [[todo[k] for k in b] for b in lpt_bins([parts[i].weight for i in todo], max(1, min(jobs, len(todo))),
+                                                   head_start=CLOSING_WEIGHT if jobs > 1 else 0)]
+
+    def work(indices, emit):
+        for i in indices:
+            r = render_part(issue, parts[i], print_mode=print_mode,
+                            on_layout=lambda n, a, m, i=i: emit(("layout", i, n, a, m)))
+            if i in keys:
+                cache.put(keys[i], r.pdf, {"page_names": r.page_names, "anchors": r.anchors,
+                                           "missing": r.missing})
+            emit(("pdf", i, r.pdf))
+
+    def take(message):
+        kind, i, *rest = message
+        if kind == "layout":
+            layouts[i] = tuple(rest)
+        else:
+            pdfs[i] = rest[0]
+
+    children = [(Forked(lambda emit, b=b: work(b, emit)), b) for b in bins[1:] if b]
+    try:
+        work(bins[0] if bins else [], take)
+        for child, b in children:
+            while not all(i in layouts for i in b):
+                take(child.next())
+        missing: dict[str, int] = {}
+        for i in range(len(parts)):
+            for ch, n in layouts[i][2].items():
+                missing[ch] = missing.get(ch, 0) + n
+        n_contents = estimate_contents_pages(issue) if contents else 0
+        for _ in range(4):
+            names: list[str] = []
+            starts: list[int] = []
+            where: dict[str, int] = {}
+            placed = False
+            for i, part in enumerate(parts):
+                if part.name != "front" and not placed:  # the contents follows the front
+                    names += ["contents"] * n_contents
+                    placed = True
+                starts.append(len(names))
+                for a, k in layouts[i][1].items():
+                    where.setdefault(a, len(names) + k)
+                names += layouts[i][0]
+            if not placed:
+                names += ["contents"] * n_contents
+            toc = toc_entries(issue, where)
+            n = len(names)
+            if pad_to is None and print_mode:
+                pad_to = 4
+            blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
+            names += [BLANK] * blanks
+            if on_layout is not None:
+                on_layout(len(names), toc)
+                on_layout = None
+            toc_pages = {a.id: str(first_folio + where[a.id]) for a in issue.articles} if contents else None
+            try:
+                furniture = render_furniture(issue, names, first_folio=first_folio, print_mode=print_mode,
+                                             running_head=running_head, toc_pages=toc_pages, cache=cache)
+                break
+            except ContentsLength as e:
+                n_contents += e.extra  # the contents took more (or fewer) pages: place again
+        else:
+            raise PublisherError("the contents pages do not settle: their length changes with their numbers")
+        for child, b in children:
+            while not all(i in pdfs for i in b):
+                take(child.next())
+    finally:
+        for child, _ in children:
+            child.close()
+    log_missing(missing)
+    dx = verso_shift(issue)
+    shifts = [dx if (first_folio + i) % 2 == 0 and names[i] != "cover" else 0.0 for i in range(len(names))]
+    outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
+    pdf = assemble(furniture, [PlacedPart(pdfs[i], starts[i]) for i in range(len(parts))],
+                   shifts=shifts, outline=outline, print_mode=print_mode)
+    return pdf, len(names), toc, blanks, missing
+
+
+class ContentsLength(Exception):
+    """The contents set in the furniture took ``extra`` more pages than planned."""
+
+    def __init__(self, extra: int):
+        super().__init__(extra)
+        self.extra = extra
+
+
+# The furniture and contents, set by this process after its parts, weigh about as
+# much as this many characters of body text (scheduling only).
+CLOSING_WEIGHT = 5000
 
 
 def log_missing(missing: dict[str, int]) -> None:

@@ -13,6 +13,7 @@ from ..model import Issue
 from ..paths import STYLES_DIR
 from ..textio import atomic_write
 from . import cjk, speed
+from ..render.env import environment
 from .fonts import font_face_css, replace_uncovered
 
 
@@ -102,49 +103,57 @@ def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = 
 
 
 def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, print_mode: bool,
-                     running_head: str | None) -> bytes:
-    """The furniture document of an issue whose pages are on ``page_names``."""
+                     running_head: str | None, toc_pages: dict[str, str] | None = None, cache=None) -> bytes:
+    """The furniture document of an issue whose pages are on ``page_names``, with the
+    contents set on its ``contents`` pages (units.ContentsLength if it needs more or
+    fewer of them)."""
     from .furniture import furniture_css, furniture_html
+    from .units import ContentsLength
 
-    html, _ = replace_uncovered(furniture_html(issue, page_names))
+    html, _ = replace_uncovered(furniture_html(issue, page_names, toc_pages))
     css, _ = replace_uncovered(furniture_css(issue, first_folio=first_folio, print_mode=print_mode,
                                              running_head=running_head))
     variant = PRINT_VARIANT if print_mode else None
+    key = cache.key("furniture", html, css, variant or "") if cache is not None else None
+    if key is not None and (hit := cache.get(key)) is not None:
+        return hit[0]
     with speed.no_gc():
         doc = render_document(html, css, pdf_variant=variant)
         if len(doc.pages) != len(page_names):
+            if toc_pages and "contents" in page_names:
+                raise ContentsLength(len(doc.pages) - len(page_names))
             raise PublisherError(f"page furniture: {len(doc.pages)} pages laid out, {len(page_names)} expected")
         ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
         pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
         del doc
+    if key is not None:
+        cache.put(key, pdf, {"pages": len(page_names)})
     return pdf
 
 
 def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
                  running_head: str | None = None, pad_to: int | None = None,
                  on_layout: Callable[[int, list[TocEntry]], None] | None = None,
-                 jobs: int | None = None) -> RenderedIssue:
+                 jobs: int | None = None, part_cache=None, part_weight: float | None = None) -> RenderedIssue:
     """Typeset ``issue`` and return the PDF bytes, page count and contents entries.
 
     ``first_folio`` is the printed number of the first page (an anthology renders each
     issue at its page offset); the contents page numbers follow it.  ``pad_to``
     appends blank pages up to a multiple of it (print mode pads to 4 by default).
-    ``jobs`` processes typeset the parts side by side (default: one per CPU; see
-    units.py).
+    ``jobs`` processes typeset the issue's parts side by side (default: one per CPU;
+    see units.py).  ``part_cache`` (a partcache.PartCache) keeps typeset parts and
+    furniture for the next render; ``part_weight`` cuts the body into parts of at most
+    that many characters (finer parts: less to set again after an edit).
 
-    ``on_layout(page_count, toc)`` is called once the body is laid out and the page
+    ``on_layout(page_count, toc)`` is called once every part is laid out and the page
     count known, before the contents, the furniture and the assembly: the anthology
     learns an issue's page count and contents early, and may stop a render it no
     longer needs by raising from the callback (the exception propagates; nothing is
     written).
     """
-    from functools import partial
-
-    from .assemble import OutlineEntry, PlacedPart, assemble
-    from .furniture import BLANK
-    from .html import article_id, verso_shift
-    from .parallel import can_fork, default_jobs, run_calls
-    from .units import log_missing, plan_parts, render_part, toc_entries
+    from .html import article_id
+    from .parallel import can_fork, default_jobs
+    from .units import typeset
 
     if not issue.articles:
         raise PublisherError("issue has no articles: nothing to typeset")
@@ -156,56 +165,13 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
             a.id = article_id(a)
     _quiet_weasyprint()
     _stylesheets()  # WeasyPrint, fonts and stylesheets loaded before any fork
-    parts = plan_parts(issue, body_parts=max(1, jobs))
-    digits = len(str(first_folio + 999))
-    guess_pages = {a.id: "8" * digits for a in issue.articles}
-    results = run_calls([
-        (partial(render_part, issue, p, print_mode=print_mode,
-                 toc_pages=guess_pages if p.contents else None, count_only=p.contents), (), p.weight)
-        for p in parts], jobs)
-    missing: dict[str, int] = {}
-    for r in results:
-        for ch, n in r.missing.items():
-            missing[ch] = missing.get(ch, 0) + n
-    for _ in range(3):
-        starts, names, where = [], [], {}
-        for p, r in zip(parts, results):
-            starts.append(len(names))
-            for a, i in r.anchors.items():
-                where.setdefault(a, len(names) + i)
-            names += r.page_names
-        toc = toc_entries(issue, where)
-        n = len(names)
-        if pad_to is None and print_mode:
-            pad_to = 4
-        blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
-        names += [BLANK] * blanks
-        if on_layout is not None:
-            on_layout(len(names), toc)
-            on_layout = None
-        toc_pages = {a.id: str(first_folio + where[a.id]) for a in issue.articles}
-        ci = next((k for k, p in enumerate(parts) if p.contents), None)
-        calls = [(partial(render_furniture, issue, names, first_folio=first_folio, print_mode=print_mode,
-                          running_head=running_head), (), len(names))]
-        if ci is not None:
-            calls.append((partial(render_part, issue, parts[ci], print_mode=print_mode, toc_pages=toc_pages),
-                          (), parts[ci].weight))
-        closing = run_calls(calls, jobs)
-        furniture = closing[0]
-        if ci is None or closing[1].page_names == results[ci].page_names:
-            if ci is not None:
-                results[ci] = closing[1]
-            break
-        results[ci] = closing[1]  # the numbers changed the contents' length: place again
-    else:
-        raise PublisherError("the contents pages do not settle: their length changes with their numbers")
-    log_missing(missing)
-    dx = verso_shift(issue)
-    shifts = [dx if (first_folio + i) % 2 == 0 and names[i] != "cover" else 0.0 for i in range(len(names))]
-    outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
-    pdf = assemble(furniture, [PlacedPart(r.pdf, s) for r, s in zip(results, starts)],
-                   shifts=shifts, outline=outline, print_mode=print_mode)
-    return RenderedIssue(pdf=pdf, page_count=len(names), toc=toc, first_folio=first_folio,
+    environment().get_template("pdf/issue.html.j2")  # compiled once, before any fork
+    environment().get_template("pdf/furniture.html.j2")
+    pdf, pages, toc, blanks, missing = typeset(issue, first_folio=first_folio, print_mode=print_mode,
+                                               running_head=running_head, pad_to=pad_to,
+                                               on_layout=on_layout, jobs=jobs, cache=part_cache,
+                                               max_weight=part_weight)
+    return RenderedIssue(pdf=pdf, page_count=pages, toc=toc, first_folio=first_folio,
                          blank_pages=blanks, replaced=missing)
 
 
