@@ -30,6 +30,10 @@ from typing import Any, Callable
 from ..errors import PublisherError
 
 MAX_TASKS = 12  # tasks per worker process before it is replaced (bounds memory growth)
+# An issue's body is typeset in parts of at most about this many characters (some
+# ten pages), each kept in the part cache: after an edit only the part that holds it
+# is set again, and an issue that moves in the book only gets new furniture.
+PART_WEIGHT = 12000
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Task:
     key: str
     out_pdf: str  # where the worker writes the PDF (its .json beside it)
     speculative: bool = False
+    parts_dir: str = ""  # where typeset parts of issues are kept (pdf/partcache.py)
 
 
 # The reader and renderer the workers call; set before the pool forks (tests swap in
@@ -106,8 +111,15 @@ def run_task(task: Task) -> dict[str, Any]:
         read, render = backends()
         issue = read(task.path, dict(task.overrides) or None)
         kwargs = {}
-        if _takes_on_layout(render):
-            kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc)
+        parts_kept = bool(task.parts_dir) and _takes(render, "part_cache")
+        if parts_kept:
+            from ..pdf.partcache import PartCache
+            from .cache import environment_digest
+
+            kwargs["part_cache"] = PartCache(task.parts_dir, environment_digest())
+            kwargs["part_weight"] = PART_WEIGHT
+        if _takes(render, "on_layout"):
+            kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc, parts_kept)
         r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,
                    running_head=task.running_head, pad_to=task.pad_to, **kwargs)
         toc = toc_dicts(r.toc)
@@ -148,24 +160,26 @@ class _Aborted(Exception):
         self.page_count = page_count
 
 
-def _takes_on_layout(render: Callable) -> bool:
+def _takes(render: Callable, name: str) -> bool:
     import inspect
 
     try:
-        return "on_layout" in inspect.signature(render).parameters
+        return name in inspect.signature(render).parameters
     except (TypeError, ValueError):
         return False
 
 
-def _laid_out(task: Task, n: int, toc) -> None:
+def _laid_out(task: Task, n: int, toc, parts_kept: bool = False) -> None:
     """Between layout and writing (render_issue's ``on_layout``): tell the parent the
     page count and contents at once; stop a speculative render whose guessed offset
-    the parent now knows to be wrong."""
+    the parent now knows to be wrong — or, when the issue's typeset parts are kept in
+    the part cache, whose offset is not known to be right: its parts are stored, and
+    setting it at its offset later costs only its furniture and assembly."""
     if _MESSAGES is not None:
         _MESSAGES.put(("count", task.index, task.first_folio, n, toc_dicts(toc)))
     if _EXACT is not None and task.speculative:
         exact = _EXACT[task.index]
-        if exact and exact != task.first_folio:
+        if exact != task.first_folio and (exact or parts_kept):
             raise _Aborted(n)
 
 

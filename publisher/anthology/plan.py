@@ -215,6 +215,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     last = {i: cache.last_count(str(config.issues[i].path)) for i in range(n) if i not in counts}
     renders_at: list[dict[int, Entry]] = [{} for _ in range(n)]
     in_flight: list[set[int]] = [set() for _ in range(n)]
+    aborted_at: list[set[int]] = [set() for _ in range(n)]  # speculative offsets stopped after layout
     done: list[PlacedIssue | None] = [None] * n
     submitted: set[str] = set()  # render keys given to workers in this build
     hows: dict[int, str] = {}
@@ -256,8 +257,9 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
         submitted.add(key)
         pdf = cache.pdf_path(key) if cache.folder else scratch / f"{key}.pdf"
         inp = config.issues[i]
+        parts = (cache.folder / "renders" / "parts") if cache.folder else scratch / "parts"
         return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, key, str(pdf),
-                             speculative)
+                             speculative, str(parts))
 
     jobs_mod.set_backends(read, render)
     pool = jobs_mod.WorkerPool(jobs, n)
@@ -317,7 +319,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             for i in range(n):
                 if done[i] is None and exact[i] is None:
                     g = guessed[i]
-                    if g not in in_flight[i] and found(i, g) is None:
+                    if g not in in_flight[i] and g not in aborted_at[i] and found(i, g) is None:
                         todo.append((i, g, True))
             if not started and todo:
                 pool.__enter__()
@@ -356,6 +358,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             learn_count(i, r["page_count"])
             if r.get("aborted"):
                 stats.aborted += 1
+                aborted_at[i].add(r["first_folio"])
                 continue
             e = Entry(r["key"], Path(r["pdf_path"]), r["page_count"], r["toc"], r["first_folio"])
             tocs.setdefault(i, e.toc)

@@ -2,40 +2,81 @@
 
 An issue typeset in parts (units.py) has no furniture on its parts' pages: where a
 part lands in the issue is known only once the parts before it are laid out.  So
-the furniture is a document of its own, with one empty page per page of the issue,
-each on the named page of what will be printed there (one element per run of
-pages, so that a column's pages form one page group as in the issue) (``cover``, ``contents``,
-``colN`` of column N, ``pubblank`` for padding): styles/pdf.css and the generated
-page geometry (html.page_css: mirrored margins, the first folio, running heads by
-column, none on a column's first page) then set heads and folios exactly as they
-would be set for the issue as one document.  It is cheap (a few ms a page) and it
-is also where the PDF's metadata, page boxes, crop marks and PDF/A variant come from,
-and where the contents is set, its folios known by then (one document less to set):
-the assembly (assemble.py) draws each part's page into its furniture page.
+the furniture is a document of its own, one page per page of the issue, each with
+what the page margins of the issue set as one document would carry (html.page_css
+and styles/pdf.css): on a verso the magazine and issue at the outer edge, on a recto
+the column's name, none on a column's first page, on the cover, the contents or a
+blank page; the folio at the outer edge of every page but the cover and blanks.
+
+Heads and folios are set as absolutely placed blocks, in the margin boxes' fonts,
+sizes, rules and positions (tests/test_pdf.py compares them with the margin boxes of
+the issue set as one document): WeasyPrint's margin boxes cost about twice as much
+a page.  The contents is set here too, on pages with the issue's margins and its
+folio in the margin box — its page numbers are known by then, and it saves a
+document.  The furniture document also carries the PDF's metadata, page boxes,
+crop marks and PDF/A variant: the assembly (assemble.py) draws each part's page
+into its furniture page.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from ..model import Issue
 from ..render.env import environment
-from .html import authors_text, column_views, iso_date, page_css
+from .html import PT_PER_MM, authors_text, column_views, geometry, iso_date, page_css
 
 BLANK = "pubblank"
-
-_FURNITURE_CSS = f"""
-.fp {{ break-after: page; height: 1px; margin: 0; }}
-section:last-child .fp:last-child {{ break-after: auto; }}
-@page {BLANK} {{ @top-center {{ content: none; }} @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
-"""
+CONTENTS = "contents"
 
 
-def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str] | None = None) -> str:
+@dataclass
+class FurniturePage:
+    side: str  # "verso" or "recto"
+    head: str = ""
+    folio: str = ""
+
+
+def furniture_pages(issue: Issue, page_names: list[str], *, first_folio: int,
+                    running_head: str | None) -> list[FurniturePage | None]:
+    """What each page carries (None for a contents page: its own document flow)."""
+    names_of = {c.page_name: c.name for c in column_views(issue)}
+    verso_head = running_head if running_head is not None else issue.meta.title
+    out: list[FurniturePage | None] = []
+    prev = None
+    for i, name in enumerate(page_names):
+        side = "verso" if (first_folio + i) % 2 == 0 else "recto"
+        first_of_group = name != prev
+        prev = name
+        if name == CONTENTS:
+            out.append(None)
+        elif name in ("cover", BLANK):
+            out.append(FurniturePage(side))
+        else:
+            head = ""
+            if not first_of_group or name not in names_of:
+                head = (verso_head or "") if side == "verso" else names_of.get(name, "")
+            if first_of_group and name in names_of:
+                head = ""
+            out.append(FurniturePage(side, head, str(first_folio + i)))
+    return out
+
+
+def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str] | None = None, *,
+                   first_folio: int = 1, running_head: str | None = None) -> str:
     """One page per entry of ``page_names``; with ``toc_pages`` (article id → folio)
     the contents is set on the ``contents`` pages."""
     cols = column_views(issue)
     meta = issue.meta
     authors = sorted({a.name for art in issue.articles for a in art.authors})
+    pages = furniture_pages(issue, page_names, first_folio=first_folio, running_head=running_head)
+    runs = []
+    k = 0
+    for contents, group in groupby(page_names, key=lambda n: n == CONTENTS and bool(toc_pages)):
+        n = len(list(group))
+        runs.append({"contents": contents,
+                     "pages": [p or FurniturePage("recto") for p in pages[k:k + n]]})
+        k += n
     return environment().get_template("pdf/furniture.html.j2").render(
         meta=meta,
         title=meta.title or (issue.articles[0].title if issue.articles else "publisher"),
@@ -43,7 +84,7 @@ def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str
         subject=meta.publisher or meta.magazine,
         keywords=", ".join(c.name for c in cols if c.name),
         created=iso_date(issue),
-        runs=[(name, len(list(group))) for name, group in groupby(page_names)],
+        runs=runs,
         toc_pages=toc_pages,
         all_columns=cols,
         authors_text=authors_text,
@@ -51,6 +92,24 @@ def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str
 
 
 def furniture_css(issue: Issue, *, first_folio: int, print_mode: bool, running_head: str | None) -> str:
-    css = page_css(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head,
-                   columns=column_views(issue))
-    return css + _FURNITURE_CSS
+    """The issue's page geometry (for the contents pages) and the placed heads and
+    folios, where styles/pdf.css puts the margin boxes' contents (line height 1.75 as they
+    inherit it): the rule under a
+    head 6 mm above the text block, 2 mm below the head; a folio 5 mm below it."""
+    g = geometry(issue.meta.page_size)
+    h = (g.height_mm - 0.5) * PT_PER_MM  # the height of .fp
+    # The page geometry without the running-head rules by column: heads are placed
+    # here, and every @page rule is matched against every page.
+    css = page_css(issue, first_folio=first_folio, print_mode=print_mode, running_head=running_head)
+    return css + f"""
+@page pubfur {{ margin: 0; @top-center {{ content: none; }} @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}
+.fp {{ page: pubfur; position: relative; height: {g.height_mm - 0.5}mm; margin: 0; break-after: page; }}
+.fp:last-child {{ break-after: auto; }}
+.fp p {{ position: absolute; width: {g.block_width:.3f}pt; margin: 0; text-indent: 0; line-height: 1.75;
+         font-family: "Pub Song", serif; }}
+.fp .rh {{ bottom: {h - g.top + 6 * PT_PER_MM:.3f}pt; font-size: 8pt; color: #333;
+           padding-bottom: 2mm; border-bottom: 0.4pt solid #666; }}
+.fp .fo {{ top: {h + 0.5 * PT_PER_MM - g.bottom + 5 * PT_PER_MM:.3f}pt; font-size: 9pt; }}
+.fp.verso p {{ left: {g.outer:.3f}pt; text-align: left; }}
+.fp.recto p {{ left: {g.inner:.3f}pt; text-align: right; }}
+"""

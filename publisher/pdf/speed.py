@@ -19,6 +19,13 @@
   (measured on the Noto CJK faces: 65 535 → max + 1 glyphs), so the one pass is
   made with the second pass's no-hinting flag too: same glyphs, same ids, no
   hints; about 25 ms less per CJK face and document.  Tied to WeasyPrint 70.0.
+* **No margin boxes where the margins are empty** (:func:`install`,
+  :func:`bare_margins`).  WeasyPrint 70 makes, styles and lays out all 16 margin
+  boxes of every page before it finds their content is ``none`` (``layout/page.py``
+  ``make_margin_boxes``: about 2 ms a page).  An issue's typeset parts have nothing in
+  their margins (html.PART_OVERRIDES) and the furniture document places heads and
+  folios itself on its ``pubfur`` pages, so for those the call returns no boxes: the
+  same pages, drawn the same.  Tied to WeasyPrint 70.0.
 * **The font files' bytes copied once per process, not once per document**
   (:func:`install`).  ``Font.__init__`` copies the whole face blob into a Python
   ``bytes`` for every document (``get_hb_object_data``: 16–24 MB per Noto CJK face,
@@ -62,6 +69,12 @@ def install() -> None:
     import weasyprint
     from weasyprint.pdf import fonts
 
+    import weasyprint.layout as layout
+
+    if weasyprint.__version__ == WEASYPRINT_VERSION and hasattr(layout, "make_margin_boxes"):
+        global _original_margin_boxes
+        _original_margin_boxes = layout.make_margin_boxes
+        layout.make_margin_boxes = _margin_boxes
     if weasyprint.__version__ == WEASYPRINT_VERSION and hasattr(fonts.Font, "_harfbuzz_subset"):
         fonts.Font._harfbuzz_subset = _harfbuzz_subset_once
         if getattr(fonts, "get_hb_object_data", None) is not None:
@@ -72,6 +85,33 @@ def install() -> None:
 
 
 _original_face_data = None
+_original_margin_boxes = None
+# Named pages that never carry anything in their margins (the furniture document's
+# placed heads and folios), and whether the document being laid out has nothing in
+# any page margin (an issue's typeset parts).
+BARE_PAGES = frozenset({"pubfur"})
+_bare_document = False
+
+
+def _margin_boxes(context, page, state):
+    """WeasyPrint 70's ``make_margin_boxes``, skipped where no margin has content."""
+    if _bare_document or page.page_type.name in BARE_PAGES:
+        return ()
+    return _original_margin_boxes(context, page, state)
+
+
+@contextmanager
+def bare_margins():
+    """Lay out a document whose page margins are all empty without making their 16
+    margin boxes a page (content: none everywhere: nothing would be drawn)."""
+    global _bare_document
+    was = _bare_document
+    _bare_document = True
+    try:
+        yield
+    finally:
+        _bare_document = was
+
 _FACE_BYTES: dict[tuple[int, int], bytes] = {}
 _FACE_CACHE_MAX = 16  # faces; the manifest has seven
 _CHECK = 4096

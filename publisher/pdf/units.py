@@ -131,7 +131,7 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool,
     from .writer import render_document
 
     html, css, missing = part_source(issue, part, print_mode=print_mode)
-    with speed.no_gc():
+    with speed.no_gc(), speed.bare_margins():
         doc = render_document(html, css, after_css=PART_OVERRIDES)
         names = [p._page_box.page_type.name or "" for p in doc.pages]
         anchors: dict[str, int] = {}

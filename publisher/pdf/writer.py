@@ -110,7 +110,8 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
     from .furniture import furniture_css, furniture_html
     from .units import ContentsLength
 
-    html, _ = replace_uncovered(furniture_html(issue, page_names, toc_pages))
+    html, _ = replace_uncovered(furniture_html(issue, page_names, toc_pages, first_folio=first_folio,
+                                               running_head=running_head))
     css, _ = replace_uncovered(furniture_css(issue, first_folio=first_folio, print_mode=print_mode,
                                              running_head=running_head))
     variant = PRINT_VARIANT if print_mode else None
