@@ -30,10 +30,6 @@ from typing import Any, Callable
 from ..errors import PublisherError
 
 MAX_TASKS = 12  # tasks per worker process before it is replaced (bounds memory growth)
-# An issue's body is typeset in parts of at most about this many characters (some
-# ten pages), each kept in the part cache: after an edit only the part that holds it
-# is set again, and an issue that moves in the book only gets new furniture.
-PART_WEIGHT = 12000
 
 
 @dataclass(frozen=True)
@@ -116,8 +112,10 @@ def run_task(task: Task) -> dict[str, Any]:
             from ..pdf.partcache import PartCache
             from .cache import environment_digest
 
+            # Each typeset part of the issue is kept: after an edit only the part that
+            # holds it is set again, and an issue that moves in the book only gets new
+            # furniture (pdf/units.py, pdf/partcache.py).
             kwargs["part_cache"] = PartCache(task.parts_dir, environment_digest())
-            kwargs["part_weight"] = PART_WEIGHT
         if _takes(render, "on_layout"):
             kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc, parts_kept)
         r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,
@@ -196,15 +194,19 @@ def warm_up() -> None:
     import gc
 
     try:
+        from ..pdf._weasy import import_weasyprint
+
+        import_weasyprint()  # without its library hunt through gcc and ldconfig
         import weasyprint.document  # noqa: F401
         import weasyprint.layout  # noqa: F401
         import weasyprint.pdf  # noqa: F401
     except ImportError:  # a stand-in renderer without WeasyPrint
         return
     if _RENDER is None:
-        from ..pdf.writer import _stylesheets
+        from ..pdf.writer import _stylesheets, warm_fonts
 
         _stylesheets()
+        warm_fonts()
     gc.freeze()
 
 

@@ -310,16 +310,20 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                 announced += 1
             if all(d is not None for d in done):
                 break
-            # Fill free workers: known offsets first (the largest issue first: the long
-            # renders are the ones that finish last), then speculation in book order.
+            # Fill free workers: known offsets first, then speculation — each the largest
+            # issue first (the long renders are the ones that finish last).  An issue
+            # already being set is left to that render: with the part cache, one stopped
+            # for a wrong or unknown offset has stored its parts, and setting it again
+            # at the right offset costs only its furniture.
             todo: list[tuple[int, int, bool]] = []
-            for i in sorted(range(n), key=lambda i: (-len(sources[i]), i)):
-                if done[i] is None and exact[i] is not None and exact[i] not in in_flight[i]:
+            by_size = sorted(range(n), key=lambda i: (-len(sources[i]), i))
+            for i in by_size:
+                if done[i] is None and exact[i] is not None and not in_flight[i]:
                     todo.append((i, exact[i], False))
-            for i in range(n):
-                if done[i] is None and exact[i] is None:
+            for i in by_size:
+                if done[i] is None and exact[i] is None and not in_flight[i]:
                     g = guessed[i]
-                    if g not in in_flight[i] and g not in aborted_at[i] and found(i, g) is None:
+                    if g not in aborted_at[i] and found(i, g) is None:
                         todo.append((i, g, True))
             if not started and todo:
                 pool.__enter__()

@@ -28,6 +28,12 @@ from typing import Callable
 from ..model import Issue
 from .html import PART_OVERRIDES, column_views, heading_ids, part_html, part_page_css
 
+# A body part weighs at most about this much (some fifteen pages): enough parts for two
+# or more processes on a long issue, few enough that each part's fixed cost (its own
+# document, its own font subsets) stays small; the anthology's part cache then sets
+# again only the part an edit falls in.
+PART_WEIGHT = 20000
+
 # Estimated size of a column, in characters of body text: what a part's share of the
 # work is judged by.  A headline, its byline and the space around it cost about as
 # much as this many characters of text; a column opener about as much again.
@@ -92,10 +98,12 @@ def has_contents(issue: Issue) -> bool:
     return not (len(issue.articles) == 1 and not any(c.name for c in cols))
 
 
-def plan_parts(issue: Issue, *, body_parts: int = 2, max_weight: float | None = None) -> list[Part]:
+def plan_parts(issue: Issue, *, max_weight: float | None = None) -> list[Part]:
     """The typeset parts of ``issue`` in page order (front, body runs); the contents
-    goes between front and body, set with the furniture.  The body is cut into
-    ``body_parts`` runs, or more if a run would weigh more than ``max_weight``."""
+    goes between front and body, set with the furniture.  The body is cut into the
+    fewest balanced runs of at most ``max_weight`` (PART_WEIGHT) each — by size
+    alone, never by the number of processors, so that every machine makes the same
+    parts and the same PDF."""
     cols = column_views(issue)
     front_cols = [c for c in cols if c.front]
     rest = [c for c in cols if not c.front]
@@ -106,9 +114,16 @@ def plan_parts(issue: Issue, *, body_parts: int = 2, max_weight: float | None = 
     elif front_cols:
         parts.append(Part("front", front=True, weight=sum(column_weight(c) for c in front_cols)))
     weights = [column_weight(c) for c in rest]
-    if max_weight:
-        body_parts = max(body_parts, math.ceil(sum(weights) / max_weight))
-    for k, run in enumerate(split_balanced(weights, body_parts)):
+    # The fewest runs of at most ``limit`` (a heavier column is a run of its own),
+    # packed in order; then the same number of runs, balanced.
+    limit = max_weight or PART_WEIGHT
+    pieces, load = 0, None
+    for w in weights:
+        if load is None or load + w > limit:
+            pieces, load = pieces + 1, w
+        else:
+            load += w
+    for k, run in enumerate(split_balanced(weights, pieces)):
         parts.append(Part(f"body{k + 1}", body=run, weight=sum(weights[i] for i in run)))
     return parts
 
@@ -182,7 +197,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     from .parallel import Forked, lpt_bins
     from .writer import render_furniture
 
-    parts = plan_parts(issue, body_parts=max(1, jobs), max_weight=max_weight)
+    parts = plan_parts(issue, max_weight=max_weight)
     contents = has_contents(issue)
     layouts: dict[int, tuple] = {}
     pdfs: dict[int, bytes] = {}
@@ -227,7 +242,15 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
         for i in range(len(parts)):
             for ch, n in layouts[i][2].items():
                 missing[ch] = missing.get(ch, 0) + n
-        n_contents = estimate_contents_pages(issue) if contents else 0
+        reported = False
+        n_contents = 0
+        if contents:
+            n_contents = estimate_contents_pages(issue)
+            if on_layout is not None:
+                # The page count goes out before the contents is set: make it exact.
+                body = sum(len(layouts[i][0]) for i in range(len(parts)))
+                digits = len(str(first_folio + body + n_contents + 8))
+                n_contents = contents_pages(issue, digits=digits, print_mode=print_mode, cache=cache)
         for _ in range(4):
             names: list[str] = []
             starts: list[int] = []
@@ -249,15 +272,18 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
                 pad_to = 4
             blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
             names += [BLANK] * blanks
-            if on_layout is not None:
+            if on_layout is not None and not reported:
                 on_layout(len(names), toc)
-                on_layout = None
+                reported = True
             toc_pages = {a.id: str(first_folio + where[a.id]) for a in issue.articles} if contents else None
             try:
                 furniture = render_furniture(issue, names, first_folio=first_folio, print_mode=print_mode,
                                              running_head=running_head, toc_pages=toc_pages, cache=cache)
                 break
             except ContentsLength as e:
+                if reported:
+                    raise PublisherError("the contents pages changed length after the page count was "
+                                         "reported (internal error)") from None
                 n_contents += e.extra  # the contents took more (or fewer) pages: place again
         else:
             raise PublisherError("the contents pages do not settle: their length changes with their numbers")
@@ -274,6 +300,26 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     pdf = assemble(furniture, [PlacedPart(pdfs[i], starts[i]) for i in range(len(parts))],
                    shifts=shifts, outline=outline, print_mode=print_mode)
     return pdf, len(names), toc, blanks, missing
+
+
+def contents_pages(issue: Issue, *, digits: int, print_mode: bool, cache=None) -> int:
+    """Pages the contents takes, laid out with folios of ``digits`` digits (kept in
+    the part cache: it depends on the titles, not on where the issue sits)."""
+    from . import speed
+    from .furniture import CONTENTS, furniture_css, furniture_html
+    from .fonts import replace_uncovered
+    from .writer import render_document
+
+    html, _ = replace_uncovered(furniture_html(issue, [CONTENTS], {a.id: "8" * digits for a in issue.articles}))
+    css = furniture_css(issue, first_folio=1, print_mode=print_mode, running_head=None)
+    key = cache.key("contents-pages", html, css) if cache is not None else None
+    if key is not None and (hit := cache.get(key)) is not None:
+        return int(hit[1]["pages"])
+    with speed.no_gc():
+        n = len(render_document(html, css).pages)
+    if key is not None:
+        cache.put(key, b"", {"pages": n})
+    return n
 
 
 class ContentsLength(Exception):
