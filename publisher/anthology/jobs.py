@@ -30,6 +30,9 @@ from typing import Any, Callable
 from ..errors import PublisherError
 
 MAX_TASKS = 12  # tasks per worker process before it is replaced (bounds memory growth)
+# Parts of about ten pages (pdf/units.py sets a single issue in larger ones): an edit
+# sets again only the part it falls in.
+PART_WEIGHT = 12000
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,7 @@ def run_task(task: Task) -> dict[str, Any]:
             # holds it is set again, and an issue that moves in the book only gets new
             # furniture (pdf/units.py, pdf/partcache.py).
             kwargs["part_cache"] = PartCache(task.parts_dir, environment_digest())
+            kwargs["part_weight"] = PART_WEIGHT
         if _takes(render, "on_layout"):
             kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc, parts_kept)
         r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,
@@ -185,7 +189,7 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def warm_up() -> None:
+def warm_up(load_fonts: bool = True) -> None:
     """Import WeasyPrint and build the PDF backend's font configuration and parsed
     stylesheets in this process, before it forks: every worker (and the front
     matter's process) then starts with them instead of building its own.  The
@@ -206,7 +210,8 @@ def warm_up() -> None:
         from ..pdf.writer import _stylesheets, warm_fonts
 
         _stylesheets()
-        warm_fonts()
+        if load_fonts:  # each worker would load the faces itself (about 0.3 s each)
+            warm_fonts()
     gc.freeze()
 
 
@@ -221,6 +226,7 @@ class WorkerPool:
         self._pool = None
         self._ctx = multiprocessing.get_context("fork")
         self.exact = self._ctx.Array("l", max(1, issues), lock=False)
+        self.load_fonts = True  # worth it when the workers have many issues to set
         self.messages = self._ctx.SimpleQueue()
 
     def __enter__(self) -> "WorkerPool":
@@ -228,7 +234,7 @@ class WorkerPool:
         # Import the heavy modules before forking so each worker (and each replacement
         # of a worker) starts with them: about a second of CPU per process saved.
         backends()
-        warm_up()
+        warm_up(load_fonts=self.load_fonts)
         _EXACT, _MESSAGES = self.exact, self.messages
         self._pool = self._ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
         return self

@@ -326,6 +326,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                     if g not in aborted_at[i] and found(i, g) is None:
                         todo.append((i, g, True))
             if not started and todo:
+                pool.load_fonts = len(todo) > pool.jobs  # a rebuild of one issue: not worth it
                 pool.__enter__()
                 started = True
             for i, off, spec in todo:
