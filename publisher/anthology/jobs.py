@@ -187,6 +187,16 @@ def _laid_out(task: Task, n: int, toc, parts_kept: bool = False) -> None:
 
 def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The workers yield to the building process and to the front matter's process:
+    # those are the book's critical path once every issue is laid out (the general
+    # contents waits for the last page count, the merge for everything).
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass
+
+
+WORKER_NICENESS = 5
 
 
 def warm_up(load_fonts: bool = True) -> None:
