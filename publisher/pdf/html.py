@@ -144,16 +144,7 @@ def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
              running_head: str | None = None, columns: list["ColumnView"] | None = None) -> str:
     g = geometry(issue.meta.page_size)
     verso = running_head if running_head is not None else issue.meta.title
-    out = [
-        f":root {{ --block-width: {g.block_width:.3f}pt; }}",
-        f".cover {{ width: {g.width_mm}mm; height: {g.height_mm - 0.5}mm; }}",
-        "@page {",
-        f"  size: {g.width_mm}mm {g.height_mm}mm;",
-        f"  margin: {g.top:.3f}pt {g.outer:.3f}pt {g.bottom:.3f}pt {g.inner:.3f}pt;",
-    ]
-    if print_mode:
-        out += [f"  bleed: {SLUG_MM}mm;", "  marks: crop;"]
-    out += ["}"]
+    out = _recto_page(g, print_mode=print_mode, marks=True)
     out += [
         f"@page :left {{ margin-left: {g.outer:.3f}pt; margin-right: {g.inner:.3f}pt;",
         f"  @top-center {{ content: {css_string(verso) if verso else 'none'}; }} }}",
@@ -182,7 +173,11 @@ def part_page_css(issue: Issue, *, print_mode: bool = False) -> str:
     is set in a document of its own and the assembly moves verso pages across.
     The text block is the same on both sides, so a part's line and page breaks do
     not depend on where it starts."""
-    g = geometry(issue.meta.page_size)
+    return "\n".join(_recto_page(geometry(issue.meta.page_size), print_mode=print_mode, marks=False)) + "\n"
+
+
+def _recto_page(g: Geometry, *, print_mode: bool, marks: bool) -> list[str]:
+    """The page size and a recto's margins (and, printing, the slug for the marks)."""
     out = [
         f":root {{ --block-width: {g.block_width:.3f}pt; }}",
         f".cover {{ width: {g.width_mm}mm; height: {g.height_mm - 0.5}mm; }}",
@@ -191,9 +186,8 @@ def part_page_css(issue: Issue, *, print_mode: bool = False) -> str:
         f"  margin: {g.top:.3f}pt {g.outer:.3f}pt {g.bottom:.3f}pt {g.inner:.3f}pt;",
     ]
     if print_mode:
-        out += [f"  bleed: {SLUG_MM}mm;", "  marks: none;"]
-    out += ["}"]
-    return "\n".join(out) + "\n"
+        out += [f"  bleed: {SLUG_MM}mm;", f"  marks: {'crop' if marks else 'none'};"]
+    return out + ["}"]
 
 
 # After styles/pdf.css in a part: nothing in the page margins, no bookmarks (the

@@ -1,13 +1,13 @@
-"""Run a few independent calls on all cores: forked processes, results in order.
+"""Work on all cores: forked processes that stream their results back.
 
-The PDF backend typesets an issue's parts side by side (units.py).  Each call runs
-in a process forked from this one, so WeasyPrint, the fonts and the parsed
-stylesheets loaded before the fork are shared, not loaded again.  Calls are given
-to processes longest first (by the weight the caller gives), the largest share runs
-in this process.  Results come back pickled through a pipe.
+The PDF backend typesets an issue's parts side by side (units.py).  Each share of
+the parts runs in a process forked from this one (:class:`Forked`), so WeasyPrint,
+the fonts and the parsed stylesheets loaded before the fork are shared, not loaded
+again; shares are made longest first (:func:`lpt_bins`).  Messages come back
+pickled through a pipe, as they are sent.
 
-No processes are started when ``jobs`` is 1, when there is one call, or inside a
-daemonic process (the anthology's workers, which are the parallelism there).
+No processes are started inside a daemonic process (:func:`can_fork`: the
+anthology's workers, which are the parallelism there).
 """
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ import traceback
 from typing import Any, Callable, Sequence
 
 from ..errors import PublisherError
-
-Call = tuple[Callable[..., Any], tuple, float]  # function, arguments, weight
 
 
 def default_jobs() -> int:
@@ -43,64 +41,6 @@ def lpt_bins(weights: Sequence[float], jobs: int, head_start: float = 0.0) -> li
         bins[b].append(i)
         load[b] += weights[i]
     return [sorted(b) for b in bins]
-
-
-def _bins(calls: Sequence[Call], jobs: int) -> list[list[int]]:
-    bins = lpt_bins([c[2] for c in calls], jobs)
-    bins.sort(key=lambda b: -sum(calls[i][2] for i in b))  # the heaviest stays here
-    return [b for b in bins if b]
-
-
-def run_calls(calls: Sequence[Call], jobs: int | None = None) -> list[Any]:
-    """``[fn(*args) for fn, args, _ in calls]``, spread over ``jobs`` processes."""
-    jobs = min(jobs or default_jobs(), len(calls))
-    if jobs <= 1 or not can_fork():
-        return [fn(*args) for fn, args, _ in calls]
-    bins = _bins(calls, jobs)
-    ctx = multiprocessing.get_context("fork")
-    children = []
-    results: list[Any] = [None] * len(calls)
-    try:
-        for b in bins[1:]:
-            recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(send, [(i, calls[i][0], calls[i][1]) for i in b]))
-            proc.start()
-            send.close()
-            children.append((recv, proc))
-        for i in bins[0]:
-            fn, args, _ = calls[i]
-            results[i] = fn(*args)
-        for recv, proc in children:
-            try:
-                kind, value = recv.recv()
-            except EOFError:
-                proc.join()
-                raise PublisherError(f"a typesetting process died (exit status {proc.exitcode})") from None
-            proc.join()
-            if kind == "error":
-                raise PublisherError(value)
-            for i, r in value:
-                results[i] = r
-    finally:
-        for _, proc in children:
-            if proc.is_alive():
-                proc.terminate()
-                proc.join()
-    return results
-
-
-def _child(send, work) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        res = ("ok", [(i, fn(*args)) for i, fn, args in work])
-    except PublisherError as e:
-        res = ("error", e.message)
-    except Exception as e:
-        detail = traceback.format_exc() if os.environ.get("PUBLISHER_DEBUG") else ""
-        res = ("error", f"{type(e).__name__}: {e}\n{detail}".strip())
-    send.send(res)
-    send.close()
-    os._exit(0)  # no atexit handlers, no flushing of the parent's buffers twice
 
 
 class Forked:
