@@ -140,3 +140,25 @@ def test_forked_children_report_errors_and_messages():
 @pytest.fixture(scope="module")
 def issue000():
     return read_issue(corpus_file("000"))
+
+
+def test_one_embedded_subset_per_face(issue000):
+    """Parts are written with placeholder font programs; the assembly embeds one
+    subset per face for the whole issue (fontmerge.py), one font dictionary each."""
+    import pikepdf
+
+    from publisher.pdf.measure import page_fonts
+
+    r = render_issue(issue000)
+    with pikepdf.open(io.BytesIO(r.pdf)) as pdf:
+        fonts = list(page_fonts(pdf))
+        names = [str(f.BaseFont).split("+", 1)[1] for f in fonts]
+        assert len(names) == len(set(names)) >= 4
+        programs = set()
+        for f in fonts:
+            fd = f.DescendantFonts[0].FontDescriptor
+            prog = fd.get("/FontFile3") or fd.get("/FontFile2")
+            assert len(prog.read_bytes()) > 1000  # a real font program, not the placeholder
+            programs.add(prog.objgen)
+        assert len(programs) == len(fonts)
+    assert len(r.pdf) < 1.6e6  # one document's worth of fonts (2.6 MB with one subset a part)

@@ -228,6 +228,10 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
         out.Root.Names = pikepdf.Dictionary()
     out.Root.Names.Dests = tree.obj
 
+    from .fonts import pdf_font_files
+    from .fontmerge import merge_subsets
+
+    merge_subsets(out, pdf_font_files())
     _write_outline(out, outline, anchors, dest)
     if print_mode:
         from .printmode import set_print_boxes

@@ -147,7 +147,14 @@ def _face_data(hb_object, ot_color=None, glyph=None):
 
 
 def _harfbuzz_subset_once(self, to_unicode, hinting):
-    """WeasyPrint 70's ``Font._harfbuzz_subset`` in one pass (see the module notes)."""
+    """WeasyPrint 70's ``Font._harfbuzz_subset`` in one pass (see the module notes);
+    inside fontmerge.deferred() only a placeholder (the assembly subsets each face
+    once for the whole issue)."""
+    from .fontmerge import PLACEHOLDER_LENGTH, is_deferred
+
+    if is_deferred() and not ("fvar" in self.tables or self.png or self.svg or self.colr):
+        self.file_content = self.file_content[:PLACEHOLDER_LENGTH]
+        return
     from weasyprint.logger import LOGGER
     from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
     from weasyprint.text.fonts import get_hb_object_data

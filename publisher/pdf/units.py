@@ -142,7 +142,7 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool,
                 on_layout: Callable[[list[str], dict[str, int], dict[str, int]], None] | None = None) -> PartResult:
     """Typeset one part; ``on_layout(page_names, anchors, missing)`` is called between
     layout and writing."""
-    from . import speed
+    from . import fontmerge, speed
     from .writer import render_document
 
     html, css, missing = part_source(issue, part, print_mode=print_mode)
@@ -156,7 +156,8 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool,
         if on_layout is not None:
             on_layout(names, anchors, missing)
         ident = hashlib.sha256((part.name + html + css).encode("utf-8")).hexdigest()[:32].encode()
-        pdf = doc.write_pdf(pdf_identifier=ident)
+        with fontmerge.deferred():  # one subset per face, made by the assembly
+            pdf = doc.write_pdf(pdf_identifier=ident)
         del doc
     return PartResult(pdf, names, anchors, missing)
 
@@ -235,6 +236,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     children = [(Forked(lambda emit, b=b: work(b, emit)), b) for b in bins[1:] if b]
     try:
         work(bins[0] if bins else [], take)
+        import pikepdf  # noqa: F401  (the assembly's; loaded while the children finish)
         for child, b in children:
             while not all(i in layouts for i in b):
                 take(child.next())

@@ -12,7 +12,7 @@ from ..errors import PublisherError
 from ..model import Issue
 from ..paths import STYLES_DIR
 from ..textio import atomic_write
-from . import cjk, speed
+from . import cjk, fontmerge, speed
 from ..render.env import environment
 from .fonts import font_face_css, replace_uncovered
 
@@ -139,7 +139,8 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
                 raise ContentsLength(len(doc.pages) - len(page_names))
             raise PublisherError(f"page furniture: {len(doc.pages)} pages laid out, {len(page_names)} expected")
         ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
-        pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
+        with fontmerge.deferred():  # one subset per face, made by the assembly
+            pdf = doc.write_pdf(pdf_identifier=ident, pdf_variant=variant)
         del doc
     if key is not None:
         cache.put(key, pdf, {"pages": len(page_names)})
