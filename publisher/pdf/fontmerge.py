@@ -136,8 +136,8 @@ def _widths_cids(w) -> set[int]:
     return out
 
 
-def _font_dicts(pdf):
-    """Every Type0 font dictionary the pages and their form XObjects use, once."""
+def font_dictionaries(pdf):
+    """Every font dictionary the pages and their form XObjects use, once each."""
     import pikepdf
 
     seen: set = set()
@@ -166,7 +166,7 @@ def merge_subsets(pdf, font_files: dict[str, Path]) -> int:
 
     faces: dict[str, list] = {}
     glyphs: dict[str, set[int]] = {}
-    for f in sorted(_font_dicts(pdf), key=lambda f: f.objgen):
+    for f in sorted(font_dictionaries(pdf), key=lambda f: f.objgen):
         if f.get("/Subtype") != pikepdf.Name.Type0:
             continue
         desc_font = f.DescendantFonts[0]

@@ -358,22 +358,9 @@ def embedded_glyphs_check(pdf_bytes: bytes, font_files: dict[str, object]) -> Em
 def page_fonts(pdf):
     """Every font dictionary the pages use, their form XObjects' included (an issue
     typeset in parts draws each part's page as a form)."""
-    import pikepdf
+    from .fontmerge import font_dictionaries
 
-    seen: set = set()
-    stack = [page.obj.get("/Resources") for page in pdf.pages]
-    while stack:
-        res = stack.pop()
-        if not isinstance(res, pikepdf.Dictionary):
-            continue
-        for _, f in (res.get("/Font") or {}).items():
-            if f.objgen == (0, 0) or f.objgen not in seen:
-                seen.add(f.objgen)
-                yield f
-        for _, xo in (res.get("/XObject") or {}).items():
-            if xo.get("/Subtype") == pikepdf.Name.Form and xo.objgen not in seen:
-                seen.add(xo.objgen)
-                stack.append(xo.get("/Resources"))
+    return font_dictionaries(pdf)
 
 
 _GID_CACHE: dict[int, dict[str, int]] = {}
