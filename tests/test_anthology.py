@@ -258,3 +258,27 @@ def test_ctrl_c_leaves_no_output(tmp_path):
     assert proc.returncode == 130
     assert err.strip() == "publisher: interrupted"
     assert list(tmp_path.iterdir()) == []  # no book, no temp file
+
+
+def test_each_face_embedded_once_for_all_issues(book):
+    """The issues arrive with placeholder font programs; the merge cuts each face once
+    for the whole book (merge._BookFonts), and every glyph drawn is the manifest
+    font's glyph for its character."""
+    from publisher.pdf.fonts import pdf_font_files
+    from publisher.pdf.measure import embedded_glyphs_check, glyph_check, page_fonts
+
+    data = book["out"].read_bytes()
+    names = pdf_font_files()
+    check = glyph_check(data, names)
+    assert check.fonts <= set(names) and check.missing == [] and check.notdef == 0
+    emb = embedded_glyphs_check(data, names)
+    assert emb.glyphs > 500 and emb.wrong == []
+    with pikepdf.open(book["out"]) as pdf:
+        programs: dict[str, set] = {}
+        for f in page_fonts(pdf):
+            fd = f.DescendantFonts[0].FontDescriptor
+            prog = fd.get("/FontFile3") or fd.get("/FontFile2")
+            assert len(prog.read_bytes()) > 1000  # no placeholder reached the book
+            programs.setdefault(str(f.BaseFont).split("+", 1)[1], set()).add(prog.objgen)
+    # the issues' faces share one program each; the front matter (its own document) may add one
+    assert all(len(v) <= 2 for v in programs.values()), programs

@@ -120,6 +120,8 @@ def run_task(task: Task) -> dict[str, Any]:
             # furniture (pdf/units.py, pdf/partcache.py).
             kwargs["part_cache"] = PartCache(task.parts_dir, environment_digest())
             kwargs["part_weight"] = PART_WEIGHT
+        if _takes(render, "merge_fonts"):
+            kwargs["merge_fonts"] = False  # the merge embeds each face once for the book
         if _takes(render, "on_layout"):
             kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc, parts_kept)
         r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,

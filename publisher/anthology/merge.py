@@ -17,6 +17,8 @@
   The link rectangles are untouched, so each still contains its printed page number.
 * The outline is rebuilt: issue → column → article → heading, targets from the
   issues' own anchors.
+* Fonts: the issues come with placeholder font programs; each face is cut once
+  for the glyphs of the whole book and embedded once (:class:`_BookFonts`).
 * Page labels: lower-roman for the front matter, then decimal from 1, so every page's
   label is its printed folio.
 * Written to a temp file beside ``out`` and renamed: never a half-written book.  The
@@ -179,8 +181,10 @@ class _Writer:
 class _SourceWriter:
     """Copies the pages of one source PDF (and everything they use) into the book."""
 
-    def __init__(self, w: _Writer, pdf, first_book_page: int, page_obj, page_top: list[float]):
+    def __init__(self, w: _Writer, pdf, first_book_page: int, page_obj, page_top: list[float],
+                 programs: dict[tuple[int, int], int] | None = None):
         self.w = w
+        self.programs = programs or {}  # placeholder font program → the book's subset of that face
         self.pdf = pdf
         self.first = first_book_page
         self.page_obj = page_obj  # book page index → object number
@@ -191,6 +195,8 @@ class _SourceWriter:
 
     def ref(self, obj) -> bytes:
         og = obj.objgen
+        if og in self.programs:
+            return b"%d 0 R" % self.programs[og]
         if og in self.pages:
             return b"%d 0 R" % self.page_obj(self.pages[og])
         n = self.map.get(og)
@@ -285,8 +291,10 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
     if len(front_tops) != front.page_count:
         raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
     page_top += front_tops
+    book_fonts = _BookFonts()
     for p in placed:
         with pikepdf.open(p.entry.pdf_path) as pdf:
+            book_fonts.scan(pdf)
             if len(pdf.pages) != p.entry.page_count:
                 raise PublisherError(f"{p.entry.pdf_path}: {len(pdf.pages)} pages, expected {p.entry.page_count}")
             index_of = {pg.obj.objgen: i for i, pg in enumerate(pdf.pages)}
@@ -306,6 +314,7 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
 
     with atomic_output(out) as f:
         w = _Writer(f, first_free=3 + total)
+        book_fonts.write(w)
         first = 0
         for path in front.pdf_paths:
             with pikepdf.open(path) as pdf:
@@ -313,7 +322,8 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
                 first += len(pdf.pages)
         for p in placed:
             with pikepdf.open(p.entry.pdf_path) as pdf:
-                _copy_source(w, pdf, issue_sources[p.index].start, page_obj, page_top, None)
+                _copy_source(w, pdf, issue_sources[p.index].start, page_obj, page_top, None,
+                             book_fonts=book_fonts)
         if blanks:
             with pikepdf.open(front.blanks_path) as pdf:
                 _copy_source(w, pdf, start, page_obj, page_top, None, count=blanks)
@@ -332,10 +342,12 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
     return total, blanks
 
 
-def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources, count: int | None = None) -> None:
+def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources, count: int | None = None,
+                 book_fonts: "_BookFonts | None" = None) -> None:
     import pikepdf
 
     _prepare(pdf, first, issue_sources)
+    programs = book_fonts.adopt(pdf) if book_fonts is not None else {}
     for page in pdf.pages:  # one annotation per link, its rectangle the whole entry
         annots = page.obj.get("/Annots")
         if annots is None:
@@ -346,7 +358,54 @@ def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources,
             keep.append(annot)
             targets.append(None if t is None else (int(t[0]), float(t[1]), float(t[2])))
         page.obj.Annots = pikepdf.Array(_merge_boxes(page.obj, keep, targets))
-    _SourceWriter(w, pdf, first, page_obj, page_top).copy_pages(count)
+    _SourceWriter(w, pdf, first, page_obj, page_top, programs).copy_pages(count)
+
+
+class _BookFonts:
+    """One subset per face for the whole book.  The issues come with placeholder
+    font programs (pdf/fontmerge.py): the glyphs every issue uses are gathered in the
+    first pass, each face is cut once, written once, and every issue's font
+    dictionaries of that face point at it under one subset name."""
+
+    def __init__(self):
+        from ..pdf.fonts import pdf_font_files
+
+        self.files = pdf_font_files()
+        self.glyphs: dict[str, set[int]] = {}
+        self.objects: dict[str, int] = {}
+        self.names: dict[str, str] = {}
+
+    def scan(self, pdf) -> None:
+        from ..pdf.fontmerge import placeholder_fonts, used_glyphs
+
+        for name, _, desc_font, _, _ in placeholder_fonts(pdf, self.files):
+            self.glyphs.setdefault(name, set()).update(used_glyphs(desc_font))
+
+    def write(self, w: "_Writer") -> None:
+        from ..pdf.fontmerge import cut_faces, program_extra, subset_name
+
+        if not self.glyphs:
+            return
+        for name, (data, packed) in sorted(cut_faces(self.files, self.glyphs).items()):
+            num = w.new()
+            extra = b" ".join(k.encode() + b" " + (v.encode() if isinstance(v, str) else b"%d" % v)
+                              for k, v in program_extra(data).items())
+            w.write(num, b"<< /Filter /FlateDecode /Length %d %s >>" % (len(packed), extra), packed)
+            self.objects[name] = num
+            self.names[name] = subset_name(name, self.glyphs[name])
+
+    def adopt(self, pdf) -> dict[tuple[int, int], int]:
+        """Rename ``pdf``'s placeholder fonts to the book's subsets; placeholder
+        program → the object number of the book's program of that face."""
+        import pikepdf
+
+        from ..pdf.fontmerge import placeholder_fonts
+
+        out: dict[tuple[int, int], int] = {}
+        for name, f, desc_font, fd, key in list(placeholder_fonts(pdf, self.files)):
+            out[fd[key].objgen] = self.objects[name]
+            f.BaseFont = desc_font.BaseFont = fd.FontName = pikepdf.Name("/" + self.names[name])
+        return out
 
 
 def _write_outline(w: _Writer, front: Front, placed, sources: dict[int, _Source], page_obj, page_top) -> int:

@@ -139,8 +139,10 @@ def _rect(arr) -> list[float]:
 
 
 def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[float],
-             outline: list[OutlineEntry], print_mode: bool) -> bytes:
-    """The issue's PDF: ``shifts[i]`` is how far page *i*'s part page moves right."""
+             outline: list[OutlineEntry], print_mode: bool, merge_fonts: bool = True) -> bytes:
+    """The issue's PDF: ``shifts[i]`` is how far page *i*'s part page moves right.
+    ``merge_fonts=False`` leaves the font programs as placeholders (the anthology
+    cuts each face once for the whole book)."""
     import pikepdf
 
     out = pikepdf.open(io.BytesIO(furniture))
@@ -231,7 +233,8 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
     from .fonts import pdf_font_files
     from .fontmerge import merge_subsets
 
-    merge_subsets(out, pdf_font_files())
+    if merge_fonts:
+        merge_subsets(out, pdf_font_files())
     _write_outline(out, outline, anchors, dest)
     if print_mode:
         from .printmode import set_print_boxes

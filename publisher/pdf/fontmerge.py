@@ -156,16 +156,13 @@ def font_dictionaries(pdf):
                 stack.append(xo.get("/Resources"))
 
 
-def merge_subsets(pdf, font_files: dict[str, Path]) -> int:
-    """Replace every placeholder font program of ``pdf`` (pikepdf) by one subset per
-    face; returns the number of faces embedded.  ``font_files``: base font name
-    without its tag (``Pub-Song``) → the file it is cut from."""
+def placeholder_fonts(pdf, font_files: dict[str, Path]):
+    """(face name, font dict, CIDFont dict, descriptor, FontFile key) of every font
+    of ``pdf`` whose program is a placeholder (see :func:`deferred`)."""
     import pikepdf
 
     from ..errors import PublisherError
 
-    faces: dict[str, list] = {}
-    glyphs: dict[str, set[int]] = {}
     for f in sorted(font_dictionaries(pdf), key=lambda f: f.objgen):
         if f.get("/Subtype") != pikepdf.Name.Type0:
             continue
@@ -179,30 +176,59 @@ def merge_subsets(pdf, font_files: dict[str, Path]) -> int:
         name = str(f.BaseFont).lstrip("/").split("+", 1)[-1]
         if name not in font_files:
             raise PublisherError(f"font {name} is not in the font manifest")
-        faces.setdefault(name, []).append((f, desc_font, fd, key))
-        glyphs.setdefault(name, set()).update(_widths_cids(desc_font.get("/W") or []))
-    # HarfBuzz runs without the GIL: the faces are cut side by side.
+        yield name, f, desc_font, fd, key
+
+
+def used_glyphs(desc_font) -> set[int]:
+    return _widths_cids(desc_font.get("/W") or [])
+
+
+def cut_faces(font_files: dict[str, Path], glyphs: dict[str, set[int]]) -> dict[str, tuple[bytes, bytes]]:
+    """Face name → (its subset, the subset deflated), the faces cut side by side
+    (HarfBuzz and zlib run without the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .parallel import default_jobs
 
     def cut(n: str) -> tuple[bytes, bytes]:
         data = subset_font(font_files[n], glyphs[n])
-        return data, zlib.compress(data, 6)  # zlib, too, runs without the GIL
+        return data, zlib.compress(data, 6)
 
-    names = sorted(faces)
+    names = sorted(glyphs)
     with ThreadPoolExecutor(max_workers=min(len(names), default_jobs()) or 1) as pool:
-        programs = dict(zip(names, pool.map(cut, names)))
-    for name in names:
+        return dict(zip(names, pool.map(cut, names)))
+
+
+def subset_name(name: str, glyphs: set[int]) -> str:
+    """``TAG+name``: the tag made from the glyph set (same subset, same tag)."""
+    digest = hashlib.sha256(name.encode() + b"|" + b",".join(b"%d" % g for g in sorted(glyphs))).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + name
+
+
+def program_extra(data: bytes) -> dict[str, object]:
+    """The font program stream's own entries: CFF-flavoured OpenType or TrueType."""
+    return {"/Subtype": "/OpenType"} if data[:4] == b"OTTO" else {"/Length1": len(data)}
+
+
+def merge_subsets(pdf, font_files: dict[str, Path]) -> int:
+    """Replace every placeholder font program of ``pdf`` (pikepdf) by one subset per
+    face; returns the number of faces embedded.  ``font_files``: base font name
+    without its tag (``Pub-Song``) → the file it is cut from."""
+    import pikepdf
+
+    faces: dict[str, list] = {}
+    glyphs: dict[str, set[int]] = {}
+    for name, f, desc_font, fd, key in placeholder_fonts(pdf, font_files):
+        faces.setdefault(name, []).append((f, desc_font, fd, key))
+        glyphs.setdefault(name, set()).update(used_glyphs(desc_font))
+    programs = cut_faces(font_files, glyphs)
+    for name in sorted(faces):
         data, packed = programs[name]
-        digest = hashlib.sha256(name.encode() + b"|" + b",".join(b"%d" % g for g in sorted(glyphs[name]))).digest()
-        base = pikepdf.Name("/" + "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + name)
+        base = pikepdf.Name("/" + subset_name(name, glyphs[name]))
         stream = pikepdf.Stream(pdf, b"")
         stream.write(packed, filter=pikepdf.Name.FlateDecode)
-        if data[:4] == b"OTTO":
-            stream.Subtype = pikepdf.Name.OpenType
-        else:
-            stream.Length1 = len(data)
+        for k, v in program_extra(data).items():
+            stream[k] = pikepdf.Name(v) if isinstance(v, str) else v
         stream = pdf.make_indirect(stream)
         for f, desc_font, fd, key in faces[name]:
             fd[key] = stream

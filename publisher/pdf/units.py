@@ -188,7 +188,8 @@ def estimate_contents_pages(issue: Issue) -> int:
 
 
 def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: str | None,
-            pad_to: int | None, on_layout, jobs: int, cache=None, max_weight: float | None = None):
+            pad_to: int | None, on_layout, jobs: int, cache=None, max_weight: float | None = None,
+            merge_fonts: bool = True):
     """The issue's PDF, page count, contents entries, blank pages and replaced
     characters (writer.render_issue's work; see the module docstring)."""
     from ..errors import PublisherError
@@ -300,7 +301,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     shifts = [dx if (first_folio + i) % 2 == 0 and names[i] != "cover" else 0.0 for i in range(len(names))]
     outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
     pdf = assemble(furniture, [PlacedPart(pdfs[i], starts[i]) for i in range(len(parts))],
-                   shifts=shifts, outline=outline, print_mode=print_mode)
+                   shifts=shifts, outline=outline, print_mode=print_mode, merge_fonts=merge_fonts)
     return pdf, len(names), toc, blanks, missing
 
 

@@ -150,7 +150,8 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
 def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
                  running_head: str | None = None, pad_to: int | None = None,
                  on_layout: Callable[[int, list[TocEntry]], None] | None = None,
-                 jobs: int | None = None, part_cache=None, part_weight: float | None = None) -> RenderedIssue:
+                 jobs: int | None = None, part_cache=None, part_weight: float | None = None,
+                 merge_fonts: bool = True) -> RenderedIssue:
     """Typeset ``issue`` and return the PDF bytes, page count and contents entries.
 
     ``first_folio`` is the printed number of the first page (an anthology renders each
@@ -160,6 +161,8 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     see units.py).  ``part_cache`` (a partcache.PartCache) keeps typeset parts and
     furniture for the next render; ``part_weight`` cuts the body into parts of at most
     that many characters (finer parts: less to set again after an edit).
+    ``merge_fonts=False`` leaves placeholder font programs in the PDF for a caller
+    that embeds each face once for many issues (the anthology's merge; fontmerge.py).
 
     ``on_layout(page_count, toc)`` is called once every part is laid out and the page
     count known, before the contents, the furniture and the assembly: the anthology
@@ -186,7 +189,7 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     pdf, pages, toc, blanks, missing = typeset(issue, first_folio=first_folio, print_mode=print_mode,
                                                running_head=running_head, pad_to=pad_to,
                                                on_layout=on_layout, jobs=jobs, cache=part_cache,
-                                               max_weight=part_weight)
+                                               max_weight=part_weight, merge_fonts=merge_fonts)
     return RenderedIssue(pdf=pdf, page_count=pages, toc=toc, first_folio=first_folio,
                          blank_pages=blanks, replaced=missing)
 
