@@ -246,18 +246,27 @@ def test_cli_bad_input_one_line(tmp_path):
 
 
 def test_ctrl_c_leaves_no_output(tmp_path):
-    out = tmp_path / "book.pdf"
-    big = str(corpus_file("000"))
-    proc = subprocess.Popen([sys.executable, "-m", "publisher", "anthology", str(SAMPLE), big, big,
+    folder, outdir = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    outdir.mkdir()
+    out = outdir / "book.pdf"
+    text = corpus_file("000").read_text(encoding="utf-8")
+    inputs = [str(SAMPLE)]
+    for k, (a, b) in enumerate(("的之", "是系", "在于", "了矣", "和与", "有具")):
+        # Distinct issues: the part cache would find repeated ones already set.
+        p = folder / f"i{k}.txt"
+        p.write_text(text.replace(a, b), encoding="utf-8")
+        inputs.append(str(p))
+    proc = subprocess.Popen([sys.executable, "-m", "publisher", "anthology", *inputs,
                              "-o", str(out), "--no-cache"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    time.sleep(3.0)  # imports done, workers typesetting
+    time.sleep(2.5)  # imports done, workers typesetting
     assert proc.poll() is None, "the build finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert err.strip() == "publisher: interrupted"
-    assert list(tmp_path.iterdir()) == []  # no book, no temp file
+    assert list(outdir.iterdir()) == []  # no book, no temp file
 
 
 def test_each_face_embedded_once_for_all_issues(book):

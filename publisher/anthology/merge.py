@@ -27,6 +27,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
@@ -275,8 +276,11 @@ def _page_top(page) -> float:
     return _rect_of(page.obj.get("/TrimBox", page.MediaBox))[3]
 
 
-def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool) -> tuple[int, int]:
-    """Write the bound book to ``out``; returns (page count, blank pages added)."""
+def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool,
+               font_cache: Path | None = None) -> tuple[int, int]:
+    """Write the bound book to ``out``; returns (page count, blank pages added).
+    ``font_cache``: a folder where the book's font subsets are kept for the next
+    build (an edit seldom adds a character)."""
     import pikepdf
 
     out = Path(out)
@@ -291,7 +295,7 @@ def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, pr
     if len(front_tops) != front.page_count:
         raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
     page_top += front_tops
-    book_fonts = _BookFonts()
+    book_fonts = _BookFonts(font_cache)
     for p in placed:
         with pikepdf.open(p.entry.pdf_path) as pdf:
             book_fonts.scan(pdf)
@@ -367,10 +371,11 @@ class _BookFonts:
     first pass, each face is cut once, written once, and every issue's font
     dictionaries of that face point at it under one subset name."""
 
-    def __init__(self):
+    def __init__(self, cache: Path | None = None):
         from ..pdf.fonts import pdf_font_files
 
         self.files = pdf_font_files()
+        self.cache = cache
         self.glyphs: dict[str, set[int]] = {}
         self.objects: dict[str, int] = {}
         self.names: dict[str, str] = {}
@@ -386,13 +391,47 @@ class _BookFonts:
 
         if not self.glyphs:
             return
-        for name, (data, packed) in sorted(cut_faces(self.files, self.glyphs).items()):
+        for name, (head, length, packed) in sorted(self._programs().items()):
             num = w.new()
             extra = b" ".join(k.encode() + b" " + (v.encode() if isinstance(v, str) else b"%d" % v)
-                              for k, v in program_extra(data).items())
+                              for k, v in program_extra(head, length).items())
             w.write(num, b"<< /Filter /FlateDecode /Length %d %s >>" % (len(packed), extra), packed)
             self.objects[name] = num
             self.names[name] = subset_name(name, self.glyphs[name])
+
+    def _programs(self) -> dict[str, tuple[bytes, int, bytes]]:
+        """Each face cut for the book's glyphs, from the font cache where it was cut
+        for the same glyphs before (keyed by the font file's identity and the glyphs)."""
+        from ..pdf.fontmerge import cut_faces
+        from ..textio import atomic_write
+
+        out: dict[str, tuple[bytes, int, bytes]] = {}  # name → (first bytes, length, deflated)
+        keys: dict[str, Path] = {}
+        for name in self.glyphs:
+            if self.cache is None:
+                continue
+            path = self.files[name]
+            st = path.stat()
+            h = hashlib.sha256(f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}|".encode())
+            h.update(b",".join(b"%d" % g for g in sorted(self.glyphs[name])))
+            keys[name] = self.cache / f"{h.hexdigest()[:40]}.font"
+            try:
+                blob = keys[name].read_bytes()
+                if len(blob) > 8:
+                    out[name] = (blob[4:8], int.from_bytes(blob[:4], "big"), blob[8:])
+                    os.utime(keys[name])
+            except (OSError, ValueError):
+                pass
+        todo = {n: g for n, g in self.glyphs.items() if n not in out}
+        for name, (data, packed) in cut_faces(self.files, todo).items() if todo else ():
+            out[name] = (data[:4], len(data), packed)
+            if name in keys:
+                try:
+                    keys[name].parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(keys[name], len(data).to_bytes(4, "big") + data[:4] + packed)
+                except OSError:
+                    pass
+        return out
 
     def adopt(self, pdf) -> dict[tuple[int, int], int]:
         """Rename ``pdf``'s placeholder fonts to the book's subsets; placeholder

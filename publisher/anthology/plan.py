@@ -175,7 +175,12 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
         stats.front_cached = front.cached
         stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, front_rss)
         progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
-        total, blanks = merge_book(front, placed, config.book, out, print_mode=print_mode)
+        # The merge cuts the book's fonts: the faces loaded for the workers go first.
+        from ..pdf import speed
+
+        speed.forget_face_bytes()
+        total, blanks = merge_book(front, placed, config.book, out, print_mode=print_mode,
+                                   font_cache=(cache.folder / "fonts") if cache.folder else None)
         stats.front_pages = front.page_count
         stats.pages = total
         stats.blank_pages = blanks

@@ -205,9 +205,10 @@ def subset_name(name: str, glyphs: set[int]) -> str:
     return "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + name
 
 
-def program_extra(data: bytes) -> dict[str, object]:
-    """The font program stream's own entries: CFF-flavoured OpenType or TrueType."""
-    return {"/Subtype": "/OpenType"} if data[:4] == b"OTTO" else {"/Length1": len(data)}
+def program_extra(head: bytes, length: int) -> dict[str, object]:
+    """The font program stream's own entries (``head``: its first bytes, ``length``:
+    its size): CFF-flavoured OpenType or TrueType."""
+    return {"/Subtype": "/OpenType"} if head[:4] == b"OTTO" else {"/Length1": length}
 
 
 def merge_subsets(pdf, font_files: dict[str, Path]) -> int:
@@ -227,7 +228,7 @@ def merge_subsets(pdf, font_files: dict[str, Path]) -> int:
         base = pikepdf.Name("/" + subset_name(name, glyphs[name]))
         stream = pikepdf.Stream(pdf, b"")
         stream.write(packed, filter=pikepdf.Name.FlateDecode)
-        for k, v in program_extra(data).items():
+        for k, v in program_extra(data[:4], len(data)).items():
             stream[k] = pikepdf.Name(v) if isinstance(v, str) else v
         stream = pdf.make_indirect(stream)
         for f, desc_font, fd, key in faces[name]:

@@ -117,6 +117,11 @@ _FACE_CACHE_MAX = 16  # faces; the manifest has seven
 _CHECK = 4096
 
 
+def forget_face_bytes() -> None:
+    """Drop the copies of the font files (a process that renders no more)."""
+    _FACE_BYTES.clear()
+
+
 def _face_data(hb_object, ot_color=None, glyph=None):
     """``get_hb_object_data`` for a whole face, copied once per process (see above)."""
     from weasyprint.text.ffi import ffi, harfbuzz
