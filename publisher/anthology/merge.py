@@ -218,6 +218,11 @@ class _SourceWriter:
         if isinstance(v, pikepdf.Dictionary) or isinstance(v, pikepdf.Stream):
             return self.dict_body(v)
         if isinstance(v, pikepdf.Array):
+            # An array with no reference in it (glyph widths, rectangles) as pikepdf
+            # writes it; with one, element by element, renumbering the references.
+            flat = v.unparse()
+            if b" R" not in flat:
+                return flat
             return b"[" + b" ".join(self.ser(x) for x in v) + b"]"
         return v.unparse(resolved=True)
 
