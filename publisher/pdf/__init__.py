@@ -30,7 +30,9 @@ the article title's named destination) whose rectangle contains the printed numb
 
 Modules: ``html`` (page geometry, document and part HTML from ``templates/pdf/``),
 ``units`` (parts: plan, setting, the issue's assembly order), ``furniture``,
-``assemble``, ``parallel``, ``partcache``, ``dests`` (named destinations read back),
+``assemble``, ``fontmerge`` (parts written with placeholder font programs; one
+subset per face for the issue, or for a whole anthology), ``parallel``,
+``partcache``, ``dests`` (named destinations read back),
 ``writer`` (WeasyPrint documents, render_issue), ``cjk`` (inter-character
 justification and line-edge Han–Western spacing: the one place that extends
 WeasyPrint 70's typography), ``fonts`` (the manifest's faces as files WeasyPrint can
