@@ -118,20 +118,23 @@ def subset_font(path: Path, glyphs: set[int]) -> bytes:
     return result
 
 
-def _widths_cids(w) -> set[int]:
-    """The glyph codes a /W array gives widths for (``c [w…]`` and ``c1 c2 w`` forms)."""
-    import pikepdf
+_W_TOKENS = re.compile(rb"\[|\]|[-+]?[0-9.]+")
 
+
+def _widths_cids(w) -> set[int]:
+    """The glyph codes a /W array gives widths for (``c [w…]`` and ``c1 c2 w`` forms),
+    read from its unparsed bytes (walking a pikepdf array item by item is slow)."""
+    tokens = _W_TOKENS.findall(w.unparse() if hasattr(w, "unparse") else b"[]")[1:-1]
     out: set[int] = set()
-    items = list(w)
     i = 0
-    while i < len(items):
-        first = int(items[i])
-        if i + 1 < len(items) and isinstance(items[i + 1], pikepdf.Array):
-            out.update(range(first, first + len(items[i + 1])))
-            i += 2
+    while i < len(tokens):
+        first = int(float(tokens[i]))
+        if i + 1 < len(tokens) and tokens[i + 1] == b"[":
+            j = tokens.index(b"]", i + 2)
+            out.update(range(first, first + j - i - 2))
+            i = j + 1
         else:
-            out.update(range(first, int(items[i + 1]) + 1))
+            out.update(range(first, int(float(tokens[i + 1])) + 1))
             i += 3
     return out
 
