@@ -30,9 +30,9 @@ from typing import Any, Callable
 from ..errors import PublisherError
 
 MAX_TASKS = 12  # tasks per worker process before it is replaced (bounds memory growth)
-# Parts of about seven pages (pdf/units.py sets a single issue in larger ones): an edit
+# Parts of about ten pages (pdf/units.py sets a single issue in larger ones): an edit
 # sets again only the part it falls in.
-PART_WEIGHT = 8000
+PART_WEIGHT = 12000
 
 
 @dataclass(frozen=True)
