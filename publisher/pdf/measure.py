@@ -363,17 +363,22 @@ def page_fonts(pdf):
     return font_dictionaries(pdf)
 
 
-_GID_CACHE: dict[int, dict[str, int]] = {}
-_ALT_CACHE: dict[int, dict[str, set[str]]] = {}
+# Keyed by id() of a glyph order or font, each entry keeping that object alive: an
+# id is unique only while its object lives (a freed list's id came back for another
+# font's glyph order, and its glyphs were looked up in the wrong font).
+_GID_CACHE: dict[int, tuple[list[str], dict[str, int]]] = {}
+_ALT_CACHE: dict[int, tuple[object, dict[str, set[str]]]] = {}
 
 
 def _is_alternate(tt, order: list[str], name: str | None, gid: int) -> bool:
     """Is glyph ``gid`` a single/alternate substitution of ``name`` in the font's GSUB?"""
     if name is None or gid >= len(order):
         return False
-    alts = _ALT_CACHE.get(id(tt))
+    entry = _ALT_CACHE.get(id(tt))
+    alts = entry[1] if entry is not None and entry[0] is tt else None
     if alts is None:
-        alts = _ALT_CACHE[id(tt)] = {}
+        alts = {}
+        _ALT_CACHE[id(tt)] = (tt, alts)
         if "GSUB" in tt:
             for lookup in tt["GSUB"].table.LookupList.Lookup:
                 for st in lookup.SubTable:
@@ -389,10 +394,10 @@ def _is_alternate(tt, order: list[str], name: str | None, gid: int) -> bool:
 
 
 def _gid(order: list[str], name: str) -> int | None:
-    idx = _GID_CACHE.get(id(order))
-    if idx is None:
-        idx = _GID_CACHE[id(order)] = {n: i for i, n in enumerate(order)}
-    return idx.get(name)
+    entry = _GID_CACHE.get(id(order))
+    if entry is None or entry[0] is not order:
+        entry = _GID_CACHE[id(order)] = (order, {n: i for i, n in enumerate(order)})
+    return entry[1].get(name)
 
 
 def _bfchars(cmap: bytes) -> list[tuple[int, str]]:
