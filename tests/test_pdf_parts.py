@@ -168,8 +168,8 @@ def test_widths_array_glyph_codes():
     """/W lists widths as ``c [w1 w2 …]`` runs or ``c1 c2 w`` ranges (ISO 32000 9.7.4.3)."""
     import pikepdf
 
-    from publisher.pdf.fontmerge import _widths_cids
+    from publisher.pdf.fontmerge import _widths
 
     w = pikepdf.Array([3, pikepdf.Array([500, 500, 250]), 10, 12, 1000, 20, pikepdf.Array([1])])
-    assert sorted(_widths_cids(w)) == [3, 4, 5, 10, 11, 12, 20]
-    assert _widths_cids([]) == set()
+    assert sorted(_widths(w)) == [3, 4, 5, 10, 11, 12, 20]
+    assert _widths([]) == {}

@@ -121,26 +121,28 @@ def subset_font(path: Path, glyphs: set[int]) -> bytes:
 _W_TOKENS = re.compile(rb"\[|\]|[-+]?[0-9.]+")
 
 
-def _widths_cids(w) -> set[int]:
-    """The glyph codes a /W array gives widths for (``c [w…]`` and ``c1 c2 w`` forms),
+def _widths(w) -> dict[int, float]:
+    """Glyph code → width of a /W array (``c [w…]`` runs and ``c1 c2 w`` ranges),
     read from its unparsed bytes (walking a pikepdf array item by item is slow)."""
     tokens = _W_TOKENS.findall(w.unparse() if hasattr(w, "unparse") else b"[]")[1:-1]
-    out: set[int] = set()
+    out: dict[int, float] = {}
     i = 0
     while i < len(tokens):
         first = int(float(tokens[i]))
         if i + 1 < len(tokens) and tokens[i + 1] == b"[":
             j = tokens.index(b"]", i + 2)
-            out.update(range(first, first + j - i - 2))
+            for k, t in enumerate(tokens[i + 2:j]):
+                out[first + k] = float(t)
             i = j + 1
         else:
-            out.update(range(first, int(float(tokens[i + 1])) + 1))
+            for c in range(first, int(float(tokens[i + 1])) + 1):
+                out[c] = float(tokens[i + 2])
             i += 3
     return out
 
 
-def font_dictionaries(pdf):
-    """Every font dictionary the pages and their form XObjects use, once each."""
+def _resource_dicts(pdf):
+    """Every resource dictionary of the pages and of the form XObjects they draw, once."""
     import pikepdf
 
     seen: set = set()
@@ -149,14 +151,21 @@ def font_dictionaries(pdf):
         res = stack.pop()
         if not isinstance(res, pikepdf.Dictionary):
             continue
-        for _, f in sorted((res.get("/Font") or {}).items()):
-            if f.objgen not in seen:
-                seen.add(f.objgen)
-                yield f
+        yield res
         for _, xo in sorted((res.get("/XObject") or {}).items()):
             if xo.get("/Subtype") == pikepdf.Name.Form and xo.objgen not in seen:
                 seen.add(xo.objgen)
                 stack.append(xo.get("/Resources"))
+
+
+def font_dictionaries(pdf):
+    """Every font dictionary the pages and their form XObjects use, once each."""
+    seen: set = set()
+    for res in _resource_dicts(pdf):
+        for _, f in sorted((res.get("/Font") or {}).items()):
+            if f.objgen not in seen:
+                seen.add(f.objgen)
+                yield f
 
 
 def placeholder_fonts(pdf, font_files: dict[str, Path]):
@@ -183,7 +192,7 @@ def placeholder_fonts(pdf, font_files: dict[str, Path]):
 
 
 def used_glyphs(desc_font) -> set[int]:
-    return _widths_cids(desc_font.get("/W") or [])
+    return set(_widths(desc_font.get("/W") or []))
 
 
 def cut_faces(font_files: dict[str, Path], glyphs: dict[str, set[int]]) -> dict[str, tuple[bytes, bytes]]:
@@ -258,18 +267,8 @@ def _one_dictionary(pdf, fonts: list) -> None:
     bbox = [float(v) for v in keep.DescendantFonts[0].FontDescriptor.FontBBox]
     for f in plain:
         d = f.DescendantFonts[0]
-        items = list(d.get("/W") or [])
-        i = 0
-        while i < len(items):
-            first = int(items[i])
-            if i + 1 < len(items) and isinstance(items[i + 1], pikepdf.Array):
-                for k, w in enumerate(items[i + 1]):
-                    widths.setdefault(first + k, float(w))
-                i += 2
-            else:
-                for c in range(first, int(items[i + 1]) + 1):
-                    widths.setdefault(c, float(items[i + 2]))
-                i += 3
+        for c, width in _widths(d.get("/W") or []).items():
+            widths.setdefault(c, width)
         if "/ToUnicode" in f:
             body = f.ToUnicode.read_bytes()
             for block in re.findall(rb"beginbfchar(.*?)endbfchar", body, re.S):
@@ -305,18 +304,9 @@ def _one_dictionary(pdf, fonts: list) -> None:
     lines += [b"endcmap", b"CMapName currentdict /CMap defineresource pop", b"end", b"end"]
     keep.ToUnicode = pdf.make_indirect(pikepdf.Stream(pdf, b"\n".join(lines)))
     others = {f.objgen for f in plain[1:]}
-    stack = [page.obj.get("/Resources") for page in pdf.pages]
-    seen: set = set()
-    while stack:
-        res = stack.pop()
-        if not isinstance(res, pikepdf.Dictionary):
-            continue
+    for res in list(_resource_dicts(pdf)):
         fonts_res = res.get("/Font")
         if fonts_res is not None:
             for k in list(fonts_res.keys()):
                 if fonts_res[k].objgen in others:
                     fonts_res[k] = keep
-        for _, xo in (res.get("/XObject") or {}).items():
-            if xo.get("/Subtype") == pikepdf.Name.Form and xo.objgen not in seen:
-                seen.add(xo.objgen)
-                stack.append(xo.get("/Resources"))

@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from .dests import dest_tuple, named_dests
 from .html import BODY_SIZE, Geometry
 
 CLOSING = "，。、；：？！）》」』】〕〉”’…—·"  # may not start a line (clreq §3.1.7)
@@ -159,33 +160,17 @@ def _page_index(pdf) -> dict:
     return {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
 
 
-def _named_dests(pdf) -> dict[str, object]:
-    import pikepdf
-
-    out: dict[str, object] = {}
-    names = pdf.Root.get("/Names")
-    if names is not None and "/Dests" in names:
-        for k, v in pikepdf.NameTree(names.Dests).items():
-            out[str(k)] = v
-    dests = pdf.Root.get("/Dests")
-    if dests is not None:
-        for k in dests.keys():
-            out[k[1:]] = dests[k]
-    return out
-
-
-def _dest_page(dest, named: dict, index: dict) -> tuple[int | None, str]:
+def _dest_page(pdf, dest, named: dict, index: dict) -> tuple[int | None, str]:
+    """The page index a destination (a name, or an explicit one) points to, and its name."""
     import pikepdf
 
     name = ""
     if isinstance(dest, (pikepdf.String, str, pikepdf.Name)):
         name = str(dest).lstrip("/")
-        dest = named.get(name)
-    if isinstance(dest, pikepdf.Dictionary):
-        dest = dest.get("/D")
-    if isinstance(dest, pikepdf.Array) and len(dest):
-        return index.get(dest[0].objgen), name
-    return None, name
+        where = named.get(name)
+    else:
+        where = dest_tuple(pdf, dest, index)
+    return (where[0] if where else None), name
 
 
 def contents_links(pdf_bytes: bytes) -> list[ContentsLink]:
@@ -196,7 +181,7 @@ def contents_links(pdf_bytes: bytes) -> list[ContentsLink]:
     found: dict[tuple[int, str], ContentsLink] = {}
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf, pdfplumber.open(io.BytesIO(pdf_bytes)) as plumb:
         index = _page_index(pdf)
-        named = _named_dests(pdf)
+        named = named_dests(pdf, index)
         for pi, page in enumerate(pdf.pages):
             annots = page.obj.get("/Annots") or []
             if not annots:
@@ -211,7 +196,7 @@ def contents_links(pdf_bytes: bytes) -> list[ContentsLink]:
                     dest = a.A.D
                 if dest is None:
                     continue
-                dp, name = _dest_page(dest, named, index)
+                dp, name = _dest_page(pdf, dest, named, index)
                 if dp is None:
                     continue
                 x0, y0, x1, y1 = (float(v) for v in a.Rect)
@@ -244,14 +229,14 @@ def outline(pdf_bytes: bytes) -> list[OutlineItem]:
     out: list[OutlineItem] = []
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         index = _page_index(pdf)
-        named = _named_dests(pdf)
+        named = named_dests(pdf, index)
 
         def walk(items, level):
             for it in items:
                 dest = it.destination
                 if dest is None and it.action is not None:
                     dest = it.action.get("/D")
-                page, _ = _dest_page(dest, named, index) if dest is not None else (None, "")
+                page, _ = _dest_page(pdf, dest, named, index) if dest is not None else (None, "")
                 out.append(OutlineItem(level, str(it.title), page))
                 walk(it.children, level + 1)
 
