@@ -392,7 +392,7 @@ class _BookFonts:
             self.glyphs.setdefault(name, set()).update(used_glyphs(desc_font))
 
     def write(self, w: "_Writer") -> None:
-        from ..pdf.fontmerge import cut_faces, program_extra, subset_name
+        from ..pdf.fontmerge import program_extra, subset_name
 
         if not self.glyphs:
             return

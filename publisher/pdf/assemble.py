@@ -103,7 +103,7 @@ def _retag_fonts(form, salt: str, done: set) -> None:
             f.FontDescriptor.FontName = pikepdf.Name("/" + new)
 
 
-def _link_target(annot, dests_of_part) -> str | None:
+def _link_target(annot) -> str | None:
     """The anchor a part's link points to (``pubref:ID`` or a named destination)."""
     import pikepdf
 
@@ -177,7 +177,7 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
             for annot in sp.obj.get("/Annots") or []:
                 if annot.get("/Subtype") != pikepdf.Name.Link:
                     continue
-                target = _link_target(annot, None)
+                target = _link_target(annot)
                 if target is None:
                     continue
                 r = _rect(annot.Rect)
@@ -188,7 +188,7 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
     for i, page in enumerate(pages):
         kept = []
         for annot in page.obj.get("/Annots") or []:
-            target = _link_target(annot, None) if annot.get("/Subtype") == pikepdf.Name.Link else None
+            target = _link_target(annot) if annot.get("/Subtype") == pikepdf.Name.Link else None
             if target is None:
                 kept.append(annot)
             else:

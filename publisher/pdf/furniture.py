@@ -53,11 +53,9 @@ def furniture_pages(issue: Issue, page_names: list[str], *, first_folio: int,
         elif name in ("cover", BLANK):
             out.append(FurniturePage(side))
         else:
-            head = ""
-            if not first_of_group or name not in names_of:
+            head = ""  # none on a column's first page
+            if not (first_of_group and name in names_of):
                 head = (verso_head or "") if side == "verso" else names_of.get(name, "")
-            if first_of_group and name in names_of:
-                head = ""
             out.append(FurniturePage(side, head, str(first_folio + i)))
     return out
 

@@ -302,6 +302,11 @@ def document_html(issue: Issue, *, first_folio: int = 1, print_mode: bool = Fals
     return html, css
 
 
+def is_single(issue: Issue) -> bool:
+    """A single article with no column: no cover and no contents, the issue named above it."""
+    return len(issue.articles) == 1 and not any(c.name for c in issue.columns if c.articles)
+
+
 def part_html(issue: Issue, *, cover: bool = False, front: bool = False, contents: bool = False,
               body: tuple[int, ...] = (), toc_pages: dict[str, str] | None = None,
               print_mode: bool = False) -> str:
@@ -332,7 +337,7 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
             a.id = article_id(a)
     meta = issue.meta
     authors = sorted({a.name for art in issue.articles for a in art.authors})
-    single = len(issue.articles) == 1 and not any(c.name for c in cols)
+    single = is_single(issue)
     ctx = dict(
         meta=meta,
         title=meta.title or (issue.articles[0].title if issue.articles else "publisher"),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..model import Issue
-from .html import PART_OVERRIDES, column_views, heading_ids, part_html, part_page_css
+from .html import PART_OVERRIDES, column_views, heading_ids, is_single, part_html, part_page_css
 
 # A body part weighs at most about this much (some fifteen pages): enough parts for two
 # or more processes on a long issue, few enough that each part's fixed cost (its own
@@ -94,8 +94,7 @@ def split_balanced(weights: list[float], pieces: int) -> list[tuple[int, ...]]:
 
 
 def has_contents(issue: Issue) -> bool:
-    cols = column_views(issue)
-    return not (len(issue.articles) == 1 and not any(c.name for c in cols))
+    return not is_single(issue)
 
 
 def plan_parts(issue: Issue, *, max_weight: float | None = None) -> list[Part]:
@@ -139,13 +138,14 @@ def part_source(issue: Issue, part: Part, *, print_mode: bool) -> tuple[str, str
 
 
 def render_part(issue: Issue, part: Part, *, print_mode: bool,
-                on_layout: Callable[[list[str], dict[str, int], dict[str, int]], None] | None = None) -> PartResult:
+                on_layout: Callable[[list[str], dict[str, int], dict[str, int]], None] | None = None,
+                source: tuple[str, str, dict[str, int]] | None = None) -> PartResult:
     """Typeset one part; ``on_layout(page_names, anchors, missing)`` is called between
-    layout and writing."""
+    layout and writing.  ``source``: its :func:`part_source`, if already made."""
     from . import fontmerge, speed
     from .writer import render_document
 
-    html, css, missing = part_source(issue, part, print_mode=print_mode)
+    html, css, missing = source or part_source(issue, part, print_mode=print_mode)
     with speed.no_gc(), speed.bare_margins():
         doc = render_document(html, css, after_css=PART_OVERRIDES)
         names = [p._page_box.page_type.name or "" for p in doc.pages]
@@ -194,7 +194,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     characters (writer.render_issue's work; see the module docstring)."""
     from ..errors import PublisherError
     from .assemble import OutlineEntry, PlacedPart, assemble
-    from .furniture import BLANK
+    from .furniture import BLANK, CONTENTS
     from .html import verso_shift
     from .parallel import Forked, lpt_bins
     from .writer import render_furniture
@@ -204,9 +204,11 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     layouts: dict[int, tuple] = {}
     pdfs: dict[int, bytes] = {}
     keys: dict[int, str] = {}
+    sources: dict[int, tuple[str, str, dict[str, int]]] = {}
     if cache is not None:
         for i, part in enumerate(parts):
-            html, css, _ = part_source(issue, part, print_mode=print_mode)
+            sources[i] = part_source(issue, part, print_mode=print_mode)
+            html, css, _ = sources[i]
             keys[i] = cache.key("part", html, css)
             hit = cache.get(keys[i])
             if hit is not None:
@@ -220,7 +222,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
 
     def work(indices, emit):
         for i in indices:
-            r = render_part(issue, parts[i], print_mode=print_mode,
+            r = render_part(issue, parts[i], print_mode=print_mode, source=sources.get(i),
                             on_layout=lambda n, a, m, i=i: emit(("layout", i, n, a, m)))
             if i in keys:
                 cache.put(keys[i], r.pdf, {"page_names": r.page_names, "anchors": r.anchors,
@@ -261,14 +263,14 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
             placed = False
             for i, part in enumerate(parts):
                 if part.name != "front" and not placed:  # the contents follows the front
-                    names += ["contents"] * n_contents
+                    names += [CONTENTS] * n_contents
                     placed = True
                 starts.append(len(names))
                 for a, k in layouts[i][1].items():
                     where.setdefault(a, len(names) + k)
                 names += layouts[i][0]
             if not placed:
-                names += ["contents"] * n_contents
+                names += [CONTENTS] * n_contents
             toc = toc_entries(issue, where)
             n = len(names)
             if pad_to is None and print_mode:

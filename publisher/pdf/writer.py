@@ -121,7 +121,7 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
     """The furniture document of an issue whose pages are on ``page_names``, with the
     contents set on its ``contents`` pages (units.ContentsLength if it needs more or
     fewer of them)."""
-    from .furniture import furniture_css, furniture_html
+    from .furniture import CONTENTS, furniture_css, furniture_html
     from .units import ContentsLength
 
     html, _ = replace_uncovered(furniture_html(issue, page_names, toc_pages, first_folio=first_folio,
@@ -135,7 +135,7 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
     with speed.no_gc():
         doc = render_document(html, css, pdf_variant=variant)
         if len(doc.pages) != len(page_names):
-            if toc_pages and "contents" in page_names:
+            if toc_pages and CONTENTS in page_names:
                 raise ContentsLength(len(doc.pages) - len(page_names))
             raise PublisherError(f"page furniture: {len(doc.pages)} pages laid out, {len(page_names)} expected")
         ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
