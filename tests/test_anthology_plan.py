@@ -269,3 +269,32 @@ def test_cache_prune_keeps_used(tmp_path):
     os.utime(e2.pdf_path, (0, 0))  # very old
     assert c.prune(max_bytes=1 << 30, max_age_days=1) == 1
     assert e1.pdf_path.is_file() and not e2.pdf_path.is_file()
+
+
+def _first_issue_slow(issue, **kw):
+    if issue.meta.number == 1:
+        import time
+
+        time.sleep(0.6)  # the first issue arrives last
+    return fake_render(issue, **kw)
+
+
+def test_same_bytes_whatever_order_the_issues_finish_in(issues, tmp_path, monkeypatch):
+    """The book is written while the issues are being set (merge.Binder): with one
+    worker they arrive in book order, with three the first one arrives last.  The
+    bytes are the same."""
+    from publisher.anthology.merge import Binder
+
+    folder, _ = issues
+    arrived: list[int] = []
+    add = Binder.add
+    monkeypatch.setattr(Binder, "add", lambda self, p: (arrived.append(p.index), add(self, p))[1])
+    r1 = build(folder, tmp_path / "one.pdf", tmp_path / "cache1", jobs=1)
+    assert arrived == [0, 1, 2, 3, 4]
+    arrived.clear()
+    cfg = load_config([folder])
+    r3 = build_anthology(cfg, tmp_path / "three.pdf", jobs=3, cache_dir=tmp_path / "cache3", progress=False,
+                         read=fake_read, render=_first_issue_slow)
+    assert arrived != sorted(arrived) and sorted(arrived) == [0, 1, 2, 3, 4]
+    assert r1.stats.rendered == r3.stats.rendered == [0, 1, 2, 3, 4]
+    assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "three.pdf").read_bytes()

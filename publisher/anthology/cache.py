@@ -104,6 +104,11 @@ def render_key(ckey: str, first_folio: int) -> str:
     return hashlib.sha256(f"{ckey}|{first_folio}".encode()).hexdigest()
 
 
+def render_path(root: Path, key: str) -> Path:
+    """Where the render ``key`` is kept under ``root`` (the cache, or a build's scratch folder)."""
+    return Path(root) / "renders" / key[:2] / f"{key}.pdf"
+
+
 @dataclass
 class Entry:
     key: str
@@ -163,7 +168,7 @@ class RenderCache:
     # -- rendered issues (render key) -----------------------------------------
     def pdf_path(self, key: str) -> Path:
         assert self.folder is not None
-        return self.folder / "renders" / key[:2] / f"{key}.pdf"
+        return render_path(self.folder, key)
 
     def lookup(self, key: str) -> Entry | None:
         """A cached render (without counting it as a hit)."""

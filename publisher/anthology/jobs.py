@@ -44,8 +44,8 @@ class Task:
     print_mode: bool
     pad_to: int
     running_head: str | None
-    key: str
-    out_pdf: str  # where the worker writes the PDF (its .json beside it)
+    ckey: str  # the issue's content key (cache.content_key)
+    out_root: str  # the worker writes the PDF (its .json beside it) at cache.render_path(out_root, key)
     speculative: bool = False
     parts_dir: str = ""  # where typeset parts of issues are kept (pdf/partcache.py)
 
@@ -68,6 +68,12 @@ def backends() -> tuple[Callable, Callable]:
     if render is None:
         from ..pdf import render_issue as render
     return read, render
+
+
+def keeps_parts() -> bool:
+    """Whether the renderer keeps an issue's typeset parts (pdf/partcache.py): then
+    a speculative render stops after layout unless its offset is known by then."""
+    return _takes(backends()[1], "part_cache")
 
 
 def peak_rss_mb() -> float:
@@ -100,8 +106,9 @@ def run_task(task: Task) -> dict[str, Any]:
     """Read, typeset and store one issue.  Runs in a worker (or in-process)."""
     import json
 
+    from ..pdf.units import CannotMove
     from ..textio import atomic_write
-    from .cache import FORMAT
+    from .cache import FORMAT, render_key, render_path
 
     global _CURRENT
     t0 = time.perf_counter()
@@ -110,7 +117,7 @@ def run_task(task: Task) -> dict[str, Any]:
         read, render = backends()
         issue = read(task.path, dict(task.overrides) or None)
         kwargs = {}
-        parts_kept = bool(task.parts_dir) and _takes(render, "part_cache")
+        parts_kept = bool(task.parts_dir) and keeps_parts()
         if parts_kept:
             from ..pdf.partcache import PartCache
             from .cache import environment_digest
@@ -126,19 +133,23 @@ def run_task(task: Task) -> dict[str, Any]:
             kwargs["on_layout"] = lambda n, toc: _laid_out(task, n, toc, parts_kept)
         r = render(issue, first_folio=task.first_folio, print_mode=task.print_mode,
                    running_head=task.running_head, pad_to=task.pad_to, **kwargs)
+        folio = getattr(r, "first_folio", task.first_folio)  # moved by _laid_out, or as asked
+        key = render_key(task.ckey, folio)
         toc = toc_dicts(r.toc)
-        out = Path(task.out_pdf)
+        out = render_path(Path(task.out_root), key)
         atomic_write(out, r.pdf)
         atomic_write(out.with_suffix(".json"), json.dumps(
-            {"format": FORMAT, "page_count": r.page_count, "toc": toc, "first_folio": task.first_folio},
+            {"format": FORMAT, "page_count": r.page_count, "toc": toc, "first_folio": folio},
             ensure_ascii=False))
-        return {"ok": True, "index": task.index, "key": task.key, "page_count": r.page_count, "toc": toc,
-                "first_folio": task.first_folio, "pdf_path": str(out), "seconds": time.perf_counter() - t0,
-                "rss_mb": peak_rss_mb(), "pid": os.getpid(), "speculative": task.speculative,
+        return {"ok": True, "index": task.index, "key": key, "page_count": r.page_count, "toc": toc,
+                "first_folio": folio, "asked_folio": task.first_folio, "pdf_path": str(out),
+                "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb(), "pid": os.getpid(),
+                "speculative": task.speculative,
                 "title": getattr(getattr(issue, "meta", None), "title", "") or Path(task.path).stem}
-    except _Aborted as e:
-        return {"ok": True, "aborted": True, "index": task.index, "key": task.key, "page_count": e.page_count,
-                "first_folio": task.first_folio, "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb()}
+    except (_Aborted, CannotMove) as e:
+        return {"ok": True, "aborted": True, "index": task.index, "page_count": _LAID_OUT.get(task.index, 0),
+                "first_folio": task.first_folio, "asked_folio": task.first_folio,
+                "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb()}
     except PublisherError as e:
         # Reader errors already name the file; others get it in front.
         msg = e.message if e.message.startswith(str(task.path)) else f"{task.path}: {e.message}"
@@ -159,9 +170,10 @@ _CURRENT: Task | None = None
 
 
 class _Aborted(Exception):
-    def __init__(self, page_count: int):
-        super().__init__(page_count)
-        self.page_count = page_count
+    pass
+
+
+_LAID_OUT: dict[int, int] = {}  # issue index → its page count, as laid out by this worker
 
 
 def _takes(render: Callable, name: str) -> bool:
@@ -173,18 +185,24 @@ def _takes(render: Callable, name: str) -> bool:
         return False
 
 
-def _laid_out(task: Task, n: int, toc, parts_kept: bool = False) -> None:
-    """Between layout and writing (render_issue's ``on_layout``): tell the parent the
-    page count and contents at once; stop a speculative render whose guessed offset
-    the parent now knows to be wrong — or, when the issue's typeset parts are kept in
-    the part cache, whose offset is not known to be right: its parts are stored, and
+def _laid_out(task: Task, n: int, toc, parts_kept: bool = False) -> int | None:
+    """Between layout and furniture (render_issue's ``on_layout``): tell the parent
+    the page count and contents at once.  A speculative render whose offset the
+    parent knows by now sets its furniture there (its pages do not depend on it:
+    units.typeset), unless they cannot move (units.CannotMove: the worker reports
+    it stopped).  One whose offset is still unknown goes on at its guess — or, when
+    its typeset parts are kept in the part cache, stops: its parts are stored, and
     setting it at its offset later costs only its furniture and assembly."""
+    _LAID_OUT[task.index] = n
     if _MESSAGES is not None:
         _MESSAGES.put(("count", task.index, task.first_folio, n, toc_dicts(toc)))
     if _EXACT is not None and task.speculative:
         exact = _EXACT[task.index]
-        if exact != task.first_folio and (exact or parts_kept):
-            raise _Aborted(n)
+        if exact and exact != task.first_folio:
+            return exact
+        if not exact and parts_kept:
+            raise _Aborted()
+    return None
 
 
 def _init_worker() -> None:

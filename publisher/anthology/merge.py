@@ -5,8 +5,9 @@
   with the pages.
 * Memory does not grow with the book: the sources are read one at a time with
   pikepdf, and the objects each page needs are written straight to the output,
-  renumbered (book page *j* is object ``3 + j``), so only the cross-reference offsets,
-  the link targets and the outline stay in memory.  (pikepdf's own page copying keeps
+  renumbered, so only the cross-reference offsets, the link targets and the outline
+  stay in memory.  The issues are written first, while the front matter is still
+  being set (:class:`Binder`).  (pikepdf's own page copying keeps
   every copied object of every issue in memory until the book is saved: about 3 MB
   per issue, mostly the fonts' glyph-width arrays.)
 * Links: WeasyPrint writes internal links as *named* destinations, and names repeat
@@ -244,7 +245,7 @@ class _SourceWriter:
 
     def dest(self, page: int, x: float, y: float) -> bytes:
         if y < 0:
-            y = self.page_top[page] if page < len(self.page_top) else 0
+            y = self.page_top.get(page, 0)
         return b"[%d 0 R /XYZ %s %s 0]" % (self.page_obj(page), _num(max(x, 0)), _num(y))
 
     def write_object(self, obj) -> None:
@@ -281,74 +282,144 @@ def _page_top(page) -> float:
     return _rect_of(page.obj.get("/TrimBox", page.MediaBox))[3]
 
 
-def merge_book(front: Front, placed, book_meta: BookMeta, out: str | Path, *, print_mode: bool,
-               font_cache: Path | None = None) -> tuple[int, int]:
-    """Write the bound book to ``out``; returns (page count, blank pages added).
-    ``font_cache``: a folder where the book's font subsets are kept for the next
-    build (an edit seldom adds a character)."""
-    import pikepdf
+class Binder:
+    """The book written while it is being made:
 
-    out = Path(out)
-    # First pass: each issue's anchors (its named destinations) and page tops.
-    issue_sources: dict[int, _Source] = {}
-    page_top: list[float] = []
-    start = front.page_count
-    front_tops: list[float] = []
-    for path in front.pdf_paths:
-        with pikepdf.open(path) as pdf:
-            front_tops += [_page_top(p) for p in pdf.pages]
-    if len(front_tops) != front.page_count:
-        raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
-    page_top += front_tops
-    book_fonts = _BookFonts(font_cache)
-    for p in placed:
+    * :meth:`add` — an issue whose final pages exist; issues are copied in book order
+      (one that arrives early waits for those before it), each as soon as it can be,
+      so that the copying runs beside the renders of the later issues and the
+      setting of the front matter;
+    * :meth:`finish` — the book's fonts (each face cut once for the glyphs of every
+      issue), the front matter (its links resolved to the issues' pages), the blank
+      pages of print mode, the page tree, outline, page labels and trailer.
+
+    Pages are addressed by one index: body pages ``0 … B−1`` (from the first page of
+    the first issue), then the front matter's, then the blanks; the page tree puts
+    them in book order.  The output is the same bytes whatever order the issues
+    arrive in.  Used as a context manager: the output is a temp file renamed over
+    ``out`` only when all went well.
+    """
+
+    def __init__(self, book_meta: BookMeta, out: str | Path, *, print_mode: bool,
+                 font_cache: Path | None = None):
+        self.meta = book_meta
+        self.out = Path(out)
+        self.print_mode = print_mode
+        self.font_cache = font_cache
+        self.placed: list = []  # copied issues, in book order
+        self.issue_sources: dict[int, _Source] = {}
+        self.page_top: dict[int, float] = {}  # page index → top of its trim box
+        self.page_nums: dict[int, int] = {}  # page index → object number
+        self.body_pages = 0  # pages of the issues copied so far
+        self._pending: dict[int, Any] = {}  # issues that arrived before an earlier one
+        self._next = 0
+        self._fonts: _BookFonts | None = None
+        self._stack = None
+        self._w: _Writer | None = None
+
+    def __enter__(self) -> "Binder":
+        from contextlib import ExitStack
+
+        self._stack = ExitStack()
+        f = self._stack.enter_context(atomic_output(self.out))
+        self._w = _Writer(f, first_free=3)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.__exit__(*exc)
+
+    def begin(self, issue_keys: list[str]) -> None:
+        """The issues of the book, by content (their fonts' subset tags are made from it)."""
+        seed = hashlib.sha256("|".join(issue_keys).encode()).digest()
+        self._fonts = _BookFonts(self.font_cache, seed)
+
+    def page_obj(self, j: int) -> int:
+        return self.page_nums[j]
+
+    def add(self, placed) -> None:
+        """Copy the issue ``placed`` (a PlacedIssue: index, first folio, entry) into the
+        book, after every earlier issue."""
+        self._pending[placed.index] = placed
+        while self._next in self._pending:
+            self._copy(self._pending.pop(self._next))
+            self._next += 1
+
+    def _copy(self, p) -> None:
+        import pikepdf
+
+        assert self._w is not None and self._fonts is not None, "Binder: begin() inside the with block"
+        w, start = self._w, p.first_folio - 1
+        if start != self.body_pages:
+            raise PublisherError(f"{p.entry.pdf_path}: starts on page {p.first_folio}, "
+                                 f"expected {self.body_pages + 1} (internal error)")
         with pikepdf.open(p.entry.pdf_path) as pdf:
-            book_fonts.scan(pdf)
             if len(pdf.pages) != p.entry.page_count:
                 raise PublisherError(f"{p.entry.pdf_path}: {len(pdf.pages)} pages, expected {p.entry.page_count}")
             index_of = {pg.obj.objgen: i for i, pg in enumerate(pdf.pages)}
-            issue_sources[p.index] = _Source(None, start, _named_dests(pdf, index_of))
-            page_top += [_page_top(pg) for pg in pdf.pages]
-        start += p.entry.page_count
-    blanks = (-start) % 4 if print_mode else 0
-    if blanks and front.blanks_path is None:
-        raise PublisherError("print mode needs blank pages, but none were rendered")
-    if blanks:
-        with pikepdf.open(front.blanks_path) as pdf:
-            page_top += [_page_top(pg) for pg in list(pdf.pages)[:blanks]]
-    total = start + blanks
+            self.issue_sources[p.index] = _Source(None, start, _named_dests(pdf, index_of))
+            for i, pg in enumerate(pdf.pages):
+                self.page_top[start + i] = _page_top(pg)
+                self.page_nums[start + i] = w.new()
+            _copy_source(w, pdf, start, self.page_obj, self.page_top, None, book_fonts=self._fonts)
+        self.body_pages += p.entry.page_count
+        self.placed.append(p)
 
-    def page_obj(j: int) -> int:
-        return 3 + j
+    def write_fonts(self) -> None:
+        """Cut the book's fonts and write them (once every issue is in: it needs all
+        their glyphs; before the front matter is: it is set meanwhile)."""
+        assert self._w is not None and self._fonts is not None
+        if self._pending:
+            raise PublisherError(f"issue {self._next + 1} never arrived (internal error)")
+        if not self._fonts.written:
+            self._fonts.write(self._w)
 
-    with atomic_output(out) as f:
-        w = _Writer(f, first_free=3 + total)
-        book_fonts.write(w)
-        first = 0
+    def finish(self, front: Front) -> tuple[int, int]:
+        """The front matter and everything that depends on its length; returns (page
+        count, blank pages added)."""
+        import pikepdf
+
+        self.write_fonts()
+        w, body = self._w, self.body_pages
+        front_tops: list[float] = []
         for path in front.pdf_paths:
             with pikepdf.open(path) as pdf:
-                _copy_source(w, pdf, first, page_obj, page_top, issue_sources)
-                first += len(pdf.pages)
-        for p in placed:
-            with pikepdf.open(p.entry.pdf_path) as pdf:
-                _copy_source(w, pdf, issue_sources[p.index].start, page_obj, page_top, None,
-                             book_fonts=book_fonts)
+                front_tops += [_page_top(p) for p in pdf.pages]
+        if len(front_tops) != front.page_count:
+            raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
+        blanks = (-(front.page_count + body)) % 4 if self.print_mode else 0
+        if blanks and front.blanks_path is None:
+            raise PublisherError("print mode needs blank pages, but none were rendered")
         if blanks:
             with pikepdf.open(front.blanks_path) as pdf:
-                _copy_source(w, pdf, start, page_obj, page_top, None, count=blanks)
+                front_tops += [_page_top(pg) for pg in list(pdf.pages)[:blanks]]
+        for k, top in enumerate(front_tops):
+            self.page_top[body + k] = top
+            self.page_nums[body + k] = w.new()
+        first = body
+        for path in front.pdf_paths:
+            with pikepdf.open(path) as pdf:
+                _copy_source(w, pdf, first, self.page_obj, self.page_top, self.issue_sources)
+                first += len(pdf.pages)
+        if blanks:
+            with pikepdf.open(front.blanks_path) as pdf:
+                _copy_source(w, pdf, body + front.page_count, self.page_obj, self.page_top, None, count=blanks)
+        total = front.page_count + body + blanks
+        order = list(range(body, body + front.page_count)) + list(range(body)) + \
+            list(range(body + front.page_count, total))
         w.write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>"
-                % (total, b" ".join(b"%d 0 R" % page_obj(j) for j in range(total))))
-        outlines = _write_outline(w, front, placed, issue_sources, page_obj, page_top)
+                % (total, b" ".join(b"%d 0 R" % self.page_obj(j) for j in order)))
+        outlines = _write_outline(w, body + _contents_page_index(front), self.placed, self.issue_sources,
+                                  self.page_obj, self.page_top)
         labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
                   else b"<< /Nums [0 << /S /D /St 1 >>] >>")
         w.write(1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels %s"
                 b" /Lang %s >>" % (outlines, labels, pikepdf.String("zh-CN").unparse()))
         info = w.new()
-        w.write(info, _info(book_meta))
-        ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in placed) +
-                               book_meta.title.encode() + b"%d" % total).digest()[:16]
+        w.write(info, _info(self.meta))
+        ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in self.placed) +
+                               self.meta.title.encode() + b"%d" % total).digest()[:16]
         w.finish(1, info, ident)
-    return total, blanks
+        return total, blanks
 
 
 def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources, count: int | None = None,
@@ -356,7 +427,7 @@ def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources,
     import pikepdf
 
     _prepare(pdf, first, issue_sources)
-    programs = book_fonts.adopt(pdf) if book_fonts is not None else {}
+    programs = book_fonts.adopt(pdf, w) if book_fonts is not None else {}
     for page in pdf.pages:  # one annotation per link, its rectangle the whole entry
         annots = page.obj.get("/Annots")
         if annots is None:
@@ -372,37 +443,48 @@ def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources,
 
 class _BookFonts:
     """One subset per face for the whole book.  The issues come with placeholder
-    font programs (pdf/fontmerge.py): the glyphs every issue uses are gathered in the
-    first pass, each face is cut once, written once, and every issue's font
-    dictionaries of that face point at it under one subset name."""
+    font programs (pdf/fontmerge.py).  As each issue is copied, its font dictionaries
+    of a face are renamed to the book's subset of that face and pointed at one
+    program object, numbered then and written at the end (:meth:`write`), cut once
+    for the glyphs of every issue.  The subset tag is made from the book's issues
+    (``seed``): the names are known before the last glyph is."""
 
-    def __init__(self, cache: Path | None = None):
+    def __init__(self, cache: Path | None = None, seed: bytes = b""):
         from ..pdf.fonts import pdf_font_files
 
         self.files = pdf_font_files()
         self.cache = cache
+        self.seed = seed
         self.glyphs: dict[str, set[int]] = {}
         self.objects: dict[str, int] = {}
         self.names: dict[str, str] = {}
+        self.written = False
 
-    def scan(self, pdf) -> None:
-        from ..pdf.fontmerge import placeholder_fonts, used_glyphs
+    def adopt(self, pdf, w: "_Writer") -> dict[tuple[int, int], int]:
+        """Gather ``pdf``'s glyphs and rename its placeholder fonts to the book's
+        subsets; placeholder program → the object number of the book's program of that face."""
+        import pikepdf
 
-        for name, _, desc_font, _, _ in placeholder_fonts(pdf, self.files):
+        from ..pdf.fontmerge import placeholder_fonts, tagged_name, used_glyphs
+
+        out: dict[tuple[int, int], int] = {}
+        for name, f, desc_font, fd, key in list(placeholder_fonts(pdf, self.files)):
             self.glyphs.setdefault(name, set()).update(used_glyphs(desc_font))
+            if name not in self.objects:
+                self.objects[name] = w.new()
+                self.names[name] = tagged_name(name, self.seed)
+            out[fd[key].objgen] = self.objects[name]
+            f.BaseFont = desc_font.BaseFont = fd.FontName = pikepdf.Name("/" + self.names[name])
+        return out
 
     def write(self, w: "_Writer") -> None:
-        from ..pdf.fontmerge import program_extra, subset_name
+        from ..pdf.fontmerge import program_extra
 
-        if not self.glyphs:
-            return
+        self.written = True
         for name, (head, length, packed) in sorted(self._programs().items()):
-            num = w.new()
             extra = b" ".join(k.encode() + b" " + (v.encode() if isinstance(v, str) else b"%d" % v)
                               for k, v in program_extra(head, length).items())
-            w.write(num, b"<< /Filter /FlateDecode /Length %d %s >>" % (len(packed), extra), packed)
-            self.objects[name] = num
-            self.names[name] = subset_name(name, self.glyphs[name])
+            w.write(self.objects[name], b"<< /Filter /FlateDecode /Length %d %s >>" % (len(packed), extra), packed)
 
     def _programs(self) -> dict[str, tuple[bytes, int, bytes]]:
         """Each face cut for the book's glyphs, from the font cache where it was cut
@@ -438,22 +520,11 @@ class _BookFonts:
                     pass
         return out
 
-    def adopt(self, pdf) -> dict[tuple[int, int], int]:
-        """Rename ``pdf``'s placeholder fonts to the book's subsets; placeholder
-        program → the object number of the book's program of that face."""
-        import pikepdf
 
-        from ..pdf.fontmerge import placeholder_fonts
-
-        out: dict[tuple[int, int], int] = {}
-        for name, f, desc_font, fd, key in list(placeholder_fonts(pdf, self.files)):
-            out[fd[key].objgen] = self.objects[name]
-            f.BaseFont = desc_font.BaseFont = fd.FontName = pikepdf.Name("/" + self.names[name])
-        return out
-
-
-def _write_outline(w: _Writer, front: Front, placed, sources: dict[int, _Source], page_obj, page_top) -> int:
-    """Outline objects (总目录, then issue → column → article → heading); returns the root's number."""
+def _write_outline(w: _Writer, contents_page: int, placed, sources: dict[int, _Source], page_obj,
+                   page_top) -> int:
+    """Outline objects (总目录 at page ``contents_page``, then issue → column → article →
+    heading); returns the root's number."""
     import pikepdf
 
     class Node:
@@ -463,7 +534,7 @@ def _write_outline(w: _Writer, front: Front, placed, sources: dict[int, _Source]
             self.num = 0
 
     root = Node("", 0)
-    root.kids.append(Node("总目录", _contents_page_index(front)))
+    root.kids.append(Node("总目录", contents_page))
     for p in placed:
         s = sources[p.index]
         item = Node(p.title, s.start)

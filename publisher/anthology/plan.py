@@ -11,9 +11,12 @@ are.  The two passes of the plan are:
 A render is never thrown away to learn a page count: an issue whose offset is not
 known yet is rendered *speculatively* at a guessed offset (earlier issues' known
 counts, plus for the unknown ones the page count of the same file in the last build
-or an estimate from its size).  The render yields the exact page count; if the guess
-was right it is also the final render, otherwise the issue is rendered again at the
-right offset (``stats.wasted`` counts those).  With a warm cache a rebuild after an
+or an estimate from its size).  The render yields the exact page count once its
+pages are laid out; only its furniture (folios, running heads, contents numbers)
+depends on the offset, and it is set after that.  So if the offset is known by then,
+the render sets the furniture there, guess right or wrong; if not, it stops with its
+typeset parts stored (pdf/partcache.py), and the issue is set again at its offset
+later, which costs its furniture (``stats.wasted`` counts those).  With a warm cache a rebuild after an
 edit renders the edited issue at its known offset, guesses that its page count is
 unchanged, finds every later issue in the cache at the guessed offsets, and is done
 — unless the count did change, and then exactly the later issues are re-rendered.
@@ -151,7 +154,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
     scratch = Path(scratch_ctx.name) if scratch_ctx else None
     try:
         from .front import render_front
-        from .merge import merge_book
+        from .merge import Binder
 
         def start_front(placed_now: list[PlacedIssue]) -> jobs_mod.ChildCall:
             # In a child process: the building process stays small whatever the book's
@@ -163,24 +166,30 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
 
         holder: list[jobs_mod.ChildCall] = []
         try:
-            placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
-                          read=read, render=render, start_front=lambda pl: holder.append(start_front(pl)))
-            if not holder:
-                holder.append(start_front(placed))
-            front, front_rss = holder[0].result()
+            # The book is written as the issues are done, in book order (merge.Binder),
+            # beside the renders of the later issues and the front matter's setting.
+            with Binder(config.book, out, print_mode=print_mode,
+                        font_cache=(cache.folder / "fonts") if cache.folder else None) as binder:
+                placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
+                              read=read, render=render, binder=binder,
+                              start_front=lambda pl: holder.append(start_front(pl)))
+                if not holder:
+                    holder.append(start_front(placed))
+                progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
+                # The book's fonts are cut while the front matter is set: the faces
+                # loaded for the workers go first.
+                from ..pdf import speed
+
+                speed.forget_face_bytes()
+                binder.write_fonts()
+                front, front_rss = holder[0].result()
+                total, blanks = binder.finish(front)
         except BaseException:
             for h in holder:
                 h.terminate()
             raise
         stats.front_cached = front.cached
         stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, front_rss)
-        progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
-        # The merge cuts the book's fonts: the faces loaded for the workers go first.
-        from ..pdf import speed
-
-        speed.forget_face_bytes()
-        total, blanks = merge_book(front, placed, config.book, out, print_mode=print_mode,
-                                   font_cache=(cache.folder / "fonts") if cache.folder else None)
         stats.front_pages = front.page_count
         stats.pages = total
         stats.blank_pages = blanks
@@ -198,7 +207,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
 
 
 def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stats: BuildStats,
-         progress: Progress, *, print_mode: bool, jobs: int, read, render,
+         progress: Progress, *, print_mode: bool, jobs: int, read, render, binder,
          start_front: Callable[[list[PlacedIssue]], None] | None = None) -> list[PlacedIssue]:
     n = len(config.issues)
     sources: list[bytes] = []
@@ -210,6 +219,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     ckeys = [content_key(src, asdict(meta), print_mode=print_mode, pad_to=PAD_ISSUE, running_head=None,
                          extra=repr(inp.overrides))
              for src, meta, inp in zip(sources, config.metas, config.issues)]
+    binder.begin(ckeys)
     titles = [m.title or inp.path.stem for m, inp in zip(config.metas, config.issues)]
     est = _Estimator([len(s) for s in sources])
     counts: dict[int, int] = {}
@@ -257,16 +267,16 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             tocs.setdefault(i, e.toc)
         return e
 
+    root = cache.folder or scratch
+
     def task(i: int, off: int, speculative: bool) -> jobs_mod.Task:
-        key = render_key(ckeys[i], off)
-        submitted.add(key)
-        pdf = cache.pdf_path(key) if cache.folder else scratch / f"{key}.pdf"
+        submitted.add(render_key(ckeys[i], off))
         inp = config.issues[i]
-        parts = (cache.folder / "renders" / "parts") if cache.folder else scratch / "parts"
-        return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, key, str(pdf),
-                             speculative, str(parts))
+        return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, ckeys[i],
+                             str(root), speculative, str(root / "renders" / "parts"))
 
     jobs_mod.set_backends(read, render)
+    keeps_parts = jobs_mod.keeps_parts()
     pool = jobs_mod.WorkerPool(jobs, n)
 
     def learn_count(i: int, count: int) -> None:
@@ -278,6 +288,13 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             cache.put_count(ckeys[i], count)
             cache.put_last_count(str(config.issues[i].path), count)
             est.learn(counts)
+
+    to_bind: list[PlacedIssue] = []
+
+    def bind() -> None:
+        for d in to_bind:
+            binder.add(d)
+        to_bind.clear()
 
     started = False
     try:
@@ -298,6 +315,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                     if e is not None:
                         cache.mark_used(e.key)
                         done[i] = PlacedIssue(i, titles[i], exact[i], e)
+                        to_bind.append(done[i])
                         (stats.rendered if how == "rendered" else stats.cached).append(i)
                         hows[i] = how
             if not front_started:
@@ -315,21 +333,31 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                 announced += 1
             if all(d is not None for d in done):
                 break
-            # Fill free workers: known offsets first, then speculation — each the largest
-            # issue first (the long renders are the ones that finish last).  An issue
-            # already being set is left to that render: with the part cache, one stopped
-            # for a wrong or unknown offset has stored its parts, and setting it again
-            # at the right offset costs only its furniture.
+            # Fill free workers.  First what teaches a page count — an issue at its known
+            # offset, then speculation — so that every count, and with them the general
+            # contents (the longest single task at the end), is known as early as
+            # possible; then the issues whose pages are laid out and only wait for
+            # their furniture at the right offset.  In each group the largest issue
+            # first (the long renders are the ones that finish last).  An issue already
+            # being set is left to that render: with the part cache, one stopped for a
+            # wrong or unknown offset has stored its parts, and setting it again at the
+            # right offset costs only its furniture.
             todo: list[tuple[int, int, bool]] = []
             by_size = sorted(range(n), key=lambda i: (-len(sources[i]), i))
             for i in by_size:
-                if done[i] is None and exact[i] is not None and not in_flight[i]:
+                if done[i] is None and exact[i] is not None and not in_flight[i] and i not in counts:
                     todo.append((i, exact[i], False))
             for i in by_size:
-                if done[i] is None and exact[i] is None and not in_flight[i]:
+                # With the part cache, a speculative render stops after layout unless its
+                # offset is known by then: once the page count is known it has nothing
+                # left to learn.
+                if done[i] is None and exact[i] is None and not in_flight[i] and not (keeps_parts and i in counts):
                     g = guessed[i]
                     if g not in aborted_at[i] and found(i, g) is None:
                         todo.append((i, g, True))
+            for i in by_size:
+                if done[i] is None and exact[i] is not None and not in_flight[i] and i in counts:
+                    todo.append((i, exact[i], False))
             if not started and todo:
                 pool.load_fonts = len(todo) > pool.jobs  # a rebuild of one issue: not worth it
                 pool.__enter__()
@@ -351,6 +379,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                     started = True
                 pool.submit(task(i, exact[i] if exact[i] is not None else guessed[i], exact[i] is None))
                 in_flight[i].add(exact[i] if exact[i] is not None else guessed[i])
+            bind()  # the workers have their next tasks: copy what is done meanwhile
             r = pool.next_event()
             if r["event"] == "count":  # a page count, reported before the PDF is written
                 learn_count(r["index"], r["page_count"])
@@ -362,14 +391,17 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
                     sys.stderr.write(r["detail"])
                 raise PublisherError(r["message"])
             i = r["index"]
-            in_flight[i].discard(r["first_folio"])
+            asked = r.get("asked_folio", r["first_folio"])
+            in_flight[i].discard(asked)
             stats.renders += 1
             stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, r["rss_mb"])
-            learn_count(i, r["page_count"])
+            if r["page_count"]:
+                learn_count(i, r["page_count"])
             if r.get("aborted"):
                 stats.aborted += 1
-                aborted_at[i].add(r["first_folio"])
+                aborted_at[i].add(asked)
                 continue
+            submitted.add(r["key"])
             e = Entry(r["key"], Path(r["pdf_path"]), r["page_count"], r["toc"], r["first_folio"])
             tocs.setdefault(i, e.toc)
             cache.adopt(e)
@@ -382,6 +414,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
         raise
     else:
         pool.terminate()  # speculative renders still running are no longer needed
+        bind()
     stats.rendered.sort()
     stats.cached.sort()
     stats.wasted = stats.renders - len(stats.rendered)

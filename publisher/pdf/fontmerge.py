@@ -213,7 +213,12 @@ def cut_faces(font_files: dict[str, Path], glyphs: dict[str, set[int]]) -> dict[
 
 def subset_name(name: str, glyphs: set[int]) -> str:
     """``TAG+name``: the tag made from the glyph set (same subset, same tag)."""
-    digest = hashlib.sha256(name.encode() + b"|" + b",".join(b"%d" % g for g in sorted(glyphs))).digest()
+    return tagged_name(name, b",".join(b"%d" % g for g in sorted(glyphs)))
+
+
+def tagged_name(name: str, what: bytes) -> str:
+    """``TAG+name``, the six-letter tag (PDF 32000 9.6.4) made from ``what``."""
+    digest = hashlib.sha256(name.encode() + b"|" + what).digest()
     return "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + name
 
 

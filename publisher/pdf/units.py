@@ -249,13 +249,15 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
                 missing[ch] = missing.get(ch, 0) + n
         reported = False
         n_contents = 0
+        digits_at: Callable[[int], int] | None = None  # folio → digits the contents was laid out with
         if contents:
             n_contents = estimate_contents_pages(issue)
             if on_layout is not None:
                 # The page count goes out before the contents is set: make it exact.
                 body = sum(len(layouts[i][0]) for i in range(len(parts)))
-                digits = len(str(first_folio + body + n_contents + 8))
-                n_contents = contents_pages(issue, digits=digits, print_mode=print_mode, cache=cache)
+                digits_at = lambda f, extra=body + n_contents + 8: len(str(f + extra))  # noqa: E731
+                n_contents = contents_pages(issue, digits=digits_at(first_folio), print_mode=print_mode,
+                                            cache=cache)
         for _ in range(4):
             names: list[str] = []
             starts: list[int] = []
@@ -278,8 +280,14 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
             blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
             names += [BLANK] * blanks
             if on_layout is not None and not reported:
-                on_layout(len(names), toc)
+                moved = on_layout(len(names), toc)
                 reported = True
+                if moved is not None and moved != first_folio:
+                    # Where the issue lands changes only its furniture: the same pages
+                    # serve if recto stays recto and the contents' numbers keep their width.
+                    if (moved - first_folio) % 2 or (digits_at and digits_at(moved) != digits_at(first_folio)):
+                        raise CannotMove(first_folio, moved)
+                    first_folio = moved
             toc_pages = {a.id: str(first_folio + where[a.id]) for a in issue.articles} if contents else None
             try:
                 furniture = render_furniture(issue, names, first_folio=first_folio, print_mode=print_mode,
@@ -304,7 +312,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
     pdf = assemble(furniture, [PlacedPart(pdfs[i], starts[i]) for i in range(len(parts))],
                    shifts=shifts, outline=outline, print_mode=print_mode, merge_fonts=merge_fonts)
-    return pdf, len(names), toc, blanks, missing
+    return pdf, len(names), toc, blanks, missing, first_folio
 
 
 def contents_pages(issue: Issue, *, digits: int, print_mode: bool, cache=None) -> int:
@@ -325,6 +333,15 @@ def contents_pages(issue: Issue, *, digits: int, print_mode: bool, cache=None) -
     if key is not None:
         cache.put(key, b"", {"pages": n})
     return n
+
+
+class CannotMove(Exception):
+    """``on_layout`` asked for a first folio the laid-out pages cannot take (the other
+    parity, or contents numbers of another width)."""
+
+    def __init__(self, planned: int, asked: int):
+        super().__init__(f"first folio {asked} cannot replace {planned}")
+        self.planned, self.asked = planned, asked
 
 
 class ContentsLength(Exception):

@@ -149,7 +149,7 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
 
 def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
                  running_head: str | None = None, pad_to: int | None = None,
-                 on_layout: Callable[[int, list[TocEntry]], None] | None = None,
+                 on_layout: Callable[[int, list[TocEntry]], int | None] | None = None,
                  jobs: int | None = None, part_cache=None, part_weight: float | None = None,
                  merge_fonts: bool = True) -> RenderedIssue:
     """Typeset ``issue`` and return the PDF bytes, page count and contents entries.
@@ -168,7 +168,11 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     count known, before the contents, the furniture and the assembly: the anthology
     learns an issue's page count and contents early, and may stop a render it no
     longer needs by raising from the callback (the exception propagates; nothing is
-    written).
+    written).  The callback may return another first folio — an issue laid out at a
+    guessed offset finds its real one known by then — and the furniture is set
+    there; the returned ``first_folio`` says which.  The pages stay as laid out, so
+    the new folio must have the same parity and give the contents numbers of the same
+    width: otherwise units.CannotMove is raised.
     """
     from .html import article_id
     from .parallel import can_fork, default_jobs
@@ -186,7 +190,7 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     _stylesheets()  # WeasyPrint, fonts and stylesheets loaded before any fork
     environment().get_template("pdf/issue.html.j2")  # compiled once, before any fork
     environment().get_template("pdf/furniture.html.j2")
-    pdf, pages, toc, blanks, missing = typeset(issue, first_folio=first_folio, print_mode=print_mode,
+    pdf, pages, toc, blanks, missing, first_folio = typeset(issue, first_folio=first_folio, print_mode=print_mode,
                                                running_head=running_head, pad_to=pad_to,
                                                on_layout=on_layout, jobs=jobs, cache=part_cache,
                                                max_weight=part_weight, merge_fonts=merge_fonts)
