@@ -116,6 +116,23 @@ def test_part_cache_reuses_parts_and_furniture(tmp_path):
     assert other.hits == 0
 
 
+def test_furniture_moves_to_the_folio_on_layout_returns():
+    """An anthology worker laid out an issue at a guessed offset and learns the real
+    one before the furniture is set: the result is the issue set at the real offset."""
+    from publisher.pdf.units import CannotMove
+
+    direct = render_issue(read_issue(SAMPLE), jobs=1, first_folio=21)
+    seen = []
+    moved = render_issue(read_issue(SAMPLE), jobs=1, first_folio=11,
+                         on_layout=lambda n, toc: seen.append(n) or 21)
+    assert seen == [direct.page_count] and moved.first_folio == 21
+    assert moved.pdf == direct.pdf
+    with pytest.raises(CannotMove):  # a verso start: the pages would not fit
+        render_issue(read_issue(SAMPLE), jobs=1, first_folio=11, on_layout=lambda n, toc: 12)
+    with pytest.raises(CannotMove):  # contents numbers of three digits instead of two
+        render_issue(read_issue(SAMPLE), jobs=1, first_folio=11, on_layout=lambda n, toc: 991)
+
+
 def test_part_cache_ignores_a_damaged_entry(tmp_path):
     cache = PartCache(tmp_path, "s")
     key = cache.key("part", "x")
