@@ -7,12 +7,14 @@ replaced after ``MAX_TASKS`` tasks so that no process's memory grows with the nu
 of issues.  Each task writes its PDF into the cache itself (atomically) and sends
 back only the page count, the contents entries and its peak memory.
 
-A render is layout, then writing the PDF (drawing, font subsetting: about half of the
-time).  Between the two a worker (1) tells the parent the page count at once, so that
-the offsets of later issues are known as early as possible, and (2) looks at the
-offset the parent now knows for its issue: a speculative render whose guessed offset
-turned out wrong stops there instead of writing a PDF nobody will use.  Both happen
-in render_issue's ``on_layout`` callback (the PDF backend's two-step API).
+A render lays out the issue's parts, then sets its furniture (folios, running heads,
+contents numbers: the only part that depends on where the issue sits in the book) and
+assembles the PDF.  Between the two a worker (1) tells the parent the page count at
+once, so that the offsets of later issues are known as early as possible, and (2)
+looks at the offset the parent now knows for its issue: a speculative render sets its
+furniture at the real offset when it is known by then, and otherwise stops with its
+parts stored in the part cache (:func:`_laid_out`).  Both happen in render_issue's
+``on_layout`` callback (the PDF backend's two-step API).
 """
 from __future__ import annotations
 
