@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -49,8 +50,13 @@ def _looks_like_text(text: str) -> bool:
         return False
     if "\x00" in text:
         return False
-    bad = sum(1 for c in text if (ord(c) < 32 and c not in "\t\n\r\f") or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0xFFFD)
+    bad = sum(len(m) for m in _NOT_TEXT.findall(text))
     return bad <= max(2, len(text) // 200)
+
+
+# Control characters other than tab, newline, form feed and carriage return; lone
+# surrogates; the replacement character (what a wrong decoding leaves).
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffd]+")
 
 
 def _check_text(text: str, name: str) -> str:

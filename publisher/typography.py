@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 # --- character classes -------------------------------------------------------
 
@@ -69,11 +70,14 @@ ELLIPSIS_CHARS = "…⋯"
 _WS = " \t\u3000\u00a0"
 
 
+# One character class for HAN_RANGES (the reader asks about every character).
+_HAN_CLASS = "".join(f"{chr(a)}-{chr(b)}" if a != b else chr(a) for a, b in HAN_RANGES)
+_HAN_RUN = re.compile(f"[{_HAN_CLASS}]+")
+_HAN_ONE = re.compile(f"[{_HAN_CLASS}]").fullmatch
+
+
 def is_han(ch: str) -> bool:
-    if not ch:
-        return False
-    o = ord(ch)
-    return any(a <= o <= b for a, b in HAN_RANGES)
+    return bool(ch) and _HAN_ONE(ch) is not None
 
 
 def is_cjk(ch: str) -> bool:
@@ -126,14 +130,18 @@ def is_closed(text: str) -> bool:
 # --- the scanner -------------------------------------------------------------
 
 
+_PARENS = re.compile(r"[()（）]")
+
+
 def _paren_pairs(t: str) -> dict[int, int]:
     """Map every ( ) / （ ） position to its partner (linear stack walk)."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
-    for i, ch in enumerate(t):
-        if ch in "(（":
+    for m in _PARENS.finditer(t):
+        i = m.start()
+        if t[i] in "(（":
             stack.append(i)
-        elif ch in ")）" and stack:
+        elif stack:
             j = stack.pop()
             pairs[i] = j
             pairs[j] = i
@@ -142,10 +150,10 @@ def _paren_pairs(t: str) -> dict[int, int]:
 
 def _han_prefix(t: str) -> list[int]:
     """han[k] = number of Han characters in t[:k] (so a pair's inside is O(1))."""
-    han = [0] * (len(t) + 1)
-    for k, ch in enumerate(t):
-        han[k + 1] = han[k] + (1 if is_han(ch) else 0)
-    return han
+    marks = bytearray(len(t))
+    for m in _HAN_RUN.finditer(t):
+        marks[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    return [0, *accumulate(marks)]
 
 
 def _paren_chinese(t: str, i: int, j: int, han: list[int]) -> bool:
