@@ -22,3 +22,14 @@ def test_manifest_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PUBLISHER_FONTS_MANIFEST", str(tmp_path / "manifest.toml"))
     with pytest.raises(PublisherError, match=r"role 'song' not found .*NoSuchSong\.otf"):
         font_faces()
+
+
+def test_replace_uncovered_marks_what_no_font_draws():
+    from publisher.pdf.fonts import GETA, coverage, replace_uncovered
+
+    assert coverage()  # the manifest's Song face, installed by the setup
+    lacking = next(chr(c) for c in range(0x20000, 0x2A6DF) if c not in coverage())  # CJK Ext. B
+    text = f"<p>中文 abc{lacking}，又{lacking}。\u3000</p>"
+    out, missing = replace_uncovered(text)
+    assert out == text.replace(lacking, GETA) and missing == {lacking: 2}
+    assert replace_uncovered("<p>中文 abc</p>") == ("<p>中文 abc</p>", {})
