@@ -11,20 +11,19 @@ blank page; the folio at the outer edge of every page but the cover and blanks.
 Heads and folios are set as absolutely placed blocks, in the margin boxes' fonts,
 sizes, rules and positions (tests/test_pdf.py compares them with the margin boxes of
 the issue set as one document): WeasyPrint's margin boxes cost about twice as much
-a page.  The contents is set here too, on pages with the issue's margins and its
-folio in the margin box — its page numbers are known by then, and it saves a
-document.  The furniture document also carries the PDF's metadata, page boxes,
-crop marks and PDF/A variant: the assembly (assemble.py) draws each part's page
-into its furniture page.
+a page.  The contents' page numbers are placed the same way, each flush right in
+the column its entry keeps for it (units.number_slots), on a white ground that ends
+the dotted leader beneath.  The furniture document also carries the PDF's metadata,
+page boxes, crop marks and PDF/A variant: the assembly (assemble.py) draws each
+part's page into its furniture page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from itertools import groupby
+from dataclasses import dataclass, field
 
 from ..model import Issue
 from ..render.env import environment
-from .html import PT_PER_MM, authors_text, column_views, geometry, iso_date, page_css
+from .html import PT_PER_MM, column_views, geometry, iso_date, page_css
 
 BLANK = "pubblank"
 CONTENTS = "contents"
@@ -35,21 +34,32 @@ class FurniturePage:
     side: str  # "verso" or "recto"
     head: str = ""
     folio: str = ""
+    # Contents page numbers: (left, top, width, height in pt, text), each printed
+    # flush right in its box (the column the contents part kept, units.number_slots).
+    numbers: list[tuple[float, float, float, float, str]] = field(default_factory=list)
+
+
+# The box a contents number is printed in, flush right: wider than the column the
+# entry keeps for it (styles/pdf.css, a.toc-slot: 2.6 em of 10 pt, four digits), so a
+# longer number still ends at the margin; only the number has a white ground.
+NUMBER_BOX = 60.0
 
 
 def furniture_pages(issue: Issue, page_names: list[str], *, first_folio: int,
-                    running_head: str | None) -> list[FurniturePage | None]:
-    """What each page carries (None for a contents page: its own document flow)."""
+                    running_head: str | None,
+                    numbers: list[tuple[int, float, float, float, str]] = ()) -> list[FurniturePage]:
+    """What each page carries.  ``numbers``: contents page numbers as (page, right
+    edge, top, height, text)."""
     names_of = {c.page_name: c.name for c in column_views(issue)}
     verso_head = running_head if running_head is not None else issue.meta.title
-    out: list[FurniturePage | None] = []
+    out: list[FurniturePage] = []
     prev = None
     for i, name in enumerate(page_names):
         side = "verso" if (first_folio + i) % 2 == 0 else "recto"
         first_of_group = name != prev
         prev = name
-        if name == CONTENTS:
-            out.append(None)
+        if name == CONTENTS:  # a folio, no running head
+            out.append(FurniturePage(side, "", str(first_folio + i)))
         elif name in ("cover", BLANK):
             out.append(FurniturePage(side))
         else:
@@ -57,24 +67,21 @@ def furniture_pages(issue: Issue, page_names: list[str], *, first_folio: int,
             if not (first_of_group and name in names_of):
                 head = (verso_head or "") if side == "verso" else names_of.get(name, "")
             out.append(FurniturePage(side, head, str(first_folio + i)))
+    for page, right, top, height, text in sorted(numbers):
+        out[page].numbers.append((round(right - NUMBER_BOX, 3), top, NUMBER_BOX, height, text))
     return out
 
 
-def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str] | None = None, *,
-                   first_folio: int = 1, running_head: str | None = None) -> str:
-    """One page per entry of ``page_names``; with ``toc_pages`` (article id → folio)
-    the contents is set on the ``contents`` pages."""
+def furniture_html(issue: Issue, page_names: list[str], *, first_folio: int = 1,
+                   running_head: str | None = None,
+                   numbers: list[tuple[int, float, float, float, str]] = ()) -> str:
+    """One page per entry of ``page_names``, with the contents page ``numbers`` (see
+    :func:`furniture_pages`)."""
     cols = column_views(issue)
     meta = issue.meta
     authors = sorted({a.name for art in issue.articles for a in art.authors})
-    pages = furniture_pages(issue, page_names, first_folio=first_folio, running_head=running_head)
-    runs = []
-    k = 0
-    for contents, group in groupby(page_names, key=lambda n: n == CONTENTS and bool(toc_pages)):
-        n = len(list(group))
-        runs.append({"contents": contents,
-                     "pages": [p or FurniturePage("recto") for p in pages[k:k + n]]})
-        k += n
+    pages = furniture_pages(issue, page_names, first_folio=first_folio, running_head=running_head,
+                            numbers=numbers)
     return environment().get_template("pdf/furniture.html.j2").render(
         meta=meta,
         title=meta.title or (issue.articles[0].title if issue.articles else "publisher"),
@@ -82,10 +89,7 @@ def furniture_html(issue: Issue, page_names: list[str], toc_pages: dict[str, str
         subject=meta.publisher or meta.magazine,
         keywords=", ".join(c.name for c in cols if c.name),
         created=iso_date(issue),
-        runs=runs,
-        toc_pages=toc_pages,
-        all_columns=cols,
-        authors_text=authors_text,
+        pages=pages,
     )
 
 
@@ -108,6 +112,8 @@ def furniture_css(issue: Issue, *, first_folio: int, print_mode: bool, running_h
 .fp .rh {{ bottom: {h - g.top + 6 * PT_PER_MM:.3f}pt; font-size: 8pt; color: #333;
            padding-bottom: 2mm; border-bottom: 0.4pt solid #666; }}
 .fp .fo {{ top: {h + 0.5 * PT_PER_MM - g.bottom + 5 * PT_PER_MM:.3f}pt; font-size: 9pt; }}
+.fp.verso p.tn, .fp.recto p.tn {{ font-size: 10pt; text-align: right; }}
+.fp p.tn span {{ background: #fff; padding-left: 0.3em; }}
 .fp.verso p {{ left: {g.outer:.3f}pt; text-align: left; }}
 .fp.recto p {{ left: {g.inner:.3f}pt; text-align: right; }}
 """

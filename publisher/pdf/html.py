@@ -308,22 +308,20 @@ def is_single(issue: Issue) -> bool:
 
 
 def part_html(issue: Issue, *, cover: bool = False, front: bool = False, contents: bool = False,
-              body: tuple[int, ...] = (), toc_pages: dict[str, str] | None = None,
-              print_mode: bool = False) -> str:
+              body: tuple[int, ...] = (), print_mode: bool = False) -> str:
     """Part of the issue as its own HTML document (units.py): the cover, the front
-    column(s) (卷首语), the contents (with the printed page numbers ``toc_pages``,
-    article id → folio, given as text), and/or the body columns ``body`` (indices
-    into :func:`column_views`' non-front columns)."""
+    column(s) (卷首语), the contents (each entry with a column for the page number
+    that the furniture prints), and/or the body columns ``body`` (indices into
+    :func:`column_views`' non-front columns)."""
     cols = column_views(issue)
     rest = [c for c in cols if not c.front]
     return _render_html(issue, cols, cover=cover, front=[c for c in cols if c.front] if front else [],
                         contents=contents, body=[rest[i] for i in body], print_mode=print_mode,
-                        toc_pages=toc_pages)
+                        slots=True)
 
 
 def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: list["ColumnView"],
-                 contents: bool, body: list["ColumnView"], print_mode: bool,
-                 toc_pages: dict[str, str] | None = None) -> str:
+                 contents: bool, body: list["ColumnView"], print_mode: bool, slots: bool = False) -> str:
     cover_image = None
     if issue.meta.cover and cover:
         from pathlib import Path
@@ -347,7 +345,7 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
         all_columns=cols,
         show_cover=cover and not single,
         show_contents=contents and not single,
-        toc_pages=toc_pages,
+        toc_slots=slots,
         first_body=bool(body) and body[0] is next((c for c in cols if not c.front), None),
         heading_ids=heading_ids,
         headline=lambda t: headline_lines(t, geometry(meta.page_size).block_width),

@@ -7,21 +7,22 @@ heads, recto or verso) depends on what comes before.  So the issue is set as
 independent **parts**:
 
 * ``front`` — the cover and the 卷首语 column(s);
-* ``contents`` — the contents, set last, its page numbers given as text;
+* ``contents`` — the contents, each entry with a column at the right for its page
+  number (where it will point is not known yet);
 * ``body`` parts — consecutive runs of the other columns, balanced by size.
 
 Parts are set as rectos without furniture (html.part_page_css).  Once their page
-counts are known, the folios are known; the contents is set with them, and the
-furniture document (furniture.py) gives every page its running head, folio, page
-boxes and marks; assemble.py draws the parts into it.  The parts and the two
-closing documents are set in parallel processes (parallel.py).  A 41-page issue
-on two cores: see scripts/benchmark.py.
+counts are known, the folios are known, and the furniture document (furniture.py)
+gives every page its running head and folio, every contents entry its page number
+(in the column the contents part kept for it, :func:`number_slots`), and the PDF
+its page boxes and marks; assemble.py draws the parts into it.  The parts are set
+in parallel processes (parallel.py), and nothing but the furniture depends on
+where the issue starts.  A 41-page issue on two cores: see scripts/benchmark.py.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -57,6 +58,13 @@ class PartResult:
     page_names: list[str]  # the named page of each page (cover, contents, colN, "")
     anchors: dict[str, int]  # id → page index in this part
     missing: dict[str, int] = field(default_factory=dict)
+    slots: dict[str, list[float]] = field(default_factory=dict)  # contents entry → its number's place
+
+
+# Where a contents entry's number goes (furniture.py prints it): article id →
+# [page index in the part, right edge, top and height of the entry's last line], in
+# pt from the page's top left corner (as a recto; the assembly moves versos).
+Slots = dict[str, list[float]]
 
 
 def column_weight(col) -> float:
@@ -98,11 +106,10 @@ def has_contents(issue: Issue) -> bool:
 
 
 def plan_parts(issue: Issue, *, max_weight: float | None = None) -> list[Part]:
-    """The typeset parts of ``issue`` in page order (front, body runs); the contents
-    goes between front and body, set with the furniture.  The body is cut into the
-    fewest balanced runs of at most ``max_weight`` (PART_WEIGHT) each — by size
-    alone, never by the number of processors, so that every machine makes the same
-    parts and the same PDF."""
+    """The typeset parts of ``issue`` in page order (front, contents, body runs).
+    The body is cut into the fewest balanced runs of at most ``max_weight``
+    (PART_WEIGHT) each — by size alone, never by the number of processors, so that
+    every machine makes the same parts and the same PDF."""
     cols = column_views(issue)
     front_cols = [c for c in cols if c.front]
     rest = [c for c in cols if not c.front]
@@ -112,6 +119,9 @@ def plan_parts(issue: Issue, *, max_weight: float | None = None) -> list[Part]:
                           weight=2 * COLUMN_COST + sum(column_weight(c) for c in front_cols)))
     elif front_cols:
         parts.append(Part("front", front=True, weight=sum(column_weight(c) for c in front_cols)))
+    if has_contents(issue):
+        parts.append(Part("contents", contents=True,
+                          weight=COLUMN_COST + sum(ARTICLE_COST for c in cols for _ in c.articles)))
     weights = [column_weight(c) for c in rest]
     # The fewest runs of at most ``limit`` (a heavier column is a run of its own),
     # packed in order; then the same number of runs, balanced.
@@ -132,16 +142,17 @@ def part_source(issue: Issue, part: Part, *, print_mode: bool) -> tuple[str, str
     characters no manifest font has (set as 〓)."""
     from .fonts import replace_uncovered
 
-    html = part_html(issue, cover=part.cover, front=part.front, body=part.body, print_mode=print_mode)
+    html = part_html(issue, cover=part.cover, front=part.front, contents=part.contents, body=part.body,
+                     print_mode=print_mode)
     html, missing = replace_uncovered(html)
     return html, part_page_css(issue, print_mode=print_mode), missing
 
 
 def render_part(issue: Issue, part: Part, *, print_mode: bool,
-                on_layout: Callable[[list[str], dict[str, int], dict[str, int]], None] | None = None,
+                on_layout: Callable[[list[str], dict[str, int], dict[str, int], Slots], None] | None = None,
                 source: tuple[str, str, dict[str, int]] | None = None) -> PartResult:
-    """Typeset one part; ``on_layout(page_names, anchors, missing)`` is called between
-    layout and writing.  ``source``: its :func:`part_source`, if already made."""
+    """Typeset one part; ``on_layout(page_names, anchors, missing, slots)`` is called
+    between layout and writing.  ``source``: its :func:`part_source`, if already made."""
     from . import fontmerge, speed
     from .writer import render_document
 
@@ -153,38 +164,34 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool,
         for i, page in enumerate(doc.pages):
             for name in page.anchors:
                 anchors.setdefault(name, i)
+        slots = number_slots(doc) if part.contents else {}
         if on_layout is not None:
-            on_layout(names, anchors, missing)
+            on_layout(names, anchors, missing, slots)
         ident = hashlib.sha256((part.name + html + css).encode("utf-8")).hexdigest()[:32].encode()
         with fontmerge.deferred():  # one subset per face, made by the assembly
             pdf = doc.write_pdf(pdf_identifier=ident)
         del doc
-    return PartResult(pdf, names, anchors, missing)
+    return PartResult(pdf, names, anchors, missing, slots)
 
 
-def estimate_contents_pages(issue: Issue) -> int:
-    """Pages the contents will take (checked when it is set: a wrong guess costs one
-    more setting of the furniture).  Columns are kept whole (break-inside: avoid)."""
-    from .html import geometry
+def number_slots(doc) -> Slots:
+    """Where each contents entry's number goes in the laid-out contents part: the
+    right end of the entry's last line (templates/pdf/contents.html.j2)."""
+    from weasyprint.formatting_structure import boxes
 
-    g = geometry(issue.meta.page_size)
-    mm = 72 / 25.4
-    width, height = g.block_width, g.block_height
-    used = 20 * 1.3 + 9 * 1.3 + 6 * mm + 1.2  # title, its English line, rule and space
-    pages = 1
-    for c in column_views(issue):
-        h = (10.5 * 1.5 + 0.5 * mm if c.name else 0) + 2.5 * mm
-        for a in c.articles:
-            chars = len(a.title) + (0.9 * (len("　".join(x.name for x in a.authors)) + 1)
-                                    if a.authors and a.kind != "editorial" else 0)
-            line = width - 10.0  # the 1 em indent of an entry
-            need = chars * 10.0 + 3 * 10.0  # the leader's least and a three-digit folio
-            h += 10 * 1.5 * max(1, math.ceil(need / line))
-        if used + h > height and used > 0:
-            pages += 1
-            used = 0.0
-        used += h
-    return pages
+    px = 0.75  # WeasyPrint lays out in CSS px
+    out: Slots = {}
+    for i, page in enumerate(doc.pages):
+        for box in page._page_box.descendants():
+            ident = box.element.get("data-toc") if box.element is not None and box.element_tag == "a" else None
+            if not ident or ident in out or not isinstance(box, boxes.BlockBox):
+                continue  # the entry's own box comes first (an anonymous block may follow)
+            lines = [d for d in box.descendants() if isinstance(d, boxes.LineBox)]
+            if lines:
+                last = lines[-1]
+                right = box.border_box_x() + box.border_width()
+                out[ident] = [i, round(right * px, 3), round(last.position_y * px, 3), round(last.height * px, 3)]
+    return out
 
 
 def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: str | None,
@@ -194,13 +201,12 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     characters (writer.render_issue's work; see the module docstring)."""
     from ..errors import PublisherError
     from .assemble import OutlineEntry, PlacedPart, assemble
-    from .furniture import BLANK, CONTENTS
+    from .furniture import BLANK
     from .html import verso_shift
     from .parallel import Forked, lpt_bins
     from .writer import render_furniture
 
     parts = plan_parts(issue, max_weight=max_weight)
-    contents = has_contents(issue)
     layouts: dict[int, tuple] = {}
     pdfs: dict[int, bytes] = {}
     keys: dict[int, str] = {}
@@ -214,19 +220,19 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
             if hit is not None:
                 pdfs[i] = hit[0]
                 info = hit[1]
-                layouts[i] = (info["page_names"], info["anchors"], info["missing"])
+                layouts[i] = (info["page_names"], info["anchors"], info["missing"], info.get("slots", {}))
     todo = [i for i in range(len(parts)) if i not in pdfs]
-    # This process sets the furniture and contents at the end: it takes less of the parts.
+    # This process sets the furniture at the end: it takes less of the parts.
     bins = [[todo[k] for k in b] for b in lpt_bins([parts[i].weight for i in todo], max(1, min(jobs, len(todo))),
                                                    head_start=CLOSING_WEIGHT if jobs > 1 else 0)]
 
     def work(indices, emit):
         for i in indices:
             r = render_part(issue, parts[i], print_mode=print_mode, source=sources.get(i),
-                            on_layout=lambda n, a, m, i=i: emit(("layout", i, n, a, m)))
+                            on_layout=lambda n, a, m, sl, i=i: emit(("layout", i, n, a, m, sl)))
             if i in keys:
                 cache.put(keys[i], r.pdf, {"page_names": r.page_names, "anchors": r.anchors,
-                                           "missing": r.missing})
+                                           "missing": r.missing, "slots": r.slots})
             emit(("pdf", i, r.pdf))
 
     def take(message):
@@ -247,59 +253,36 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
         for i in range(len(parts)):
             for ch, n in layouts[i][2].items():
                 missing[ch] = missing.get(ch, 0) + n
-        reported = False
-        n_contents = 0
-        digits_at: Callable[[int], int] | None = None  # folio → digits the contents was laid out with
-        if contents:
-            n_contents = estimate_contents_pages(issue)
-            if on_layout is not None:
-                # The page count goes out before the contents is set: make it exact.
-                body = sum(len(layouts[i][0]) for i in range(len(parts)))
-                digits_at = lambda f, extra=body + n_contents + 8: len(str(f + extra))  # noqa: E731
-                n_contents = contents_pages(issue, digits=digits_at(first_folio), print_mode=print_mode,
-                                            cache=cache)
-        for _ in range(4):
-            names: list[str] = []
-            starts: list[int] = []
-            where: dict[str, int] = {}
-            placed = False
-            for i, part in enumerate(parts):
-                if part.name != "front" and not placed:  # the contents follows the front
-                    names += [CONTENTS] * n_contents
-                    placed = True
-                starts.append(len(names))
-                for a, k in layouts[i][1].items():
-                    where.setdefault(a, len(names) + k)
-                names += layouts[i][0]
-            if not placed:
-                names += [CONTENTS] * n_contents
-            toc = toc_entries(issue, where)
-            n = len(names)
-            if pad_to is None and print_mode:
-                pad_to = 4
-            blanks = (-n) % pad_to if pad_to and pad_to > 1 else 0
-            names += [BLANK] * blanks
-            if on_layout is not None and not reported:
-                moved = on_layout(len(names), toc)
-                reported = True
-                if moved is not None and moved != first_folio:
-                    # Where the issue lands changes only its furniture: the same pages
-                    # serve if recto stays recto and the contents' numbers keep their width.
-                    if (moved - first_folio) % 2 or (digits_at and digits_at(moved) != digits_at(first_folio)):
-                        raise CannotMove(first_folio, moved)
-                    first_folio = moved
-            toc_pages = {a.id: str(first_folio + where[a.id]) for a in issue.articles} if contents else None
-            try:
-                furniture = render_furniture(issue, names, first_folio=first_folio, print_mode=print_mode,
-                                             running_head=running_head, toc_pages=toc_pages, cache=cache)
-                break
-            except ContentsLength as e:
-                if reported:
-                    raise PublisherError("the contents pages changed length after the page count was "
-                                         "reported (internal error)") from None
-                n_contents += e.extra  # the contents took more (or fewer) pages: place again
-        else:
-            raise PublisherError("the contents pages do not settle: their length changes with their numbers")
+        names: list[str] = []
+        starts: list[int] = []
+        where: dict[str, int] = {}
+        for i, part in enumerate(parts):
+            starts.append(len(names))
+            for a, k in layouts[i][1].items():
+                where.setdefault(a, len(names) + k)
+            names += layouts[i][0]
+        toc = toc_entries(issue, where)
+        if pad_to is None and print_mode:
+            pad_to = 4
+        blanks = (-len(names)) % pad_to if pad_to and pad_to > 1 else 0
+        names += [BLANK] * blanks
+        if on_layout is not None:
+            moved = on_layout(len(names), toc)
+            if moved is not None and moved != first_folio:
+                # Where the issue lands changes only its furniture: the same pages
+                # serve if recto stays recto.
+                if (moved - first_folio) % 2:
+                    raise CannotMove(first_folio, moved)
+                first_folio = moved
+        dx = verso_shift(issue)
+        shifts = [dx if (first_folio + i) % 2 == 0 and names[i] != "cover" else 0.0 for i in range(len(names))]
+        numbers: list[tuple[int, float, float, float, str]] = []  # page, right, top, height, folio
+        for i, part in enumerate(parts):
+            for ident, (k, right, top, height) in layouts[i][3].items():
+                page = starts[i] + int(k)
+                numbers.append((page, right + shifts[page], top, height, str(first_folio + where[ident])))
+        furniture = render_furniture(issue, names, first_folio=first_folio, print_mode=print_mode,
+                                     running_head=running_head, numbers=numbers, cache=cache)
         for child, b in children:
             while not all(i in pdfs for i in b):
                 take(child.next())
@@ -307,54 +290,24 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
         for child, _ in children:
             child.close()
     log_missing(missing)
-    dx = verso_shift(issue)
-    shifts = [dx if (first_folio + i) % 2 == 0 and names[i] != "cover" else 0.0 for i in range(len(names))]
     outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
     pdf = assemble(furniture, [PlacedPart(pdfs[i], starts[i]) for i in range(len(parts))],
                    shifts=shifts, outline=outline, print_mode=print_mode, merge_fonts=merge_fonts)
     return pdf, len(names), toc, blanks, missing, first_folio
 
 
-def contents_pages(issue: Issue, *, digits: int, print_mode: bool, cache=None) -> int:
-    """Pages the contents takes, laid out with folios of ``digits`` digits (kept in
-    the part cache: it depends on the titles, not on where the issue sits)."""
-    from . import speed
-    from .furniture import CONTENTS, furniture_css, furniture_html
-    from .fonts import replace_uncovered
-    from .writer import render_document
-
-    html, _ = replace_uncovered(furniture_html(issue, [CONTENTS], {a.id: "8" * digits for a in issue.articles}))
-    css = furniture_css(issue, first_folio=1, print_mode=print_mode, running_head=None)
-    key = cache.key("contents-pages", html, css) if cache is not None else None
-    if key is not None and (hit := cache.get(key)) is not None:
-        return int(hit[1]["pages"])
-    with speed.no_gc():
-        n = len(render_document(html, css).pages)
-    if key is not None:
-        cache.put(key, b"", {"pages": n})
-    return n
-
-
 class CannotMove(Exception):
-    """``on_layout`` asked for a first folio the laid-out pages cannot take (the other
-    parity, or contents numbers of another width)."""
+    """``on_layout`` asked for a first folio the laid-out pages cannot take (the
+    other parity: rectos would become versos)."""
 
     def __init__(self, planned: int, asked: int):
         super().__init__(f"first folio {asked} cannot replace {planned}")
         self.planned, self.asked = planned, asked
 
 
-class ContentsLength(Exception):
-    """The contents set in the furniture took ``extra`` more pages than planned."""
-
-    def __init__(self, extra: int):
-        super().__init__(extra)
-        self.extra = extra
-
-
-# The furniture and contents, set by this process after its parts, weigh about as
-# much as this many characters of body text (scheduling only).
-CLOSING_WEIGHT = 5000
+# The furniture, set by this process after its parts, weighs about as much as this
+# many characters of body text (scheduling only).
+CLOSING_WEIGHT = 3000
 
 
 def log_missing(missing: dict[str, int]) -> None:

@@ -117,26 +117,22 @@ def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = 
 
 
 def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, print_mode: bool,
-                     running_head: str | None, toc_pages: dict[str, str] | None = None, cache=None) -> bytes:
+                     running_head: str | None, numbers=(), cache=None) -> bytes:
     """The furniture document of an issue whose pages are on ``page_names``, with the
-    contents set on its ``contents`` pages (units.ContentsLength if it needs more or
-    fewer of them)."""
-    from .furniture import CONTENTS, furniture_css, furniture_html
-    from .units import ContentsLength
+    contents page ``numbers`` (furniture.furniture_pages)."""
+    from .furniture import furniture_css, furniture_html
 
-    html, _ = replace_uncovered(furniture_html(issue, page_names, toc_pages, first_folio=first_folio,
-                                               running_head=running_head))
+    html, _ = replace_uncovered(furniture_html(issue, page_names, first_folio=first_folio,
+                                               running_head=running_head, numbers=numbers))
     css, _ = replace_uncovered(furniture_css(issue, first_folio=first_folio, print_mode=print_mode,
                                              running_head=running_head))
     variant = PRINT_VARIANT if print_mode else None
     key = cache.key("furniture", html, css, variant or "") if cache is not None else None
     if key is not None and (hit := cache.get(key)) is not None:
         return hit[0]
-    with speed.no_gc():
+    with speed.no_gc():  # its pages are all pubfur: no margin boxes (speed.BARE_PAGES)
         doc = render_document(html, css, pdf_variant=variant)
         if len(doc.pages) != len(page_names):
-            if toc_pages and CONTENTS in page_names:
-                raise ContentsLength(len(doc.pages) - len(page_names))
             raise PublisherError(f"page furniture: {len(doc.pages)} pages laid out, {len(page_names)} expected")
         ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
         with fontmerge.deferred():  # one subset per face, made by the assembly
