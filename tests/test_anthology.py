@@ -270,9 +270,9 @@ def test_ctrl_c_leaves_no_output(tmp_path):
 
 
 def test_each_face_embedded_once_for_all_issues(book):
-    """The issues arrive with placeholder font programs; the merge cuts each face once
-    for the whole book (merge._BookFonts), and every glyph drawn is the manifest
-    font's glyph for its character."""
+    """The issues and the front matter arrive with placeholder font programs; the
+    merge cuts each face once for the whole book (merge._BookFonts), and every glyph
+    drawn is the manifest font's glyph for its character."""
     from publisher.pdf.fonts import pdf_font_files
     from publisher.pdf.measure import embedded_glyphs_check, glyph_check, page_fonts
 
@@ -289,5 +289,5 @@ def test_each_face_embedded_once_for_all_issues(book):
             prog = fd.get("/FontFile3") or fd.get("/FontFile2")
             assert len(prog.read_bytes()) > 1000  # no placeholder reached the book
             programs.setdefault(str(f.BaseFont).split("+", 1)[1], set()).add(prog.objgen)
-    # the issues' faces share one program each; the front matter (its own document) may add one
-    assert all(len(v) <= 2 for v in programs.values()), programs
+    # one program per face for the whole book, the front matter included
+    assert all(len(v) == 1 for v in programs.values()), programs

@@ -200,13 +200,16 @@ def test_outline_nests_issue_column_article(issues, tmp_path):
                     assert index[art.destination[0].objgen] == start + t["page_index"]
 
 
-@pytest.mark.parametrize("part_issues", [24, 2])
-def test_general_contents_links_point_at_printed_pages(issues, tmp_path, monkeypatch, part_issues):
-    """Also with the contents rendered in parts of two issues (a long book's way)."""
+@pytest.mark.parametrize("part_issues, opening_guess", [(24, 4), (2, 4), (24, 3)])
+def test_general_contents_links_point_at_printed_pages(issues, tmp_path, monkeypatch, part_issues, opening_guess):
+    """Also with the contents rendered in parts of two issues (a long book's way), and
+    when the opening pages, set beside the contents, turn out longer than assumed
+    (the contents is set again with the right folios)."""
     pdfplumber = pytest.importorskip("pdfplumber")
     from publisher.anthology import front
 
     monkeypatch.setattr(front, "PART_ISSUES", part_issues)
+    monkeypatch.setattr(front, "OPENING_PAGES", opening_guess)
     folder, _ = issues
     out = tmp_path / "book.pdf"
     r = build(folder, out, tmp_path / "cache")

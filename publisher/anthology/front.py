@@ -120,14 +120,17 @@ def _page_css(book: BookMeta, print_mode: bool, first_folio: int = 1) -> str:
     return page_css(Issue(meta=Meta(page_size=book.page_size)), first_folio=first_folio, print_mode=print_mode)
 
 
-def front_html(book: BookMeta, placed, part: list[dict[str, Any]], *, opening: bool) -> str:
-    """One part of the front matter: the opening pages and the start of the contents, or more contents."""
+def front_html(book: BookMeta, placed, part: list[dict[str, Any]], *, opening: bool,
+               contents_title: bool = False) -> str:
+    """One document of the front matter: the opening pages (cover, title page, book
+    information), or a run of the general contents (the first one under its title)."""
     from ..render.env import render
 
     body_pages = sum(p.entry.page_count for p in placed)
     labels = [p.title for p in placed]
     return render("anthology/front.html.j2", book=book, issues=part, opening=opening, labels=labels,
-                  title_lines=title_lines(book.title), body_pages=body_pages, date=book.date)
+                  contents_title=contents_title, title_lines=title_lines(book.title), body_pages=body_pages,
+                  date=book.date)
 
 
 def blanks_html() -> str:
@@ -137,7 +140,9 @@ def blanks_html() -> str:
 
 
 def _render(html: str, *, page_css: str, title: str, author: str, date: str | None, print_mode: bool,
-            blank_html: str | None = None):
+            blank_html: str | None = None, pad_from: int | None = None):
+    """The PDF of ``html`` and its page count; with ``pad_from`` (pages before it in
+    the front matter), a page of ``blank_html`` is added if the total would be odd."""
     import logging
 
     from ..pdf.speed import no_gc
@@ -146,16 +151,16 @@ def _render(html: str, *, page_css: str, title: str, author: str, date: str | No
     fc, sheets = _sheets(page_css)
     with no_gc():
         return _render_doc(html, fc, sheets, title=title, author=author, date=date, print_mode=print_mode,
-                           blank_html=blank_html)
+                           blank_html=blank_html if pad_from is not None else None, pad_from=pad_from or 0)
 
 
 def _render_doc(html: str, fc, sheets, *, title: str, author: str, date: str | None, print_mode: bool,
-                blank_html: str | None):
+                blank_html: str | None, pad_from: int = 0):
     from weasyprint import HTML
 
     doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=fc)
     pages = list(doc.pages)
-    if blank_html and len(pages) % 2:
+    if blank_html and (pad_from + len(pages)) % 2:
         blank = HTML(string=blank_html, base_url=str(STYLES_DIR)).render(
             stylesheets=sheets, font_config=fc)
         pages.append(blank.pages[0])
@@ -165,7 +170,10 @@ def _render_doc(html: str, fc, sheets, *, title: str, author: str, date: str | N
     if date:
         doc.metadata.created = doc.metadata.modified = f"{date[:10]}T00:00:00+00:00"
     ident = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    pdf = doc.write_pdf(pdf_identifier=ident)
+    from ..pdf import fontmerge
+
+    with fontmerge.deferred():  # the book's merge embeds each face once, for all of it
+        pdf = doc.write_pdf(pdf_identifier=ident)
     if print_mode:
         from ..pdf.printmode import finish_print
 
@@ -174,18 +182,27 @@ def _render_doc(html: str, fc, sheets, *, title: str, author: str, date: str | N
 
 
 PART_ISSUES = 24  # issues per separately rendered part of the general contents
+# The opening pages — cover, its blank verso, title page, book information — one page
+# each (styles/anthology.css): the general contents starts on folio v.
+OPENING_PAGES = 4
 
 
 def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache, scratch: Path | None) -> Front:
     """The front matter, from the cache or rendered.
 
-    The general contents of hundreds of issues is long; it is rendered in parts of
-    ``PART_ISSUES`` issues, each a WeasyPrint document whose roman folios continue the
-    previous part's, so that the memory it takes does not grow with the book.
+    The opening pages are one document, set in a process of their own beside the
+    general contents (the front matter is the last thing an anthology build waits
+    for).  The general contents of hundreds of issues is long; it is rendered in
+    parts of ``PART_ISSUES`` issues, each a WeasyPrint document whose roman folios
+    continue the previous part's, so that the memory it takes does not grow with the
+    book.  The last part is padded to make the front matter an even page count.
     """
+    from .jobs import ChildCall
+
     model = contents_model(placed)
-    parts = [model[i:i + PART_ISSUES] for i in range(0, len(model), PART_ISSUES)] or [[]]
-    htmls = [front_html(book, placed, part, opening=(j == 0)) for j, part in enumerate(parts)]
+    groups = [model[i:i + PART_ISSUES] for i in range(0, len(model), PART_ISSUES)] or [[]]
+    htmls = [front_html(book, placed, [], opening=True)] + [
+        front_html(book, placed, g, opening=False, contents_title=(j == 0)) for j, g in enumerate(groups)]
     blank = blanks_html()
     base_css = _page_css(book, print_mode)
     h = hashlib.sha256(f"{environment_digest()}|{print_mode}|{book.date}|{base_css}|".encode())
@@ -205,16 +222,30 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
             return Front(paths, n, blanks_path, cached=True)
     except (OSError, ValueError, KeyError):
         pass
-    start = 1
-    for j, (html, path) in enumerate(zip(htmls, paths)):
-        css = _page_css(book, print_mode, first_folio=start)
-        pdf, n = _render(html, page_css=css, title=book.title, author=book.publisher, date=book.date,
-                         print_mode=print_mode, blank_html=blank if j == len(htmls) - 1 else None)
-        atomic_write(path, pdf)
-        start += n
+
+    def render_one(j: int, first: int, pad_from: int | None) -> int:
+        css = _page_css(book, print_mode, first_folio=first)
+        pdf, n = _render(htmls[j], page_css=css, title=book.title, author=book.publisher, date=book.date,
+                         print_mode=print_mode, pad_from=pad_from, blank_html=blank)
+        atomic_write(paths[j], pdf)
+        return n
+
+    def contents(first: int) -> int:
+        for j in range(1, len(htmls)):
+            first += render_one(j, first, first - 1 if j == len(htmls) - 1 else None)
+        return first - 1
+
+    opening = ChildCall(render_one, 0, 1, None)
+    try:
+        total = contents(OPENING_PAGES + 1)
+        n_opening, _ = opening.result()
+    finally:
+        opening.terminate()
+    if n_opening != OPENING_PAGES:  # the contents' folios assumed four opening pages
+        total = contents(n_opening + 1)
     if blanks_path is not None:
         bpdf, _ = _render(blank, page_css=base_css, title=book.title, author=book.publisher, date=book.date,
                           print_mode=print_mode)
         atomic_write(blanks_path, bpdf)
-    atomic_write(meta_path, json.dumps({"page_count": start - 1, "parts": len(paths)}))
-    return Front(paths, start - 1, blanks_path)
+    atomic_write(meta_path, json.dumps({"page_count": total, "parts": len(paths)}))
+    return Front(paths, total, blanks_path)

@@ -18,8 +18,9 @@
   The link rectangles are untouched, so each still contains its printed page number.
 * The outline is rebuilt: issue → column → article → heading, targets from the
   issues' own anchors.
-* Fonts: the issues come with placeholder font programs; each face is cut once
-  for the glyphs of the whole book and embedded once (:class:`_BookFonts`).
+* Fonts: the issues and the front matter come with placeholder font programs; each
+  face is cut once for the glyphs of the whole book and embedded once
+  (:class:`_BookFonts`).
 * Page labels: lower-roman for the front matter, then decimal from 1, so every page's
   label is its printed folio.
 * Written to a temp file beside ``out`` and renamed: never a half-written book.  The
@@ -289,9 +290,10 @@ class Binder:
       (one that arrives early waits for those before it), each as soon as it can be,
       so that the copying runs beside the renders of the later issues and the
       setting of the front matter;
-    * :meth:`finish` — the book's fonts (each face cut once for the glyphs of every
-      issue), the front matter (its links resolved to the issues' pages), the blank
-      pages of print mode, the page tree, outline, page labels and trailer.
+    * :meth:`finish` — the front matter (its links resolved to the issues' pages),
+      the blank pages of print mode, the book's fonts (each face cut once for the
+      glyphs of every issue and of the front matter), the page tree, outline, page
+      labels and trailer.
 
     Pages are addressed by one index: body pages ``0 … B−1`` (from the first page of
     the first issue), then the front matter's, then the blanks; the page tree puts
@@ -364,22 +366,15 @@ class Binder:
         self.body_pages += p.entry.page_count
         self.placed.append(p)
 
-    def write_fonts(self) -> None:
-        """Cut the book's fonts and write them (once every issue is in: it needs all
-        their glyphs; before the front matter is: it is set meanwhile)."""
-        assert self._w is not None and self._fonts is not None
-        if self._pending:
-            raise PublisherError(f"issue {self._next + 1} never arrived (internal error)")
-        if not self._fonts.written:
-            self._fonts.write(self._w)
-
     def finish(self, front: Front) -> tuple[int, int]:
-        """The front matter and everything that depends on its length; returns (page
-        count, blank pages added)."""
+        """The front matter, the book's fonts and everything that depends on the front
+        matter's length; returns (page count, blank pages added)."""
         import pikepdf
 
-        self.write_fonts()
         w, body = self._w, self.body_pages
+        assert w is not None and self._fonts is not None
+        if self._pending:
+            raise PublisherError(f"issue {self._next + 1} never arrived (internal error)")
         front_tops: list[float] = []
         for path in front.pdf_paths:
             with pikepdf.open(path) as pdf:
@@ -398,11 +393,13 @@ class Binder:
         first = body
         for path in front.pdf_paths:
             with pikepdf.open(path) as pdf:
-                _copy_source(w, pdf, first, self.page_obj, self.page_top, self.issue_sources)
+                _copy_source(w, pdf, first, self.page_obj, self.page_top, self.issue_sources,
+                             book_fonts=self._fonts)
                 first += len(pdf.pages)
         if blanks:
             with pikepdf.open(front.blanks_path) as pdf:
                 _copy_source(w, pdf, body + front.page_count, self.page_obj, self.page_top, None, count=blanks)
+        self._fonts.write(w)  # every glyph of the book is known now
         total = front.page_count + body + blanks
         order = list(range(body, body + front.page_count)) + list(range(body)) + \
             list(range(body + front.page_count, total))
@@ -458,7 +455,6 @@ class _BookFonts:
         self.glyphs: dict[str, set[int]] = {}
         self.objects: dict[str, int] = {}
         self.names: dict[str, str] = {}
-        self.written = False
 
     def adopt(self, pdf, w: "_Writer") -> dict[tuple[int, int], int]:
         """Gather ``pdf``'s glyphs and rename its placeholder fonts to the book's
@@ -480,7 +476,6 @@ class _BookFonts:
     def write(self, w: "_Writer") -> None:
         from ..pdf.fontmerge import program_extra
 
-        self.written = True
         for name, (head, length, packed) in sorted(self._programs().items()):
             extra = b" ".join(k.encode() + b" " + (v.encode() if isinstance(v, str) else b"%d" % v)
                               for k, v in program_extra(head, length).items())

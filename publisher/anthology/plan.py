@@ -176,12 +176,10 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
                 if not holder:
                     holder.append(start_front(placed))
                 progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
-                # The book's fonts are cut while the front matter is set: the faces
-                # loaded for the workers go first.
+                # The book's fonts are cut at the end: the faces loaded for the workers go first.
                 from ..pdf import speed
 
                 speed.forget_face_bytes()
-                binder.write_fonts()
                 front, front_rss = holder[0].result()
                 total, blanks = binder.finish(front)
         except BaseException:
