@@ -25,3 +25,15 @@ def test_pdf_and_epub_agree_on_the_parts():
         pdf = [str(x).replace("&#12288;", "\u3000") for x in pdf_lines(title, wide)]
         assert len(pdf) == len(headline_parts(title)) <= 2
         assert len(epub_lines(title)) == len(pdf)
+
+
+def test_keep_tail_binds_the_last_two_han_characters():
+    """A contents title that wraps never leaves one character alone (corpus 000:
+    '…奋力开创高湖高质量发展新局' / '面')."""
+    from publisher.render.markup import keep_tail
+
+    out = str(keep_tail("抓实一条主线 完善四大机制 推进五大重点工作 奋力开创高湖高质量发展新局面"))
+    assert out.endswith('<span class="kt">局面</span>')
+    assert str(keep_tail("抓好“三大建设” 助推党的二十大精神落地见效")).endswith('<span class="kt">见效</span>')
+    assert str(keep_tail("晓霞峰：你是谁的青罗衫？")).endswith('<span class="kt">罗衫？</span>')
+    assert "kt" not in str(keep_tail("致辞"))  # too short to wrap

@@ -6,7 +6,7 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..paths import TEMPLATES_DIR
-from .markup import inline, stanzas, title_lines
+from .markup import inline, keep_tail, stanzas, title_lines
 
 
 @lru_cache(maxsize=1)
@@ -20,6 +20,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["inline"] = inline
+    env.filters["keep_tail"] = keep_tail
     env.filters["title_lines"] = title_lines
     env.filters["stanzas"] = stanzas
     return env
