@@ -4,11 +4,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import SAMPLE
 
 PUBLISHER = [sys.executable, "-m", "publisher"]
 

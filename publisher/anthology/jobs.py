@@ -148,7 +148,7 @@ def run_task(task: Task) -> dict[str, Any]:
                 "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb(), "pid": os.getpid(),
                 "speculative": task.speculative,
                 "title": getattr(getattr(issue, "meta", None), "title", "") or Path(task.path).stem}
-    except (_Aborted, CannotMove) as e:
+    except (_Aborted, CannotMove):
         return {"ok": True, "aborted": True, "index": task.index, "page_count": _LAID_OUT.get(task.index, 0),
                 "first_folio": task.first_folio, "asked_folio": task.first_folio,
                 "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb()}

@@ -176,7 +176,8 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool,
 
 def number_slots(doc) -> Slots:
     """Where each contents entry's number goes in the laid-out contents part: the
-    right end of the entry's last line (templates/pdf/contents.html.j2)."""
+    right end of the entry's last line (templates/pdf/contents.html.j2).  Reads
+    WeasyPrint 70's box tree (the version is pinned; speed.py checks it)."""
     from weasyprint.formatting_structure import boxes
 
     px = 0.75  # WeasyPrint lays out in CSS px
@@ -199,7 +200,6 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
             merge_fonts: bool = True):
     """The issue's PDF, page count, contents entries, blank pages and replaced
     characters (writer.render_issue's work; see the module docstring)."""
-    from ..errors import PublisherError
     from .assemble import OutlineEntry, PlacedPart, assemble
     from .furniture import BLANK
     from .html import verso_shift
