@@ -301,3 +301,16 @@ def test_same_bytes_whatever_order_the_issues_finish_in(issues, tmp_path, monkey
     assert arrived != sorted(arrived) and sorted(arrived) == [0, 1, 2, 3, 4]
     assert r1.stats.rendered == r3.stats.rendered == [0, 1, 2, 3, 4]
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "three.pdf").read_bytes()
+
+
+def test_a_damaged_cache_entry_is_rendered_again(issues, tmp_path):
+    """A cached issue or front matter whose PDF was damaged (a truncated copy, a full
+    disk) is not used: it is set again and the book is the same."""
+    folder, _ = issues
+    cache = tmp_path / "cache"
+    first = build(folder, tmp_path / "a.pdf", cache)
+    for victim in (first.issues[2].entry.pdf_path, sorted((cache / "front").glob("front-*.pdf"))[-1]):
+        victim.write_bytes(victim.read_bytes()[:200])
+    r = build(folder, tmp_path / "b.pdf", cache)
+    assert r.stats.rendered == [2] and r.stats.cached == [0, 1, 3, 4] and not r.stats.front_cached
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

@@ -34,7 +34,7 @@ from ..textio import atomic_write
 # Code whose change alters a rendered issue (the anthology's own modules do not).
 _CODE_DIRS = ("reader", "render", "pdf")
 _CODE_FILES = ("model.py", "metadata.py", "typography.py", "fonts.py", "textio.py")
-FORMAT = 1  # bump when the entry format changes
+FORMAT = 2  # bump when the entry format changes
 
 
 def _tree_digest(h, folder: Path) -> None:
@@ -102,6 +102,23 @@ def content_key(source: bytes, meta: dict[str, Any], *, print_mode: bool, pad_to
 
 def render_key(ckey: str, first_folio: int) -> str:
     return hashlib.sha256(f"{ckey}|{first_folio}".encode()).hexdigest()
+
+
+def write_entry(path: Path, pdf: bytes, page_count: int, toc: list[dict[str, Any]], first_folio: int) -> None:
+    """A rendered issue at ``path``: the PDF first, then its JSON (which makes it
+    visible), with the PDF's digest so that a damaged file is never used."""
+    atomic_write(path, pdf)
+    atomic_write(path.with_suffix(".json"), json.dumps(
+        {"format": FORMAT, "page_count": page_count, "toc": toc, "first_folio": first_folio,
+         "sha256": hashlib.sha256(pdf).hexdigest()}, ensure_ascii=False))
+
+
+def intact(path: Path, sha256: str | None) -> bool:
+    """Is the file at ``path`` the one whose digest was recorded?"""
+    try:
+        return bool(sha256) and hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha256
+    except OSError:
+        return False
 
 
 def render_path(root: Path, key: str) -> Path:
@@ -182,8 +199,8 @@ class RenderCache:
             d = json.loads(meta.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not pdf.is_file() or d.get("format") != FORMAT:
-            return None
+        if d.get("format") != FORMAT or not intact(pdf, d.get("sha256")):
+            return None  # an older format, or a damaged or missing PDF: rendered again
         e = Entry(key, pdf, int(d["page_count"]), list(d["toc"]), int(d["first_folio"]))
         self._memory[key] = e
         return e
@@ -205,10 +222,7 @@ class RenderCache:
         else:
             assert scratch is not None, "an uncached build needs a scratch folder"
             path = scratch / f"{key}.pdf"
-        atomic_write(path, pdf)
-        atomic_write(path.with_suffix(".json"), json.dumps(
-            {"format": FORMAT, "page_count": page_count, "toc": toc, "first_folio": first_folio},
-            ensure_ascii=False))
+        write_entry(path, pdf, page_count, toc, first_folio)
         e = Entry(key, path, page_count, toc, first_folio)
         self._memory[key] = e
         self.stores += 1
@@ -230,8 +244,9 @@ class RenderCache:
             pass
 
     def prune(self, *, max_bytes: int = 2 << 30, max_age_days: float = 60, keep_fronts: int = 8) -> int:
-        """Remove stale temp files, old renders not used by this build and all but the
-        newest ``keep_fronts`` front matters; returns the number of files removed."""
+        """Remove stale temp files, old renders not used by this build, font cuts not
+        used for ``max_age_days`` and all but the newest ``keep_fronts`` front matters;
+        returns the number of files removed."""
         if not self.folder or not (self.folder / "renders").is_dir():
             return 0
         now = time.time()
@@ -242,6 +257,18 @@ class RenderCache:
             for meta in sets[keep_fronts:]:
                 key = meta.stem[len("front-"):]
                 for p in list(front.glob(f"front-{key}*")) + list(front.glob(f"blanks-{key}*")):
+                    p.unlink(missing_ok=True)
+                    removed += 1
+        fonts = self.folder / "fonts"  # the book's font cuts (merge._BookFonts), touched when used
+        if fonts.is_dir():
+            for p in fonts.iterdir():
+                try:
+                    age = now - p.stat().st_mtime
+                except OSError:
+                    continue
+                stale = (age > 3600 if p.suffix == ".tmp" else  # another build may be writing it
+                         age > max_age_days * 86400 if p.suffix == ".cut" else True)  # .font: the old format
+                if stale and p.is_file():
                     p.unlink(missing_ok=True)
                     removed += 1
         files = []

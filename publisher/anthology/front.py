@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from ..paths import STYLES_DIR
 from ..textio import atomic_write
-from .cache import RenderCache, environment_digest
+from .cache import RenderCache, environment_digest, intact
 from .config import BookMeta
 
 BLANKS = 3  # at most three blank pages pad a print book to a multiple of four
@@ -215,13 +215,15 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
     meta_path = folder / f"front-{key}.json"
     blanks_path = folder / f"blanks-{key}.pdf" if print_mode else None
     paths = [folder / f"front-{key}-{j}.pdf" for j in range(len(htmls))]
+    files = paths + ([blanks_path] if blanks_path is not None else [])
     try:
-        n = int(json.loads(meta_path.read_text(encoding="utf-8"))["page_count"])
-        if all(p.is_file() for p in paths) and (blanks_path is None or blanks_path.is_file()):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        n, digests = int(meta["page_count"]), list(meta["sha256"])
+        if len(digests) == len(files) and all(intact(f, d) for f, d in zip(files, digests)):
             os.utime(meta_path)  # recently used: kept by RenderCache.prune
             return Front(paths, n, blanks_path, cached=True)
-    except (OSError, ValueError, KeyError):
-        pass
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not rendered yet, or damaged: rendered again
 
     def render_one(j: int, first: int, pad_from: int | None) -> int:
         css = _page_css(book, print_mode, first_folio=first)
@@ -247,5 +249,6 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
         bpdf, _ = _render(blank, page_css=base_css, title=book.title, author=book.publisher, date=book.date,
                           print_mode=print_mode)
         atomic_write(blanks_path, bpdf)
-    atomic_write(meta_path, json.dumps({"page_count": total, "parts": len(paths)}))
+    atomic_write(meta_path, json.dumps({"page_count": total, "parts": len(paths),
+                                        "sha256": [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]}))
     return Front(paths, total, blanks_path)

@@ -106,11 +106,8 @@ def toc_dicts(toc) -> list[dict[str, Any]]:
 
 def run_task(task: Task) -> dict[str, Any]:
     """Read, typeset and store one issue.  Runs in a worker (or in-process)."""
-    import json
-
     from ..pdf.units import CannotMove
-    from ..textio import atomic_write
-    from .cache import FORMAT, render_key, render_path
+    from .cache import render_key, render_path, write_entry
 
     global _CURRENT
     t0 = time.perf_counter()
@@ -139,10 +136,7 @@ def run_task(task: Task) -> dict[str, Any]:
         key = render_key(task.ckey, folio)
         toc = toc_dicts(r.toc)
         out = render_path(Path(task.out_root), key)
-        atomic_write(out, r.pdf)
-        atomic_write(out.with_suffix(".json"), json.dumps(
-            {"format": FORMAT, "page_count": r.page_count, "toc": toc, "first_folio": folio},
-            ensure_ascii=False))
+        write_entry(out, r.pdf, r.page_count, toc, folio)
         return {"ok": True, "index": task.index, "key": key, "page_count": r.page_count, "toc": toc,
                 "first_folio": folio, "asked_folio": task.first_folio, "pdf_path": str(out),
                 "seconds": time.perf_counter() - t0, "rss_mb": peak_rss_mb(), "pid": os.getpid(),

@@ -496,13 +496,15 @@ class _BookFonts:
             st = path.stat()
             h = hashlib.sha256(f"{path}|{st.st_size}|{st.st_mtime_ns}|{name}|".encode())
             h.update(b",".join(b"%d" % g for g in sorted(self.glyphs[name])))
-            keys[name] = self.cache / f"{h.hexdigest()[:40]}.font"
+            # A cut is kept as: its length (4 bytes), its first 4 bytes, the SHA-256 of
+            # the deflated program, the deflated program.  A damaged file is cut again.
+            keys[name] = self.cache / f"{h.hexdigest()[:40]}.cut"
             try:
                 blob = keys[name].read_bytes()
-                if len(blob) > 8:
-                    out[name] = (blob[4:8], int.from_bytes(blob[:4], "big"), blob[8:])
+                if len(blob) > 40 and hashlib.sha256(blob[40:]).digest() == blob[8:40]:
+                    out[name] = (blob[4:8], int.from_bytes(blob[:4], "big"), blob[40:])
                     os.utime(keys[name])
-            except (OSError, ValueError):
+            except OSError:
                 pass
         todo = {n: g for n, g in self.glyphs.items() if n not in out}
         for name, (data, packed) in cut_faces(self.files, todo).items() if todo else ():
@@ -510,7 +512,8 @@ class _BookFonts:
             if name in keys:
                 try:
                     keys[name].parent.mkdir(parents=True, exist_ok=True)
-                    atomic_write(keys[name], len(data).to_bytes(4, "big") + data[:4] + packed)
+                    atomic_write(keys[name], len(data).to_bytes(4, "big") + data[:4] +
+                                 hashlib.sha256(packed).digest() + packed)
                 except OSError:
                     pass
         return out
