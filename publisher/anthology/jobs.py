@@ -23,6 +23,7 @@ import os
 import queue
 import resource
 import signal
+import sys
 import time
 import traceback
 from dataclasses import asdict, dataclass, is_dataclass
@@ -321,6 +322,9 @@ class ChildCall:
 
         def target():
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            # Terminated (the build stopped): unwind, so that this call's own children
+            # are terminated by its ``finally`` blocks (front.render_front's opening pages).
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
             try:
                 res = ("ok", fn(*args, **kwargs), peak_rss_mb())
             except PublisherError as e:
