@@ -46,7 +46,6 @@ _TARGET = "/PubTarget"
 
 @dataclass
 class _Source:
-    pdf: Any  # pikepdf.Pdf
     start: int  # index of its first page in the book
     dests: dict[str, tuple[int, float | None, float | None]]
 
@@ -56,7 +55,7 @@ def _prepare(pdf, start: int, issue_sources: dict[int, "_Source"] | None = None)
     import pikepdf
 
     index_of = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
-    src = _Source(pdf, start, _named_dests(pdf, index_of))
+    src = _Source(start, _named_dests(pdf, index_of))
     for page in pdf.pages:
         annots = page.obj.get("/Annots")
         if annots is None:
@@ -357,12 +356,11 @@ class Binder:
         with pikepdf.open(p.entry.pdf_path) as pdf:
             if len(pdf.pages) != p.entry.page_count:
                 raise PublisherError(f"{p.entry.pdf_path}: {len(pdf.pages)} pages, expected {p.entry.page_count}")
-            index_of = {pg.obj.objgen: i for i, pg in enumerate(pdf.pages)}
-            self.issue_sources[p.index] = _Source(None, start, _named_dests(pdf, index_of))
             for i, pg in enumerate(pdf.pages):
                 self.page_top[start + i] = _page_top(pg)
                 self.page_nums[start + i] = w.new()
-            _copy_source(w, pdf, start, self.page_obj, self.page_top, None, book_fonts=self._fonts)
+            self.issue_sources[p.index] = _copy_source(w, pdf, start, self.page_obj, self.page_top, None,
+                                                       book_fonts=self._fonts)
         self.body_pages += p.entry.page_count
         self.placed.append(p)
 
@@ -376,9 +374,13 @@ class Binder:
         if self._pending:
             raise PublisherError(f"issue {self._next + 1} never arrived (internal error)")
         front_tops: list[float] = []
+        contents = None  # the general contents' first page: the front matter's first with links
         for path in front.pdf_paths:
             with pikepdf.open(path) as pdf:
-                front_tops += [_page_top(p) for p in pdf.pages]
+                for pg in pdf.pages:
+                    if contents is None and pg.obj.get("/Annots"):
+                        contents = len(front_tops)
+                    front_tops.append(_page_top(pg))
         if len(front_tops) != front.page_count:
             raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
         blanks = (-(front.page_count + body)) % 4 if self.print_mode else 0
@@ -405,7 +407,7 @@ class Binder:
             list(range(body + front.page_count, total))
         w.write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>"
                 % (total, b" ".join(b"%d 0 R" % self.page_obj(j) for j in order)))
-        outlines = _write_outline(w, body + _contents_page_index(front), self.placed, self.issue_sources,
+        outlines = _write_outline(w, body + (contents or 0), self.placed, self.issue_sources,
                                   self.page_obj, self.page_top)
         labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
                   else b"<< /Nums [0 << /S /D /St 1 >>] >>")
@@ -420,10 +422,11 @@ class Binder:
 
 
 def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources, count: int | None = None,
-                 book_fonts: "_BookFonts | None" = None) -> None:
+                 book_fonts: "_BookFonts | None" = None) -> _Source:
+    """Copy ``pdf``'s pages into the book from page ``first``; returns its anchors."""
     import pikepdf
 
-    _prepare(pdf, first, issue_sources)
+    src = _prepare(pdf, first, issue_sources)
     programs = book_fonts.adopt(pdf, w) if book_fonts is not None else {}
     for page in pdf.pages:  # one annotation per link, its rectangle the whole entry
         annots = page.obj.get("/Annots")
@@ -436,6 +439,7 @@ def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources,
             targets.append(None if t is None else (int(t[0]), float(t[1]), float(t[2])))
         page.obj.Annots = pikepdf.Array(_merge_boxes(page.obj, keep, targets))
     _SourceWriter(w, pdf, first, page_obj, page_top, programs).copy_pages(count)
+    return src
 
 
 class _BookFonts:
@@ -443,7 +447,7 @@ class _BookFonts:
     font programs (pdf/fontmerge.py).  As each issue is copied, its font dictionaries
     of a face are renamed to the book's subset of that face and pointed at one
     program object, numbered then and written at the end (:meth:`write`), cut once
-    for the glyphs of every issue.  The subset tag is made from the book's issues
+    for the glyphs of every issue and of the front matter.  The subset tag is made from the book's issues
     (``seed``): the names are known before the last glyph is."""
 
     def __init__(self, cache: Path | None = None, seed: bytes = b""):
@@ -581,20 +585,6 @@ def _write_outline(w: _Writer, contents_page: int, placed, sources: dict[int, _S
 
     emit(root, None, None, None)
     return root.num
-
-
-def _contents_page_index(front: Front) -> int:
-    """The page of the general contents: the front matter's first page with links."""
-    import pikepdf
-
-    first = 0
-    for path in front.pdf_paths:
-        with pikepdf.open(path) as pdf:
-            for i, page in enumerate(pdf.pages):
-                if page.obj.get("/Annots"):
-                    return first + i
-            first += len(pdf.pages)
-    return 0
 
 
 def _info(meta: BookMeta) -> bytes:
