@@ -217,11 +217,8 @@ class RenderCache:
     def store(self, key: str, pdf: bytes, page_count: int, toc: list[dict[str, Any]], first_folio: int,
               scratch: Path | None = None) -> Entry:
         """Write a render (the PDF first, then its JSON, which makes it visible)."""
-        if self.folder:
-            path = self.pdf_path(key)
-        else:
-            assert scratch is not None, "an uncached build needs a scratch folder"
-            path = scratch / f"{key}.pdf"
+        assert self.folder or scratch is not None, "an uncached build needs a scratch folder"
+        path = render_path(self.folder or scratch, key)  # the layout the workers write in too
         write_entry(path, pdf, page_count, toc, first_folio)
         e = Entry(key, path, page_count, toc, first_folio)
         self._memory[key] = e

@@ -225,22 +225,25 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not rendered yet, or damaged: rendered again
 
-    def render_one(j: int, first: int, pad_from: int | None) -> int:
+    digests: list[str] = [""] * len(files)
+
+    def render_one(j: int, first: int, pad_from: int | None) -> tuple[int, str]:
         css = _page_css(book, print_mode, first_folio=first)
         pdf, n = _render(htmls[j], page_css=css, title=book.title, author=book.publisher, date=book.date,
                          print_mode=print_mode, pad_from=pad_from, blank_html=blank)
         atomic_write(paths[j], pdf)
-        return n
+        return n, hashlib.sha256(pdf).hexdigest()
 
     def contents(first: int) -> int:
         for j in range(1, len(htmls)):
-            first += render_one(j, first, first - 1 if j == len(htmls) - 1 else None)
+            n, digests[j] = render_one(j, first, first - 1 if j == len(htmls) - 1 else None)
+            first += n
         return first - 1
 
     opening = ChildCall(render_one, 0, 1, None)
     try:
         total = contents(OPENING_PAGES + 1)
-        n_opening, _ = opening.result()
+        (n_opening, digests[0]), _ = opening.result()
     finally:
         opening.terminate()
     if n_opening != OPENING_PAGES:  # the contents' folios assumed four opening pages
@@ -249,6 +252,6 @@ def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache
         bpdf, _ = _render(blank, page_css=base_css, title=book.title, author=book.publisher, date=book.date,
                           print_mode=print_mode)
         atomic_write(blanks_path, bpdf)
-    atomic_write(meta_path, json.dumps({"page_count": total, "parts": len(paths),
-                                        "sha256": [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]}))
+        digests[-1] = hashlib.sha256(bpdf).hexdigest()
+    atomic_write(meta_path, json.dumps({"page_count": total, "parts": len(paths), "sha256": digests}))
     return Front(paths, total, blanks_path)
