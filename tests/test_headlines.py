@@ -37,3 +37,5 @@ def test_keep_tail_binds_the_last_two_han_characters():
     assert str(keep_tail("抓好“三大建设” 助推党的二十大精神落地见效")).endswith('<span class="kt">见效</span>')
     assert str(keep_tail("晓霞峰：你是谁的青罗衫？")).endswith('<span class="kt">罗衫？</span>')
     assert "kt" not in str(keep_tail("致辞"))  # too short to wrap
+    # The cut does not cost the ¼ em between digits and the Han character after them.
+    assert str(keep_tail("奋斗2023年度")) == '奋斗<span class="hw hw-l hw-r">2023</span><span class="kt">年度</span>'

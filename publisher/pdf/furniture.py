@@ -94,10 +94,10 @@ def furniture_html(issue: Issue, page_names: list[str], *, first_folio: int = 1,
 
 
 def furniture_css(issue: Issue, *, first_folio: int, print_mode: bool, running_head: str | None) -> str:
-    """The issue's page geometry (for the contents pages) and the placed heads and
-    folios, where styles/pdf.css puts the margin boxes' contents (line height 1.75 as they
-    inherit it): the rule under a
-    head 6 mm above the text block, 2 mm below the head; a folio 5 mm below it."""
+    """The issue's page size (and, printing, bleed and marks) and the placed heads,
+    folios and contents numbers: heads and folios where styles/pdf.css puts the margin
+    boxes' contents (line height 1.75 as they inherit it): the rule under a head 6 mm
+    above the text block, 2 mm below the head; a folio 5 mm below it."""
     g = geometry(issue.meta.page_size)
     h = (g.height_mm - 0.5) * PT_PER_MM  # the height of .fp
     # The page geometry without the running-head rules by column: heads are placed

@@ -11,11 +11,10 @@ from typing import Callable
 from ..errors import PublisherError
 from ..model import Issue
 from ..paths import STYLES_DIR
+from ..render.env import environment
 from ..textio import atomic_write
 from . import cjk, fontmerge, speed
-from ..render.env import environment
 from .fonts import font_face_css, replace_uncovered
-
 
 
 @dataclass
@@ -115,7 +114,6 @@ def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = 
     return doc
 
 
-
 def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, print_mode: bool,
                      running_head: str | None, numbers=(), cache=None) -> bytes:
     """The furniture document of an issue whose pages are on ``page_names``, with the
@@ -161,14 +159,13 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     that embeds each face once for many issues (the anthology's merge; fontmerge.py).
 
     ``on_layout(page_count, toc)`` is called once every part is laid out and the page
-    count known, before the contents, the furniture and the assembly: the anthology
+    count known, before the furniture and the assembly: the anthology
     learns an issue's page count and contents early, and may stop a render it no
     longer needs by raising from the callback (the exception propagates; nothing is
     written).  The callback may return another first folio — an issue laid out at a
     guessed offset finds its real one known by then — and the furniture is set
     there; the returned ``first_folio`` says which.  The pages stay as laid out, so
-    the new folio must have the same parity and give the contents numbers of the same
-    width: otherwise units.CannotMove is raised.
+    the new folio must have the same parity: otherwise units.CannotMove is raised.
     """
     from .html import article_id
     from .parallel import can_fork, default_jobs

@@ -104,14 +104,13 @@ def inline(text: str, emphasis: list[list[int]] | None = None) -> Markup:
 def keep_tail(text: str) -> Markup:
     """:func:`inline`, with the last two Han characters (and what follows them) kept
     on one line: a title that wraps never leaves a single character on its last line
-    (孤字; clreq's advice on the last line of a paragraph)."""
-    from ..typography import is_han
-
-    han = [i for i, ch in enumerate(text) if is_han(ch)]
+    (孤字; clreq's advice on the last line of a paragraph).  Both sides are spaced
+    as parts of the whole title (:func:`_spaced` sees across the cut)."""
+    han = [i for i, ch in enumerate(text) if _is_han(ch)]
     if len(han) < 3:
         return inline(text)
     cut = han[-2]
-    return Markup(f'{inline(text[:cut])}<span class="kt">{inline(text[cut:])}</span>')
+    return Markup(f'{_spaced(text, 0, cut)}<span class="kt">{_spaced(text, cut)}</span>')
 
 
 _HEAD_OPEN = "“‘《（「『〈【(["
