@@ -1,4 +1,5 @@
-"""Shared fixtures.  Corpus tests read ../shared/corpus/ beside the clone.
+"""Shared fixtures.  Corpus tests read ../shared/corpus/ and ../shared/corpus-wild/ beside the clone
+(the first family of samples, then other publications and other extraction tools), alike.
 
 Without it they skip with a message (the bundled sample still covers every stage);
 under CI (CI=true) the corpus must be there, and its absence fails the run.
@@ -13,17 +14,26 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample-issue.txt"
 CORPUS_DIR = ROOT.parent / "shared" / "corpus"
+WILD_DIR = ROOT.parent / "shared" / "corpus-wild"
+CORPUS_DIRS = (CORPUS_DIR, WILD_DIR)
 
 
 def corpus_files() -> list[Path]:
-    return sorted(CORPUS_DIR.glob("*.txt")) if CORPUS_DIR.is_dir() else []
+    """Every corpus input of both folders, ordered by name (000… then 101…)."""
+    out: list[Path] = []
+    for d in CORPUS_DIRS:
+        if d.is_dir():
+            out += d.glob("*.txt")
+    return sorted(out, key=lambda p: p.name)
 
 
 def _require_corpus() -> Path:
-    if not corpus_files():
-        msg = f"corpus tests skipped: {CORPUS_DIR} not found (the bundled sample still covers every stage)"
+    missing = [d for d in CORPUS_DIRS if not d.is_dir() or not any(d.glob("*.txt"))]
+    if missing:
+        where = ", ".join(str(d) for d in missing)
+        msg = f"corpus tests skipped: {where} not found (the bundled sample still covers every stage)"
         if os.environ.get("CI"):
-            pytest.fail(f"CI needs the corpus: {CORPUS_DIR} not found")
+            pytest.fail(f"CI needs the corpus: {where} not found")
         pytest.skip(msg)
     return CORPUS_DIR
 
@@ -43,10 +53,11 @@ def corpus_file(prefix: str) -> Path:
     _require_corpus()
     matches = [p for p in corpus_files() if p.name.startswith(prefix)]
     if not matches:
-        pytest.fail(f"no corpus file starting with {prefix!r} in {CORPUS_DIR}")
+        pytest.fail(f"no corpus file starting with {prefix!r} in {CORPUS_DIR} or {WILD_DIR}")
     return matches[0]
 
 
 def pytest_report_header(config):
     n = len(corpus_files())
-    return f"corpus: {CORPUS_DIR} ({n} files)" if n else f"corpus: not found at {CORPUS_DIR}: corpus tests skip"
+    return (f"corpus: {CORPUS_DIR} and {WILD_DIR} ({n} files)" if n
+            else f"corpus: not found at {CORPUS_DIR}: corpus tests skip")
