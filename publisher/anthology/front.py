@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..fetcher import url_fetcher
 from ..paths import STYLES_DIR
 from ..textio import atomic_write
 from .cache import RenderCache, environment_digest, intact
@@ -88,7 +89,7 @@ def _anthology_css():
 
     fc, _ = _stylesheets()
     path = STYLES_DIR / "anthology.css"
-    return CSS(filename=str(path), font_config=fc) if path.is_file() else None
+    return CSS(filename=str(path), font_config=fc, url_fetcher=url_fetcher()) if path.is_file() else None
 
 
 @lru_cache(maxsize=4)
@@ -106,7 +107,7 @@ def _sheets(page_css: str):
     from ..pdf.writer import _stylesheets
 
     fc, (fonts, base, pdf) = _stylesheets()
-    sheets = [fonts, base, CSS(string=page_css, font_config=fc), pdf]
+    sheets = [fonts, base, CSS(string=page_css, font_config=fc, url_fetcher=url_fetcher()), pdf]
     extra = _anthology_css()
     if extra is not None:
         sheets.append(extra)
@@ -158,10 +159,10 @@ def _render_doc(html: str, fc, sheets, *, title: str, author: str, date: str | N
                 blank_html: str | None, pad_from: int = 0):
     from weasyprint import HTML
 
-    doc = HTML(string=html, base_url=str(STYLES_DIR)).render(stylesheets=sheets, font_config=fc)
+    doc = HTML(string=html, base_url=str(STYLES_DIR), url_fetcher=url_fetcher()).render(stylesheets=sheets, font_config=fc)
     pages = list(doc.pages)
     if blank_html and (pad_from + len(pages)) % 2:
-        blank = HTML(string=blank_html, base_url=str(STYLES_DIR)).render(
+        blank = HTML(string=blank_html, base_url=str(STYLES_DIR), url_fetcher=url_fetcher()).render(
             stylesheets=sheets, font_config=fc)
         pages.append(blank.pages[0])
         doc = doc.copy(pages)

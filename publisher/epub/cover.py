@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..errors import PublisherError
 from ..fonts import font_faces
+from ..images import FORMATS, check_image
 from ..model import Issue
 from ..render.markup import CLOSING, OPENING, PAUSE_STOP
 from .documents import book_title, date_label, headline_lines, is_single_piece
@@ -30,7 +31,7 @@ INK = (38, 34, 30)
 INK_SOFT = (110, 100, 90)
 MARGIN = 130
 NO_LINE_START = set(CLOSING + PAUSE_STOP + "·…—")
-MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "GIF": ("image/gif", "gif"), "WEBP": ("image/webp", "webp")}
+MEDIA_TYPES = FORMATS  # Pillow format → (media type, extension): images.FORMATS
 
 
 def cover_image(issue: Issue) -> dict:
@@ -45,18 +46,11 @@ def cover_image(issue: Issue) -> dict:
 
 
 def _given(path: Path, alt: str) -> dict:
-    try:
-        data = path.read_bytes()
-        with Image.open(io.BytesIO(data)) as im:
-            fmt, (w, h) = im.format, im.size
-    except FileNotFoundError:
-        raise PublisherError(f"cover image {path}: no such file") from None
-    except OSError as e:
-        raise PublisherError(f"cover image {path}: not an image Pillow can read ({e})") from None
-    if fmt not in MEDIA_TYPES:
-        raise PublisherError(f"cover image {path}: {fmt} is not an EPUB image type (use JPEG, PNG, GIF or WebP)")
-    media_type, ext = MEDIA_TYPES[fmt]
-    return {"data": data, "media_type": media_type, "ext": ext, "width": w, "height": h, "alt": alt}
+    """The cover the metadata names, checked by its content (images.check_image:
+    a regular file, JPEG, PNG, GIF or WebP, within the byte and pixel limits)."""
+    checked = check_image(path)
+    return {"data": checked.data, "media_type": checked.media_type, "ext": checked.ext,
+            "width": checked.width, "height": checked.height, "alt": alt}
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 import os
@@ -135,9 +136,32 @@ def headline_lines(title: str, width_pt: float, size_pt: float = TITLE_SIZE) -> 
     return lines
 
 
+# Characters a CSS string literal carries as they are: printable ones (letters, CJK,
+# punctuation) and spaces (Zs) — all but the three that end or escape a string.
+# Everything else (controls, format characters, separators, unassigned code points,
+# the backslash and both quotes) is written as a 6-digit hex escape and a space (CSS
+# Syntax §4.3.7), which a CSS parser reads back as that one character, never as
+# syntax: no value can close the string.  Line breaks become spaces (a running head
+# is one line), as the old escaping did with "\n"; so do the other line and page
+# separators.
+_CSS_UNSAFE = frozenset('\\"\'')
+_CSS_BREAKS = frozenset("\n\r\f\v\x85\u2028\u2029")
+
+
 def css_string(s: str) -> str:
-    """A CSS string literal for ``s``."""
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    """A CSS string literal for ``s``, escaped completely: no value can end the
+    string, escape its quote, or reach the stylesheet as source text."""
+    out = []
+    for c in s:
+        if c in _CSS_BREAKS:
+            out.append(" ")
+        elif c not in _CSS_UNSAFE and (c.isprintable() or unicodedata.category(c) == "Zs"):
+            out.append(c)
+        elif c == "\x00":
+            out.append("\\fffd ")  # CSS reads an escaped NUL as U+FFFD anyway
+        else:
+            out.append(f"\\{ord(c):06x} ")
+    return '"' + "".join(out) + '"'
 
 
 def page_css(issue: Issue, *, first_folio: int = 1, print_mode: bool = False,
@@ -324,12 +348,11 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
                  contents: bool, body: list["ColumnView"], print_mode: bool, slots: bool = False) -> str:
     cover_image = None
     if issue.meta.cover and cover:
-        from pathlib import Path
+        from ..fetcher import allow_image
+        from ..images import check_image
 
-        cp = Path(issue.meta.cover)
-        if not cp.is_file():
-            raise PublisherError(f"cover image {issue.meta.cover}: no such file")
-        cover_image = cp.resolve().as_uri()
+        checked = check_image(issue.meta.cover)  # by content: one-line PublisherError
+        cover_image = allow_image(checked.path, checked.data, checked.media_type)
     for a in issue.articles:
         if not a.id:
             a.id = article_id(a)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import PublisherError
+from ..fetcher import url_fetcher
 from ..model import Issue
 from ..paths import STYLES_DIR
 from ..render.env import environment
@@ -53,10 +54,11 @@ def _stylesheets():
     cjk.install()
     speed.install()
     font_config = font_configuration()
+    fetch = url_fetcher()
     sheets = [
-        CSS(string=font_face_css(), font_config=font_config),
-        CSS(filename=str(STYLES_DIR / "base.css"), font_config=font_config),
-        CSS(filename=str(STYLES_DIR / "pdf.css"), font_config=font_config),
+        CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetch),
+        CSS(filename=str(STYLES_DIR / "base.css"), font_config=font_config, url_fetcher=fetch),
+        CSS(filename=str(STYLES_DIR / "pdf.css"), font_config=font_config, url_fetcher=fetch),
     ]
     return font_config, sheets
 
@@ -66,7 +68,7 @@ def _parsed(css: str):
     from weasyprint import CSS
 
     font_config, _ = _stylesheets()
-    return CSS(string=css, font_config=font_config)
+    return CSS(string=css, font_config=font_config, url_fetcher=url_fetcher())
 
 
 def warm_fonts() -> None:
@@ -106,10 +108,10 @@ def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = 
     font_config, sheets = _stylesheets()
     if page_css:
         fonts, base, pdf = sheets
-        sheets = [fonts, base, CSS(string=page_css, font_config=font_config), pdf]
+        sheets = [fonts, base, CSS(string=page_css, font_config=font_config, url_fetcher=url_fetcher()), pdf]
     if after_css:
         sheets = [*sheets, _parsed(after_css)]
-    doc = HTML(string=html, base_url=str(STYLES_DIR)).render(
+    doc = HTML(string=html, base_url=str(STYLES_DIR), url_fetcher=url_fetcher()).render(
         stylesheets=sheets, font_config=font_config, pdf_variant=pdf_variant)
     return doc
 
