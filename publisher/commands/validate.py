@@ -49,11 +49,18 @@ def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
         click.echo(to_json(results, info), nl=False)
     else:
         click.echo(human(results, color=sys.stdout.isatty(), info=info), nl=False)
+    from ..validate.checks import REFUSALS
+
+    for r in results:  # a file refused by a limit: one line on stderr too, whatever the report format
+        refused = next((c for c in r.checks if c.code in REFUSALS and c.fails), None)
+        if refused is not None:
+            where = f"{r.path}:{refused.location}" if refused.location else r.path
+            click.echo(f"publisher validate: {where}: {refused.code}: {refused.message}", err=True)
     if junit_file is not None:
         try:
             atomic_write(junit_file, junit(results))
         except PublisherError as e:
             raise PublisherError(e.message, code=2) from None
-    if any(c.code == "V001" for r in results for c in r.checks):
-        return 2  # a file could not be read: an I/O error, reported above with the rest
+    if any(c.code in ("V001", "V002") for r in results for c in r.checks):
+        return 2  # a file could not be read (or is no regular file): an I/O error, reported above with the rest
     return 0 if all(r.passed for r in results) else 1

@@ -15,11 +15,19 @@ keeps the two in step with ``checks.CODES``):
 code       kind  passes when
 ========== ===== ==========================================================================
 V001       any   the file can be read
+V002       any   the path is a regular file (not a FIFO, device or folder), checked before opening
+V003       any   the file's checks finish within the memory limit
+V004       any   the file's checks finish within the time limit
+V005       any   the file's checks run to the end (the checking process did not crash)
 EPUBCHECK  epub  EPUBCheck reports no error and no warning (its own IDs, e.g. ``RSC-005``,
                  are reported as they are)
 E001       epub  the file is a ZIP container with a readable package document
 E002       epub  every XHTML document is well-formed XML
 E003       epub  every spine and manifest file named by the package exists
+E010       epub  every ZIP member inflates to no more than the member size limit
+E011       epub  every ZIP member's compression ratio is within the limit
+E012       epub  the ZIP members' number and total inflated size are within the limits
+E020       epub  no XML member has a DOCTYPE other than EPUB 3's plain DOCTYPE html (no DTD, no entities)
 E100       epub  a nav document with a toc nav exists
 E101       epub  the nav lists every article, each once, in reading order
 E102       epub  the contents page and the nav list the same articles in the same order
@@ -37,6 +45,9 @@ E501       epub  metadata: title
 E502       epub  metadata: dcterms:modified
 E503       epub  metadata: belongs-to-collection
 P001       pdf   the PDF opens and its structure checks clean (qpdf)
+P010       pdf   the page tree holds no more pages than the page limit
+P011       pdf   every stream decodes to no more than the stream size limit
+P012       pdf   every content stream has no more operators than the operator limit
 P100       pdf   every font is embedded
 P101       pdf   every embedded font is a subset
 P102       pdf   no .notdef glyph is drawn
@@ -61,9 +72,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PublisherError
-from .checks import CODES, Check, FileResult
+from .checks import CODES, REFUSALS, Check, FileResult
+from .guard import DEFAULT, Limits, regular_file
 
-__all__ = ["CODES", "Check", "FileResult", "collect", "validate", "Source", "load_sources"]
+__all__ = ["CODES", "Check", "FileResult", "Limits", "collect", "validate", "Source", "load_sources"]
 
 KINDS = {".epub": "epub", ".pdf": "pdf"}
 
@@ -147,6 +159,11 @@ def require_tools(files: list[Path], epubcheck: bool = True) -> None:
 
 
 def _check_readable(path: Path, r: FileResult) -> bool:
+    r.mark("V002")
+    why = regular_file(path)
+    if why:
+        r.add("V002" if why.startswith("not a regular") else "V001", why)
+        return False
     r.mark("V001")
     try:
         with open(path, "rb") as f:
@@ -158,11 +175,17 @@ def _check_readable(path: Path, r: FileResult) -> bool:
 
 
 def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None, epubcheck: bool = True,
-             recursive: bool = False, progress=None, info: dict | None = None) -> list[FileResult]:
+             recursive: bool = False, progress=None, info: dict | None = None,
+             limits: Limits = DEFAULT) -> list[FileResult]:
     """Validate every EPUB and PDF named by ``paths``; EPUBCheck runs once for all EPUBs.
 
-    ``info``, when given, receives ``epubcheck``: ``{"files", "mode", "jvm_runs", "seconds"}``.
+    Each file's own checks run in a child process under ``limits`` (memory, CPU and wall
+    time: ``sandbox``); a file refused by a limit (``checks.REFUSALS``) is never handed to
+    EPUBCheck.  ``info``, when given, receives ``epubcheck``: ``{"files", "mode",
+    "jvm_runs", "seconds"}``.
     """
+    from .sandbox import run_limited
+
     files = collect(paths, recursive)
     require_tools(files, epubcheck)
     by_name = {s.name: s for s in (sources or [])}
@@ -181,18 +204,15 @@ def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None
         r = FileResult(str(f), kind)
         if _check_readable(f, r):
             if kind == "epub":
-                from .epub import check_epub
-
-                r = check_epub(str(f), titles)
-                r.ran.insert(0, "V001")
+                from .epub import check_epub as check
             else:
-                from .pdf import check_pdf
-
-                r = check_pdf(str(f), titles)
-                r.ran.insert(0, "V001")
+                from .pdf import check_pdf as check
+            r = run_limited(check, (str(f), titles, limits), str(f), kind, limits)
+            r.ran[:0] = ["V002", "V001", "V003", "V004", "V005"]
+            r.ran = list(dict.fromkeys(r.ran))
         r.seconds = time.perf_counter() - t
         results.append(r)
-        if kind == "epub" and r.ran != ["V001"]:
+        if kind == "epub" and r.ran[:2] == ["V002", "V001"] and len(r.ran) > 5 and not (r.codes() & REFUSALS):
             epubs.append((r, r.seconds))
         if progress:
             progress(r)

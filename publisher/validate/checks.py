@@ -31,11 +31,19 @@ CODES: dict[str, Code] = {
     for c in (
         # --- any file --------------------------------------------------------------
         Code("V001", "any", "the file can be read"),
+        Code("V002", "any", "the path is a regular file (not a FIFO, device or folder), checked before opening"),
+        Code("V003", "any", "the file's checks finish within the memory limit"),
+        Code("V004", "any", "the file's checks finish within the time limit"),
+        Code("V005", "any", "the file's checks run to the end (the checking process did not crash)"),
         # --- EPUB ------------------------------------------------------------------
         Code("EPUBCHECK", "epub", "EPUBCheck reports no error and no warning"),
         Code("E001", "epub", "the file is a ZIP container with a readable package document"),
         Code("E002", "epub", "every XHTML document is well-formed XML"),
         Code("E003", "epub", "every spine and manifest file named by the package exists"),
+        Code("E010", "epub", "every ZIP member inflates to no more than the member size limit"),
+        Code("E011", "epub", "every ZIP member's compression ratio is within the limit"),
+        Code("E012", "epub", "the ZIP members' number and total inflated size are within the limits"),
+        Code("E020", "epub", "no XML member has a DOCTYPE other than EPUB 3's plain DOCTYPE html (no DTD, no entities)"),
         Code("E100", "epub", "a nav document with a toc nav exists"),
         Code("E101", "epub", "the nav lists every article, each once, in reading order"),
         Code("E102", "epub", "the contents page and the nav list the same articles in the same order"),
@@ -54,6 +62,9 @@ CODES: dict[str, Code] = {
         Code("E503", "epub", "metadata: belongs-to-collection"),
         # --- PDF -------------------------------------------------------------------
         Code("P001", "pdf", "the PDF opens and its structure checks clean (qpdf)"),
+        Code("P010", "pdf", "the page tree holds no more pages than the page limit"),
+        Code("P011", "pdf", "every stream decodes to no more than the stream size limit"),
+        Code("P012", "pdf", "every content stream has no more operators than the operator limit"),
         Code("P100", "pdf", "every font is embedded"),
         Code("P101", "pdf", "every embedded font is a subset"),
         Code("P102", "pdf", "no .notdef glyph is drawn"),
@@ -70,6 +81,11 @@ CODES: dict[str, Code] = {
         Code("P501", "pdf", "document language set to zh-CN"),
     )
 }
+
+
+# Findings that mean a file was refused (or its checks stopped) to keep ``validate`` bounded:
+# such a file is never handed to EPUBCheck.
+REFUSALS = frozenset({"V002", "V003", "V004", "V005", "E010", "E011", "E012", "E020", "P010", "P011", "P012"})
 
 
 @dataclass

@@ -26,6 +26,7 @@ from lxml import etree
 
 from . import css as csslib
 from .checks import ERROR, FileResult
+from .guard import DEFAULT, XML_PARSER, Limits, doctype_problem, looks_like_xml, zip_problems
 from .titles import norm_title, unmatched_in_order
 
 NS = {
@@ -100,7 +101,7 @@ class Package:
                 self._docs[path] = None
             else:
                 try:
-                    self._docs[path] = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+                    self._docs[path] = etree.fromstring(data, XML_PARSER)
                 except etree.XMLSyntaxError as e:
                     self._docs[path] = f"{e.lineno}:{e.offset}: {e.msg}" if e.lineno else str(e)
         return self._docs[path]
@@ -145,11 +146,39 @@ def text_of(el) -> str:
     return "".join(el.itertext())
 
 
-def open_package(path: str, result: FileResult) -> Package | None:
-    """Open the container; on failure add E001 and return None."""
+def guard_members(zf: zipfile.ZipFile, result: FileResult, limits: Limits = DEFAULT) -> bool:
+    """E010–E012 from the central directory before any member is read, then E020 on every
+    XML member (read within the sizes just checked).  False when the file is refused."""
+    result.mark("E010", "E011", "E012", "E020")
+    problems = zip_problems(zf.infolist(), limits)
+    for code, msg, where in problems:
+        result.add(code, msg, where)
+    if problems:
+        return False
+    ok = True
+    for zi in zf.infolist():
+        if zi.is_dir():
+            continue
+        with zf.open(zi) as f:
+            head = f.read(64)
+            if not looks_like_xml(zi.filename, head):
+                continue
+            data = head + f.read()
+        why = doctype_problem(data)
+        if why:
+            result.add("E020", f"XML member {why}; refused (never handed to EPUBCheck)", zi.filename)
+            ok = False
+    return ok
+
+
+def open_package(path: str, result: FileResult, limits: Limits = DEFAULT) -> Package | None:
+    """Open the container; on failure add E001 (or a guard code) and return None."""
     result.mark("E001")
     try:
         zf = zipfile.ZipFile(path)
+        if not guard_members(zf, result, limits):
+            zf.close()
+            return None
         bad = zf.testzip()
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         result.add("E001", f"not a readable ZIP container ({e})")
@@ -161,7 +190,7 @@ def open_package(path: str, result: FileResult) -> Package | None:
         result.add("E001", f"damaged ZIP member {bad}", bad)
         return None
     try:
-        container = etree.fromstring(zf.read("META-INF/container.xml"))
+        container = etree.fromstring(zf.read("META-INF/container.xml"), XML_PARSER)
     except KeyError:
         result.add("E001", "META-INF/container.xml is missing")
         return None
@@ -174,7 +203,7 @@ def open_package(path: str, result: FileResult) -> Package | None:
         result.add("E001", "META-INF/container.xml names no package document", "META-INF/container.xml")
         return None
     try:
-        opf = etree.fromstring(zf.read(opf_path))
+        opf = etree.fromstring(zf.read(opf_path), XML_PARSER)
     except KeyError:
         result.add("E001", f"package document {opf_path} is missing")
         return None
@@ -638,9 +667,9 @@ def check_fonts(pkg: Package, r: FileResult) -> None:
 # --------------------------------------------------------------------------- entry
 
 
-def check_epub(path: str, source_titles: list[str] | None = None) -> FileResult:
+def check_epub(path: str, source_titles: list[str] | None = None, limits: Limits = DEFAULT) -> FileResult:
     r = FileResult(path, "epub")
-    pkg = open_package(path, r)
+    pkg = open_package(path, r, limits)
     if pkg is None:
         return r
     try:

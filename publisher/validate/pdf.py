@@ -26,6 +26,7 @@ from lxml import etree
 
 from ..errors import PublisherError
 from .checks import FileResult
+from .guard import DEFAULT, Limits, pdf_problems
 from .titles import norm_title, unmatched_in_order
 
 MM = 72 / 25.4
@@ -405,7 +406,7 @@ def page_words(path: str) -> list[list[Word]]:
         return []
     html = re.sub(rb"<!DOCTYPE[^>]*>", b"", proc.stdout)
     try:
-        root = etree.fromstring(html, etree.XMLParser(recover=True, huge_tree=True))
+        root = etree.fromstring(html, etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False, no_network=True, load_dtd=False))
     except etree.XMLSyntaxError:
         return []
     pages = []
@@ -649,8 +650,30 @@ def check_metadata(pdf, r: FileResult) -> None:
 # --------------------------------------------------------------------------- entry
 
 
-def check_pdf(path: str, source_titles: list[str] | None = None) -> FileResult:
+def guard_pdf(path: str, r: FileResult, limits: Limits = DEFAULT) -> bool:
+    """P010–P012 on a PDF opened without walking its page tree; False when it is refused.
+
+    ``pikepdf.open`` pushes inherited page attributes down the page tree as it opens (a
+    million page-tree kids: 9 s), so this look opens the file with that turned off."""
+    r.mark("P010", "P011", "P012")
+    try:
+        pdf = pikepdf.open(path, inherit_page_attributes=False)
+    except (pikepdf.PdfError, OSError, ValueError):
+        return True  # open_pdf reports it (P001)
+    with pdf:
+        try:
+            problems = pdf_problems(pdf, limits)
+        except (pikepdf.PdfError, ValueError, TypeError, AttributeError):
+            return True  # a damaged structure: P001 reports it
+    for code, msg, where in problems:
+        r.add(code, msg, where)
+    return not problems
+
+
+def check_pdf(path: str, source_titles: list[str] | None = None, limits: Limits = DEFAULT) -> FileResult:
     r = FileResult(path, "pdf")
+    if not guard_pdf(path, r, limits):
+        return r
     pdf = open_pdf(path, r)
     if pdf is None:
         return r

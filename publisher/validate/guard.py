@@ -1,0 +1,318 @@
+"""Limits that keep ``validate`` bounded on hostile files (issue 12).
+
+Every check here runs *before* the data it protects is read:
+
+* a path that is not a regular file (a FIFO, a device, a folder behind a symlink) is
+  refused from its ``stat`` alone (V002), so nothing blocks on ``open``;
+* a ZIP member's uncompressed size, its compression ratio, the members' total and
+  their number come from the central directory (``ZipInfo.file_size`` /
+  ``compress_size``) before any member is inflated (E010, E011, E012); the reads that
+  follow are bounded by those declared sizes (``zipfile`` stops at ``file_size`` and
+  a lying size fails its CRC);
+* an XML member with a DOCTYPE other than EPUB 3's plain ``<!DOCTYPE html>`` (an
+  external id, an internal subset, an ENTITY declaration) is refused (E020): such a
+  file never reaches EPUBCheck, and our own parser never loads a DTD
+  (:data:`XML_PARSER`);
+* a PDF's page tree is walked with a cap (P010), every decoded stream but images is
+  inflated with a bounded ``zlib`` (P011), and operators of each content stream are
+  counted with a cap before it is parsed (P012).
+
+Whatever these miss is caught by the per-file child process of ``sandbox``: an
+address-space and a CPU limit (``resource``) and a wall-clock timeout.
+"""
+from __future__ import annotations
+
+import os
+import re
+import stat
+import zlib
+from dataclasses import dataclass
+
+from lxml import etree
+
+# Our own XML parser: no DTD loaded, no entity substituted, no network, no huge trees.
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds ``validate`` keeps on one file (all defaults are far above real outputs)."""
+
+    member_bytes: int = 256 * MB  # one ZIP member, uncompressed
+    total_bytes: int = 512 * MB  # all members, uncompressed
+    members: int = 20_000  # ZIP entries
+    ratio: float = 100.0  # uncompressed / compressed, for members over ratio_floor
+    ratio_floor: int = 1 * MB  # smaller members may compress as well as they like
+    stream_bytes: int = 128 * MB  # one decoded PDF stream
+    operators: int = 1_000_000  # operators in one content stream
+    pages: int = 20_000  # pages of a PDF
+    memory_bytes: int = 1024 * MB  # address space of the checking child (RLIMIT_AS)
+    cpu_seconds: int = 120  # CPU time of the checking child (RLIMIT_CPU)
+    wall_seconds: float = 300.0  # wall-clock time of the checking child
+
+
+DEFAULT = Limits()
+
+
+def _size(n: float) -> str:
+    for unit, k in (("GB", 1024 ** 3), ("MB", MB), ("KB", 1024)):
+        if n >= k:
+            return f"{n / k:.1f} {unit}"
+    return f"{int(n)} bytes"
+
+
+def regular_file(path: str | os.PathLike) -> str | None:
+    """None for a regular file (symlinks followed); otherwise why not — from ``stat``, never ``open``."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        return f"cannot read the file ({e.strerror})"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
+            else "a character device" if stat.S_ISCHR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode)
+            else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+    return f"not a regular file: {kind}; refused before opening"
+
+
+# --------------------------------------------------------------------------- ZIP
+
+
+def zip_problems(infos, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
+    """(code, message, member) for every ZIP entry over a limit, from the central directory alone."""
+    out: list[tuple[str, str, str]] = []
+    if len(infos) > limits.members:
+        out.append(("E012", f"{len(infos)} ZIP members (limit {limits.members}); refused before reading", ""))
+        return out
+    total = 0
+    for zi in infos:
+        size, packed = zi.file_size, zi.compress_size
+        total += size
+        if size > limits.member_bytes:
+            out.append(("E010", f"ZIP member inflates to {_size(size)} (limit {_size(limits.member_bytes)}); "
+                                f"refused before reading", zi.filename))
+        elif size > limits.ratio_floor and size > limits.ratio * max(packed, 1):
+            out.append(("E011", f"ZIP member compressed {size / max(packed, 1):.0f}:1 ({_size(packed)} → {_size(size)}, "
+                                f"limit {limits.ratio:.0f}:1); refused before reading", zi.filename))
+    if total > limits.total_bytes:
+        out.append(("E012", f"ZIP members inflate to {_size(total)} in all (limit {_size(limits.total_bytes)}); "
+                            f"refused before reading", ""))
+    return out
+
+
+_XML_NAMES = (".xml", ".opf", ".xhtml", ".xht", ".html", ".htm", ".ncx", ".svg", ".smil", ".rdf")
+
+
+def looks_like_xml(name: str, head: bytes) -> bool:
+    """Whether a member may be parsed as XML by anyone: by its name, or by its first bytes."""
+    if name.lower().endswith(_XML_NAMES):
+        return True
+    h = head.lstrip(b" \t\r\n")
+    return h.startswith((b"<", b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe", b"\x00<", b"<\x00"))
+
+
+def _decode_prolog(data: bytes) -> str | None:
+    """The document as text for scanning its prolog; None in an encoding we cannot scan (refused)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xfe\xff", b"\x00<")):
+        return data.decode("utf-16-be", "replace").lstrip("\ufeff")
+    if data.startswith((b"\xff\xfe", b"<\x00")):
+        return data.decode("utf-16-le", "replace").lstrip("\ufeff")
+    return data.decode("latin-1")  # ASCII-compatible: the markup characters are where they are
+
+
+_PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+_DOCTYPE = re.compile(r"<!DOCTYPE(?=[\s\[>])\s*([^\s\[>]*)\s*(.?)", re.I)
+
+
+def doctype_problem(data: bytes) -> str | None:
+    """None when ``data`` has no DOCTYPE or EPUB 3's plain ``<!DOCTYPE html>``; otherwise why it is refused.
+
+    Refused: a DOCTYPE with a SYSTEM or PUBLIC id (an external DTD: a file read, an address
+    connected to), one with an internal subset (entity declarations: billion laughs, external
+    entities), one naming another root, an ``<!ENTITY`` anywhere, and a document whose prolog
+    is in an encoding the scan cannot read (UTF-32, EBCDIC).
+    """
+    text = _decode_prolog(data)
+    if re.search(r"<!ENTITY", text, re.I):
+        return "declares an ENTITY"
+    pos = 0
+    while True:
+        m = _PROLOG_SKIP.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    if pos >= len(text):
+        return None
+    if text[pos] != "<":
+        return "does not start with markup in an encoding the checks can read"
+    d = _DOCTYPE.match(text, pos)
+    if d is None:
+        if text.startswith("<!", pos) and text[pos:pos + 9].upper().startswith("<!DOCTYPE"):
+            return "has a malformed DOCTYPE"
+        return None
+    name, nxt = d.group(1), d.group(2)
+    if nxt == "[":
+        return f"has a DOCTYPE {name} with an internal subset"
+    if nxt != ">":
+        return f"has a DOCTYPE {name} with an external id (SYSTEM/PUBLIC: a DTD fetched from a file or the network)"
+    if name.lower() != "html":
+        return f"has a DOCTYPE {name or '(no name)'}; only <!DOCTYPE html> is allowed"
+    return None
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def count_pages(pdf, limit: int) -> int | None:
+    """Leaves of the page tree, walked without flattening it; None as soon as they pass ``limit``."""
+    import pikepdf
+
+    root = pdf.Root.get("/Pages")
+    if not isinstance(root, pikepdf.Dictionary):
+        return 0
+    try:
+        if int(root.get("/Count", 0)) > limit:
+            return None
+    except (TypeError, ValueError):
+        pass
+    n, seen, todo = 0, set(), [root]
+    while todo:
+        node = todo.pop()
+        key = node.objgen if node.is_indirect else id(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        kids = node.get("/Kids")
+        if isinstance(kids, pikepdf.Array):
+            if len(kids) > limit:
+                return None
+            for k in kids:
+                if isinstance(k, pikepdf.Dictionary):
+                    todo.append(k)
+        else:
+            n += 1
+            if n > limit:
+                return None
+        if len(seen) > 4 * limit:
+            return None
+    return n
+
+
+def _filters(stream) -> list[str]:
+    import pikepdf
+
+    f = stream.get("/Filter")
+    if isinstance(f, pikepdf.Name):
+        return [str(f)]
+    if isinstance(f, pikepdf.Array):
+        return [str(x) for x in f]
+    return []
+
+
+def inflate_bounded(data: bytes, limit: int, keep: bool = True) -> bytes | int | None:
+    """``data`` inflated (zlib), or None once the output passes ``limit`` bytes; damaged data stops early.
+
+    With ``keep=False`` only the inflated size is returned (nothing is held)."""
+    d = zlib.decompressobj()
+    out, size = [], 0
+    chunk = data
+    try:
+        while chunk:
+            piece = d.decompress(chunk, min(1 << 20, limit + 1 - size))
+            size += len(piece)
+            if keep:
+                out.append(piece)
+            if size > limit:
+                return None
+            chunk = d.unconsumed_tail
+            if d.eof:
+                break
+    except zlib.error:
+        pass
+    return b"".join(out) if keep else size
+
+
+def decoded_size(stream, limit: int) -> int | None:
+    """The decoded size of a stream whose filters are all FlateDecode (bounded); None over ``limit``.
+
+    Other filter chains are left to the memory limit of the checking child (they are rare
+    outside images, which nothing here decodes).
+    """
+    filters = _filters(stream)
+    if not filters or any(f != "/FlateDecode" for f in filters):
+        return 0
+    data = stream.read_raw_bytes()
+    for i in range(len(filters)):
+        data = inflate_bounded(data, limit, keep=i < len(filters) - 1)
+        if data is None:
+            return None
+    return data
+
+
+_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]()<>{}%]*|%[^\r\n]*"
+                    rb"|[-+.0-9]+|[\[\]{}]|([A-Za-z'\"][^\s/\[\]()<>{}%]*)|\s+|.", re.S)
+
+
+def count_operators(data: bytes, limit: int) -> int | None:
+    """Operators in a content stream (tokens that are neither operands nor comments); None past ``limit``."""
+    n = 0
+    for m in _TOKEN.finditer(data):
+        if m.group(1) is not None:
+            n += 1
+            if n > limit:
+                return None
+    return n
+
+
+def pdf_problems(pdf, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
+    """(code, message, location) for a PDF over a limit, checked before pages and streams are used."""
+    import pikepdf
+
+    out: list[tuple[str, str, str]] = []
+    n = count_pages(pdf, limits.pages)
+    if n is None:
+        out.append(("P010", f"more than {limits.pages} pages in the page tree; refused before reading them", ""))
+        return out
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") == "/Image":
+            continue
+        try:
+            size = decoded_size(obj, limits.stream_bytes)
+        except pikepdf.PdfError:
+            continue
+        if size is None:
+            out.append(("P011", f"a stream decodes to more than {_size(limits.stream_bytes)}; refused before decoding it",
+                        f"object {obj.objgen[0]} {obj.objgen[1]}"))
+            return out
+    seen = set()
+    for i, page in enumerate(pdf.pages, 1):
+        owners = [("page", page)]
+        res = page.get("/Resources")
+        xo = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
+        if isinstance(xo, pikepdf.Dictionary):
+            owners += [("form", x) for _, x in xo.items()
+                       if isinstance(x, pikepdf.Stream) and x.get("/Subtype") == "/Form"]
+        for kind, owner in owners:
+            key = owner.objgen if owner.is_indirect else None
+            if key is not None and key in seen:
+                continue
+            seen.add(key)
+            try:
+                if kind == "page":
+                    contents = owner.get("/Contents")
+                    data = contents.read_bytes() if isinstance(contents, pikepdf.Stream) else b"".join(
+                        c.read_bytes() for c in contents if isinstance(c, pikepdf.Stream)) if isinstance(
+                        contents, pikepdf.Array) else b""
+                else:
+                    data = owner.read_bytes()
+            except pikepdf.PdfError:
+                continue
+            if count_operators(data, limits.operators) is None:
+                out.append(("P012", f"a content stream has more than {limits.operators:,} operators; "
+                                    f"refused before parsing it", f"page {i}"))
+                return out
+    return out
