@@ -39,6 +39,11 @@ R210  a 目录 entry found in the body out of 目录 order (kept in 目录 order
 R211  text after the 目录 block before the first matched article (or with no match at
       all): kept as one unlisted article
 R212  the column's name printed again above an article's headline: dropped
+R214  fail soft: far more unlisted articles than 目录 entries would be split off;
+      none is, the listed articles keep their text (one warning, with the figures)
+R215  the last entries of the 目录 are not in a body that ends inside the article
+      before them (a part of an issue): they are not kept as articles
+R216  fail soft: most 目录 entries found nowhere in the body (the figures)
 """
 from __future__ import annotations
 
@@ -55,6 +60,10 @@ from .shape import collapse_spaces, ends_sentence, key, similarity, strip_markup
 
 FUZZY_WINDOW = 400  # candidates looked at per unmatched entry (keeps matching linear)
 FUZZY_ACCEPT = 0.6  # lowest similarity accepted as a match
+MAX_UNLISTED_SPLITS = 3  # more unlisted articles than this and than 目录 entries: implausible (R214)
+MIN_TAIL_BEYOND = 2  # trailing entries missing from a text that ends inside the last article (R215)
+MIN_ENTRIES_PLAUSIBLE = 4  # a 目录 this long with most entries missing is doubtful (R216)
+PARAGRAPH_MIN = 20  # a line before the 目录 this long with a 。 is running text (a 卷首语)
 TITLE_MAX = 60  # longest line (characters) taken as a possible headline
 VERSE_LINE_MAX = 16  # a poem's line is short: 7-character classical lines, free verse
 
@@ -114,7 +123,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
 
     # candidates: title-shaped lines outside the block, in order
     cands = [i for i in range(n) if not in_toc[i] and title_like(text[i], TITLE_MAX)]
-    ckeys = {i: key(text[i]) for i in cands}
+    ckeys = {i: match_key(text[i]) for i in cands}
     is_cand = set(cands)
     nxt: dict[int, int] = {}  # candidate → next non-blank line if it is an adjacent candidate
     for i in cands:
@@ -138,7 +147,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     prev = -1
     for k, e in enumerate(entries):
         best: tuple[int, list[int]] | None = None
-        for ek, table, is_pair in [(x, t, p) for x in _entry_keys(e.title) for t, p in ((single_pos, False), (pair_pos, True))]:
+        for ek, table, is_pair in [(x, t, p) for x in _entry_keys(e) for t, p in ((single_pos, False), (pair_pos, True))]:
             pos = table.get(ek)
             if not pos:
                 continue
@@ -164,14 +173,16 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             prev = m.title_idx[-1]
             continue
         nxt_anchor = next_anchor[k + 1]
-        ek = key(e.title)
+        ek = match_key(e.title)
         start = bisect.bisect_right(cands, prev)
         best_score, best_idx = 0.0, None
         for c in cands[start : start + FUZZY_WINDOW]:
             if c >= nxt_anchor:
                 break
             options = [[c]]
-            if c in nxt and nxt[c] < nxt_anchor:
+            if c in nxt and nxt[c] < nxt_anchor and _score(ek, ckeys[nxt[c]]) < FUZZY_ACCEPT:
+                # a pair only where its second line alone is no match (a stray line
+                # such as "此复" above a fused title must not join it)
                 options.append([c, nxt[c]])
             for idx in options:
                 ck = "".join(ckeys[i] for i in idx)
@@ -195,7 +206,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     for k, e in enumerate(entries):
         if matches[k] is not None:
             continue
-        ek = key(e.title)
+        ek = match_key(e.title)
         for table, is_pair in ((single_pos, False), (pair_pos, True)):
             pos = next((i for i in table.get(ek, [])[:8] if i not in used and (not is_pair or nxt[i] not in used)), None)
             if pos is not None:
@@ -248,7 +259,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # text after the block up to the first article that starts after it
     resume = next((d.start for d in drafts if d.start >= toc_end), n)
     after_toc = [i for i in range(toc_end, resume) if lines[i].text.strip()]
-    if front and _has_running_text(text, front):
+    if front and _has_paragraph(text, front):
         # text before the 目录 that no entry claims: an unlisted leading article (a 卷首语)
         start = front[0]
         end = min(first, toc_start)
@@ -285,17 +296,53 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # 3b. articles the 目录 does not list: a headline with a byline naming a role or
     # an organisation, after running text, inside a matched article
     children: dict[int, list[Draft]] = {}
-    for d in drafts:
-        if d.unlisted:
-            continue
-        found = _unlisted_in(text, in_toc, is_cand, d)
-        if found:
-            kids = []
-            for start, end in found:
-                kids.append(Draft(entry=None, column=d.column, start=start, end=end, title_idx=[start], unlisted=True))
-                warnings.append(Warning("R209", f"article {_clip(text[start])!r} is not in the 目录: split at its headline and byline", lines[start].number))
-            d.end = found[0][0]
-            children[id(d)] = kids
+    splits = [(d, found) for d in drafts if not d.unlisted and (found := _unlisted_in(text, in_toc, is_cand, d))]
+    n_split = sum(len(f) for _, f in splits)
+    if n_split > max(MAX_UNLISTED_SPLITS, len(entries)):
+        # fail soft: far more unlisted articles than 目录 entries is a misreading (each
+        # "一、基本案情" taken for a headline); the listed articles keep their text
+        warnings.append(Warning(
+            "R214",
+            f"{n_split} unlisted articles would be split off inside {len(splits)} listed ones for {len(entries)} 目录 entries: "
+            "implausible, kept inside the listed articles (check the headings there)",
+            lines[splits[0][1][0][0]].number,
+        ))
+        splits = []
+    for d, found in splits:
+        kids = []
+        for start, end in found:
+            kids.append(Draft(entry=None, column=d.column, start=start, end=end, title_idx=[start], unlisted=True))
+            warnings.append(Warning("R209", f"article {_clip(text[start])!r} is not in the 目录: split at its headline and byline", lines[start].number))
+        d.end = found[0][0]
+        children[id(d)] = kids
+
+    # entries after the last one found, none of them in the body, while the last
+    # article runs to the end of the input: the text ends before them (a part of an
+    # issue, corpus-wild 101); they are not articles of this text
+    found_k = [k for k in range(len(entries)) if matches[k] is not None]
+    beyond: set[int] = set()
+    if found_k:
+        tail = list(range(found_k[-1] + 1, len(entries)))
+        last_d = max((d for d in drafts if d.entry is not None), key=lambda d: d.start, default=None)
+        if len(tail) >= MIN_TAIL_BEYOND and last_d is not None and last_d.end >= n and last_d.start >= toc_end:
+            beyond = set(tail)
+            pages = [entries[k].page for k in tail if entries[k].page is not None]
+            span = f" (pages {min(pages)}–{max(pages)})" if pages else ""
+            warnings.append(Warning(
+                "R215",
+                f"the last {len(tail)} 目录 entries{span} are not in the body, which ends inside the article before them: "
+                "the text seems to be a part of the issue; they are not kept as articles",
+                entries[tail[0]].lines[0] if entries[tail[0]].lines else None,
+            ))
+    # fail soft: most entries found nowhere (and not explained by a cut-off text)
+    missing = [k for k in range(len(entries)) if matches[k] is None and k not in beyond]
+    if len(entries) >= MIN_ENTRIES_PLAUSIBLE and found_k and len(missing) > len(entries) / 2:
+        warnings.append(Warning(
+            "R216",
+            f"only {len(found_k)} of {len(entries)} 目录 entries were found in the body ({len(missing)} missing): "
+            "the 目录 may not belong to this text or its titles differ; the missing ones are kept without text",
+            contents.first,
+        ))
 
     # 4. build the articles, in 目录 order (entries not found keep their place)
     out: list[tuple[str, Article]] = []
@@ -319,6 +366,8 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         warnings.extend(w)
     for k, e in enumerate(entries):
         d = by_entry.get(id(e))
+        if d is None and k in beyond:
+            continue
         if d is None:
             art = Article(
                 title=ty.normalise_title(e.title),
@@ -382,14 +431,45 @@ def _role_byline(t: str) -> bool:
     return bool(people) and any(p.role for p in people) or (people is not None and len(people) == 1 and bylines.is_org(people[0].name))
 
 
-def _entry_keys(title: str) -> list[str]:
-    """Keys a 目录 title may appear under: whole, and without a ``——subtitle`` part
-    the body may print elsewhere or not at all."""
-    keys = [key(title)]
+_T2S: list = []
+
+
+def match_key(text: str) -> str:
+    """``key`` in simplified forms: a body printed in traditional forms (傑 販 決 於,
+    corpus-wild 101) matches a 目录 printed in simplified ones.  Only for comparing;
+    the text keeps what was printed."""
+    k = key(text)
+    if not k or k.isascii():
+        return k
+    if not _T2S:
+        try:
+            import opencc
+
+            _T2S.append(opencc.OpenCC("t2s").convert)
+        except Exception:  # no converter: compare as printed
+            _T2S.append(lambda x: x)
+    return _T2S[0](k)
+
+
+def _entry_keys(e: TocEntry) -> list[str]:
+    """Keys a 目录 entry may appear under: its title whole, without a ``——subtitle``
+    part the body may print elsewhere or not at all, and fused on one line with the
+    subtitle or the issuing body the 目录 prints apart (``# 朱奕骥投机倒把案承包经理…``,
+    ``# 最高人民法院关于…的解释``: corpus-wild 101)."""
+    title = e.title
+    keys = [match_key(title)]
     main = _DASH_SPLIT.split(title, maxsplit=1)[0]
     if main != title and len(key(main)) >= 2:
-        keys.append(key(main))
+        keys.append(match_key(main))
+    sub = match_key(e.subtitle) if e.subtitle else ""
+    issuer = match_key(e.issuer) if e.issuer else ""
+    for extra in ((keys[0] + sub) if sub else "", (issuer + keys[0]) if issuer else "", (issuer + keys[0] + sub) if issuer and sub else ""):
+        if extra:
+            keys.append(extra)
     return keys
+
+
+FUSED_MIN = 8  # shortest entry key accepted as the tail of a longer body line
 
 
 def _score(entry_key: str, cand_key: str) -> float:
@@ -397,6 +477,10 @@ def _score(entry_key: str, cand_key: str) -> float:
     short, long_ = sorted((entry_key, cand_key), key=len)
     if short and short in long_ and len(short) >= 0.6 * len(long_):
         s = max(s, 0.85)  # one is the other plus a kicker or a subtitle
+    elif len(entry_key) >= FUSED_MIN and (cand_key.endswith(entry_key) or cand_key.startswith(entry_key)):
+        # the body prints the title fused with an issuing body before it or a
+        # subtitle after it (corpus-wild 101: "最高人民法院　最高人民检察院关於…的通知")
+        s = max(s, 0.8)
     return s
 
 
@@ -407,6 +491,13 @@ def _is_kicker(above: str, title: str) -> bool:
         return False
     a = collapse_spaces(above).rstrip("：:—- ")
     return a.endswith(KICKER_ENDINGS) or collapse_spaces(title).startswith(DOCUMENT_TITLE_STARTS)
+
+
+def _has_paragraph(text: list[str], idx: list[int]) -> bool:
+    """Text before the 目录 that reads as an article: a long line, or a sentence of some
+    length.  A cover's 要目 and an imprint (``出版声明/版权所有，侵权必究。``) are short
+    lines (corpus-wild 101): they are reported, not made an article."""
+    return any(len(text[i]) > TITLE_MAX or (len(text[i]) >= PARAGRAPH_MIN and "。" in text[i]) for i in idx)
 
 
 def _has_running_text(text: list[str], idx: list[int]) -> bool:
@@ -505,6 +596,10 @@ def build_article(
             title_parts = [first, second]
     elif len(tidx) == 1:
         title_parts = [text[tidx[0] - base]]
+        fused = _split_fused(text[tidx[0] - base], d.entry) if d.entry is not None else None
+        if fused is not None:
+            # one body line holding what the 目录 prints apart: issuer + title + subtitle
+            kicker, title_parts, subtitle = fused[0] or kicker, [fused[1]], fused[2] or subtitle
     consumed.update(tidx)
     if not title_parts:
         if toc_title:
@@ -526,6 +621,10 @@ def build_article(
             continue
         looked += 1
         if subtitle is None and not authors and _SUBTITLE.match(t) and len(t) <= TITLE_MAX:
+            subtitle = t
+            consumed.add(pos)
+        elif subtitle is None and not authors and d.entry is not None and d.entry.subtitle and match_key(t) == match_key(d.entry.subtitle):
+            # the subtitle the 目录 gives, printed under the title without its dash
             subtitle = t
             consumed.add(pos)
         elif (found := bylines.writer_byline(t)) is not None:
@@ -601,6 +700,39 @@ def build_article(
         source=source,
     )
     return art, warnings
+
+
+def _split_fused(line: str, e: TocEntry) -> tuple[str | None, str, str | None] | None:
+    """``(kicker, title, subtitle)`` when one body line holds the entry's issuing body,
+    title and subtitle run together (``# 朱奕骥投机倒把案承包经理虛开…``,
+    ``# 最高人民法院关於…的批复``: corpus-wild 101); the title and subtitle are the
+    目录's, the kicker is the body's printed prefix.  None if the line is the title alone."""
+    if not (e.subtitle or e.issuer):
+        return None
+    lk, tk = match_key(line), match_key(e.title)
+    p = lk.find(tk) if tk else -1
+    if p < 0 or lk == tk:
+        return None
+    prefix, suffix = lk[:p], lk[p + len(tk) :]
+    subtitle = None
+    if suffix:
+        sk = match_key(e.subtitle) if e.subtitle else ""
+        if not sk or similarity(suffix, sk) < FUZZY_ACCEPT:
+            return None
+        subtitle = e.subtitle
+    kicker = None
+    if prefix:
+        # the printed characters before the title: as many key characters as the prefix
+        seen = 0
+        cut = 0
+        for k, ch in enumerate(line):
+            if key(ch):
+                seen += len(key(ch))
+                if seen >= len(prefix):
+                    cut = k + 1
+                    break
+        kicker = line[:cut].strip() or None
+    return kicker, e.title, subtitle
 
 
 def _plausible_names(people: list[Author], so_far: list[Author], toc: list[Author]) -> bool:

@@ -67,6 +67,9 @@ NOISE_PATTERNS = (
     re.compile(r"\b(?:ISSN|CN)\s*[\dA-Z]", re.IGNORECASE),  # serial numbers in a tagline
     re.compile(r"^[A-Za-z][A-Za-z\s&'.,·\-]*$"),  # an all-Latin running head ("CONTENTS", a masthead in English)
     re.compile(r"^[（(]?\s*(?:下转|上接|转|接|续)\s*第?\s*\d+\s*[页版面]"),  # a jump line: "（下转第2页）"
+    # a tagline of three or more parallel words printed between entries
+    # ("政策性 / 权威性 / 前瞻性", an issue like 000): never part of a column name
+    re.compile(r"^(?:[\u4e00-\u9fff]{2,4}\s*[/／|｜·•]\s*){2,}[\u4e00-\u9fff]{2,4}$"),
 )
 
 # Words that often occur in column names.  Only a tie-breaker between "column
@@ -88,6 +91,8 @@ class TocEntry:
     column: str
     author: str | None = None
     lines: list[int] = field(default_factory=list)  # 1-based input lines of the entry
+    subtitle: str | None = None  # "——…", from a wrapped 目录 (toc_lines)
+    issuer: str | None = None  # the issuing body printed as a group label above it
 
 
 @dataclass
@@ -255,6 +260,10 @@ def find_contents(lines: list[SourceLine]) -> Contents | None:
     while i < n:
         if lines[i].text.strip() and is_heading(lines[i].text):
             c, stop = _read_block(lines, i)
+            w = _read_wrapped_block(lines, i)
+            if w is not None and (c is None or _with_pages(w) > _with_pages(c)):
+                # a 目录 printed as wrapped lines (OCR of a scan) reads more entries
+                return w
             if c is not None:
                 return c
             i = max(i + 1, stop)  # lines the failed attempt read are not looked at again
@@ -501,3 +510,26 @@ def _column_name(s: str) -> str:
 def _space_between(left: str, right: str) -> bool:
     """Join a continued 目录 title with a space only between Latin/digit runs."""
     return bool(left) and bool(right) and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum()
+
+
+def _with_pages(c: Contents) -> int:
+    return sum(1 for e in c.entries if e.page is not None)
+
+
+def _read_wrapped_block(lines: list[SourceLine], h: int) -> Contents | None:
+    """The block under the heading at ``h`` read as wrapped print lines (``toc_lines``)."""
+    from .toc_lines import read_wrapped
+
+    got = read_wrapped(lines, h)
+    if got is None:
+        return None
+    found, last, warnings = got
+    entries = [
+        TocEntry(title=e.title, page=e.page, column=e.column, author=e.author, lines=e.lines, subtitle=e.subtitle, issuer=e.issuer)
+        for e in found
+    ]
+    columns: list[str] = []
+    for e in entries:
+        if e.column not in columns:
+            columns.append(e.column)
+    return Contents(first=lines[h].number, last=lines[last].number, entries=entries, columns=columns, warnings=warnings)

@@ -1,0 +1,229 @@
+"""A 目录 printed as wrapped lines, as OCR of a scanned contents page gives it.
+
+The line-per-entry reader in ``contents`` expects each entry (title, author, page)
+on one line.  A scan of a narrow contents page gives instead one text line per
+*printed* line (see corpus-wild 101, a court journal):
+
+* an entry wrapped over two or three lines (two-space Markdown hard breaks, or
+  ``##`` on some of them), the page number only on its last line;
+* leaders in any shape (``……``, ``….``, ``..``, ``…``, none) — an entry whose page
+  was lost still ends in its leader (``…如何表述…``);
+* authors fused with the page (``黄太云68``, ``课题组186``);
+* subtitles opened by OCR misreads of ——: ``-``, ``—``, ``一`` (``一`` only where
+  the block shows real dashes elsewhere: it is also an ordinary character);
+* ``>`` / ``<`` for ``》`` / ``《`` inside a title whose 《 is not closed;
+* issuing bodies as group labels over the titles (``最高人民法院``), carried to
+  the entries under them as ``issuer`` (the body may print them fused with the
+  title: ``最高人民法院关于…的解释``);
+* case numbers (``[第1055号]``, with or without ``]``) in front of a title;
+* column labels in brackets (``【案例】``), Markdown heading or not; a label
+  followed directly by another label is a one-piece column named for its piece
+  (``【发刊词】``).
+
+A line is continued by the next one when it is about as long as the block's
+printed lines (within ``WRAP_SLACK`` characters of the typical long line) and the
+next does not open a subtitle or a document title (``关于…``, ``《…``).
+
+The block ends at the last line that carries a page (or a leader); a gap of more
+than ``MAX_GAP`` content lines without one, or running text, ends it too.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Warning
+from .bylines import parse_people
+from .lines import SourceLine
+from .shape import HAN, collapse_spaces, han_count, strip_markup
+
+WRAP_SLACK = 2  # a printed line this many characters shorter than the typical one is still full
+MAX_GAP = 8  # content lines without a page before the block is taken to have ended
+FUSED_AUTHOR_MAX = 12  # "敬大力王洪祥韩耀元75": three names glued to the page
+AUTHOR_MARK = "\x00"  # marks a logical line read as the author part (internal)
+MIN_ENTRIES = 3  # fewer page-bearing entries than this is not a wrapped 目录 (a cover 要目 has none)
+
+# "标题…… 27", "标题…. 42", "标题.. 65", "标题 10", "黄太云68" (author fused with the page)
+_PAGE_END = re.compile(r"^(.*?)\s*(?:[.。·•…⋯_]+\s*)?(\d{1,3})$")
+# a leader with the page lost: "单位走私犯罪在法律文书中如何表述…"
+_LEADER_END = re.compile(r"^(.*?\S)\s*(?:…+|\.{2,}|…\.|·{2,})$")
+# OCR readings of —— opening a subtitle; "一" only where other subtitles show a dash
+_DASH_OPEN = re.compile(r"^(?:——|—|－－|--|──|－|―|-)\s*(?=\S)")
+_ONE_OPEN = re.compile(r"^一(?=\S)")
+# a case number before a title: "[第1055号]", "［第1055号", "〔第12号〕"
+_CASE_NO = re.compile(r"^[\[［〔【(（]?\s*第\s*\d+\s*号\s*[\]］〕】)）]?\s*")
+# a bracketed label: a column ("【案例】", "〔法律、法规〕")
+_LABEL = re.compile(r"^[【〔\[［]([^】〕\]］]{2,24})[】〕\]］]$")
+# a document title starts like this: a line starting so is never a continuation
+DOCUMENT_STARTS = ("关于", "关於", "關於", "《")
+# issuing bodies printed as group labels over document titles (corpus-wild 101:
+# "全国人大常委会", "最高人民法院　最高人民检察院　公安部" with OCR junk between)
+ISSUER_SUFFIXES = ("常委会", "委员会", "人民法院", "检察院", "法院", "国务院", "办公厅", "公安部", "司法部", "总署", "部", "厅", "局", "署")
+
+
+@dataclass
+class WrappedEntry:
+    title: str
+    subtitle: str | None
+    page: int | None
+    column: str
+    author: str | None
+    issuer: str | None
+    lines: list[int]
+
+
+def _is_issuer(t: str) -> bool:
+    return 4 <= len(t) <= 40 and t.endswith(ISSUER_SUFFIXES) and not t.startswith(DOCUMENT_STARTS) and "的" not in t and han_count(t) >= len(t) - 2
+
+
+def _fix_brackets(t: str) -> str:
+    """``《关于…的决定>`` → ``《关于…的决定》``: an ASCII angle for an unclosed 《 (OCR);
+    a ``>`` ending a wrapped line's last part closes the 《 of the line above."""
+    if t.endswith(">") and "《" not in t and han_count(t) >= 1:
+        t = t[:-1] + "》"
+    if "《" in t and t.count("》") < t.count("《"):
+        t = re.sub(r">", "》", t, count=t.count("《") - t.count("》"))
+    if "》" in t and t.count("《") < t.count("》"):
+        t = t.replace("<", "《", 1)
+    return t
+
+
+def _label(raw: str, s: str) -> str | None:
+    m = _LABEL.match(s)
+    if m and han_count(m.group(1)) >= 2:
+        return collapse_spaces(m.group(1))
+    return None
+
+
+def _running(s: str) -> bool:
+    return len(s) > 60 or "。" in s
+
+
+def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], int, list[Warning]] | None:
+    """Entries of a wrapped 目录 under the heading at index ``h``, the index of its last
+    line and its warnings; None if the lines there are not such a block."""
+    n = len(lines)
+    # 1. the extent: up to the last line with a page or a leader
+    items: list[tuple[int, str]] = []  # (index, stripped text) of non-blank lines
+    last_end = None
+    gap = 0
+    i = h + 1
+    while i < n:
+        s = strip_markup(lines[i].text)
+        if s:
+            if _running(s):
+                break
+            items.append((i, s))
+            if _label(lines[i].text, s) is None and (_PAGE_END.match(s) and han_count(s) >= 2 or _LEADER_END.match(s)):
+                last_end = len(items)
+                gap = 0
+            else:
+                gap += 1
+                if gap > MAX_GAP:
+                    break
+        i += 1
+    if last_end is None:
+        return None
+    items = items[:last_end]
+    content = [s for _, s in items if _label("", s) is None]
+    lengths = sorted(len(_strip_end(s)[0]) for s in content)
+    if not lengths:
+        return None
+    top = lengths[len(lengths) * 2 // 3 :]
+    width = top[len(top) // 2]
+    dash_seen = any(_DASH_OPEN.match(s) for s in content)
+
+    # 2. physical lines → logical lines → entries
+    entries: list[WrappedEntry] = []
+    warnings: list[Warning] = []
+    column = ""
+    columns_seen: list[tuple[str, int]] = []  # (label, index in entries when it was read)
+    issuer: str | None = None
+    logical: list[tuple[str, list[int]]] = []  # the entry being read: (text, line numbers)
+    cont = False
+
+    def finish(page: int | None) -> None:
+        nonlocal logical, issuer
+        parts = logical
+        logical = []
+        # leading issuing bodies are a group label
+        if len(parts) > 1 and _is_issuer(parts[0][0]):
+            labels = []
+            while len(parts) > 1 and _is_issuer(parts[0][0]):
+                labels.append(parts[0][0])
+                parts = parts[1:]
+            issuer = "".join(labels)
+        nums = [x for _, ln in parts for x in ln]
+        author = None
+        if len(parts) > 1 and parts[-1][0].startswith(AUTHOR_MARK):
+            author = parts[-1][0][len(AUTHOR_MARK):]
+            parts = parts[:-1]
+        elif len(parts) > 1 and parse_people(parts[-1][0]) is not None and not _DASH_OPEN.match(parts[-1][0]):
+            author = parts[-1][0]
+            parts = parts[:-1]
+        title = _fix_brackets(parts[0][0])
+        title = _CASE_NO.sub("", title) or title
+        subtitle = None
+        rest = [t for t, _ in parts[1:]]
+        if rest:
+            first = rest[0]
+            m = _DASH_OPEN.match(first) or (_ONE_OPEN.match(first) if dash_seen else None)
+            if m:
+                subtitle = "——" + _fix_brackets(first[m.end():].strip() + "".join(rest[1:]))
+            elif dash_seen:
+                # the block prints subtitles; a second line without its dash is one
+                subtitle = "——" + _fix_brackets("".join(rest))
+            else:
+                title = _fix_brackets(title + "".join(rest))
+        entries.append(WrappedEntry(title=title, subtitle=subtitle, page=page, column=column, author=author, issuer=issuer, lines=nums))
+
+    for idx, s in items:
+        lab = _label(lines[idx].text, s)
+        if lab is not None:
+            if logical:
+                finish(None)
+            columns_seen.append((lab, len(entries)))
+            column = lab
+            issuer = None
+            cont = False
+            continue
+        body, page, ended, glued = _strip_end(s)
+        opens_sub = bool(_DASH_OPEN.match(body) or (dash_seen and _ONE_OPEN.match(body) and logical))
+        if cont and logical and not opens_sub and not body.startswith(DOCUMENT_STARTS):
+            text, nums = logical[-1]
+            logical[-1] = (text + body, nums + [lines[idx].number])
+        else:
+            logical.append((body, [lines[idx].number]))
+        cont = not ended and len(body) >= width - WRAP_SLACK and not _is_issuer(body)
+        if ended:
+            if glued and len(logical) > 1 and len(body) <= FUSED_AUTHOR_MAX and not opens_sub and logical[-1][0] == body:
+                # "黄太云68" under the title lines: the author, fused with the page
+                logical[-1] = (AUTHOR_MARK + body, logical[-1][1])
+            finish(page)
+            cont = False
+    # a label with nothing under it before the next label: a one-piece column
+    for k, (lab, at) in enumerate(columns_seen):
+        nxt = columns_seen[k + 1][1] if k + 1 < len(columns_seen) else len(entries)
+        if nxt == at and k + 1 < len(columns_seen):
+            line = next(ix for ix, s in items if _label(lines[ix].text, s) == lab)
+            entries.insert(at, WrappedEntry(title=lab, subtitle=None, page=None, column=lab, author=None, issuer=None, lines=[lines[line].number]))
+            # later labels' positions move by one
+            columns_seen[k + 1 :] = [(l2, a2 + 1) for l2, a2 in columns_seen[k + 1 :]]
+    if sum(1 for e in entries if e.page is not None) < MIN_ENTRIES:
+        return None
+    return entries, items[-1][0], warnings
+
+
+def _strip_end(s: str) -> tuple[str, int | None, bool, bool]:
+    """``(text, page, ended, glued)``: the line without its leader and page; ``ended``
+    if it closes an entry (a page, or a leader whose page was lost); ``glued`` if the
+    page follows Han text directly (``黄太云68``: an author fused with the page)."""
+    m = _PAGE_END.match(s)
+    if m and han_count(m.group(1)) >= 2 and re.search(f"[{HAN}》>）)\\].…]$", m.group(1).rstrip()):
+        head = m.group(1)
+        glued = len(head) + len(m.group(2)) == len(s) and bool(re.search(f"[{HAN}]$", head))
+        return _fix_brackets(head.rstrip(" .。·•…⋯_")), int(m.group(2)), True, glued
+    m = _LEADER_END.match(s)
+    if m:
+        return m.group(1), None, True, False
+    return s, None, False, False
