@@ -18,13 +18,15 @@ optional)::
 """
 from __future__ import annotations
 
-import tomllib
+import datetime as _dt
+import re
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import PublisherError
 from .model import Meta
+from .textio import read_toml
 
 # Named page sizes an editor may write instead of millimetres.
 PAGE_SIZES = {
@@ -41,52 +43,192 @@ def sidecar_path(input_path: str | Path) -> Path:
     return p.with_suffix(".toml")
 
 
+# Page sizes the PDF backend can lay out (the same bounds as publisher.pdf.html.parse_page_size),
+# checked here so that a bad size stops a build before anything is written.
+PAGE_WIDTH_MM = (90.0, 420.0)
+PAGE_HEIGHT_MM = (120.0, 600.0)
+# Years an issue date or ``year`` may name: anything outside is a typo (9999, 20244).
+YEARS = (1900, 2200)
+NUMBERS = (0, 100000)
+TEXT_MAX = 500  # characters in one metadata text (a masthead, a label, a publisher)
+
+
 def normalise_page_size(value: str) -> str:
-    v = value.strip()
+    v = str(value).strip()
     if v in PAGE_SIZES:
         return PAGE_SIZES[v]
     if v.upper() in PAGE_SIZES:
         return PAGE_SIZES[v.upper()]
     parts = v.replace("×", " ").replace("x", " ").split()
     if len(parts) == 2 and all(p.endswith("mm") and p[:-2].replace(".", "", 1).isdigit() for p in parts):
+        w, h = float(parts[0][:-2]), float(parts[1][:-2])
+        if not (PAGE_WIDTH_MM[0] <= w <= PAGE_WIDTH_MM[1] and PAGE_HEIGHT_MM[0] <= h <= PAGE_HEIGHT_MM[1]):
+            raise PublisherError(
+                f"page size {value!r}: outside {PAGE_WIDTH_MM[0]:g}–{PAGE_WIDTH_MM[1]:g} mm × "
+                f"{PAGE_HEIGHT_MM[0]:g}–{PAGE_HEIGHT_MM[1]:g} mm")
         return f"{parts[0]} {parts[1]}"
     raise PublisherError(f"page size {value!r}: use 16开, 大16开, A4, A5, B5 or e.g. '185mm 260mm'")
 
 
-def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None) -> Meta:
-    """Metadata for one input: defaults ← sidecar TOML ← overrides (non-None values)."""
+# --- the schema of the sidecar and of the anthology TOML: one checker per key --------
+#
+# A checker takes (value, from_cli) and returns the clean value or raises ValueError
+# with the reason; ``from_cli`` is true for command-line options, which are strings.
+
+# Line and paragraph breaks, tabs and other spacing controls become one space; the
+# rest of what XML forbids (C0/C1 controls, noncharacters) and bidi controls go.
+_TEXT_SPACE = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_TEXT_DROP = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                        "\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_meta_text(value: str) -> str:
+    """A metadata text as it may be set: no control characters, no bidi controls."""
+    return _TEXT_DROP.sub("", _TEXT_SPACE.sub(" ", value)).strip()
+
+
+def _show(value: Any) -> str:
+    """A value as the TOML file wrote it (true, not True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _text(value: Any, from_cli: bool) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a text in quotes, not {_show(value)}")
+    v = clean_meta_text(value)
+    if len(v) > TEXT_MAX:
+        raise ValueError(f"longer than {TEXT_MAX} characters")
+    return v
+
+
+def _optional_text(value: Any, from_cli: bool) -> str | None:
+    return _text(value, from_cli) or None
+
+
+def _whole(lo: int, hi: int, what: str) -> Callable[[Any, bool], int]:
+    def check(value: Any, from_cli: bool) -> int:
+        if from_cli and isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"must be a whole number, not {_show(value)}")
+        if not lo <= value <= hi:
+            raise ValueError(f"must be {what} from {lo} to {hi}, not {value}")
+        return value
+    return check
+
+
+def _date(value: Any, from_cli: bool) -> str:
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        d = value
+    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            d = _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date of the calendar") from None
+    else:
+        raise ValueError(f"must be a date written YYYY-MM-DD, not {_show(value)}")
+    if not YEARS[0] <= d.year <= YEARS[1]:
+        raise ValueError(f"{d.isoformat()!r}: the year must be from {YEARS[0]} to {YEARS[1]}")
+    return d.isoformat()
+
+
+def _page_size(value: Any, from_cli: bool) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a text such as \"16开\" or \"185mm 260mm\", not {_show(value)}")
+    try:
+        return normalise_page_size(value)
+    except PublisherError as e:  # "page size '…': why" → "'…' is not a page size: why"
+        raise ValueError(f"{value!r} is not a page size:" + e.message.split(":", 1)[1]) from None
+
+
+def _flag(value: Any, from_cli: bool) -> bool:
+    if from_cli and isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (without quotes), not {_show(value)}")
+    return value
+
+
+def _language(value: Any, from_cli: bool) -> str:
+    v = _text(value, from_cli)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", v):
+        raise ValueError(f"must be a language tag such as zh-CN, not {_show(value)}")
+    return v
+
+
+def _name(value: Any, from_cli: bool) -> str:
+    v = _text(value, from_cli)
+    if "/" in v or "\\" in v or v in (".", ".."):
+        raise ValueError(f"is a file stem, without folders: {value!r}")
+    return v
+
+
+META_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
+    "magazine": _text,
+    "issue_label": _text,
+    "number": _whole(*NUMBERS, "a number"),
+    "year": _whole(*YEARS, "a year"),
+    "date": _date,
+    "publisher": _text,
+    "issn": _optional_text,
+    "cn": _optional_text,
+    "cover": _optional_text,
+    "name": _name,
+    "language": _language,
+    "page_size": _page_size,
+    "new_page_per_article": _flag,
+}
+# The anthology TOML's own keys (besides ``issues``) share the checkers.
+BOOK_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
+    "title": _text,
+    "magazine": _text,
+    "year": _whole(*YEARS, "a year"),
+    "publisher": _text,
+    "date": _date,
+    "name": _name,
+    "page_size": _page_size,
+}
+
+
+def check_value(key: str, value: Any, where: str, schema: dict = META_SCHEMA, from_cli: bool = False) -> Any:
+    """``value`` of ``key`` cleaned and checked against ``schema``, or a one-line PublisherError."""
+    try:
+        return schema[key](value, from_cli)
+    except ValueError as e:
+        raise PublisherError(f"{where}: {key} {e}") from None
+
+
+def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
+              overrides_where: str = "command line") -> Meta:
+    """Metadata for one input: defaults ← sidecar TOML ← overrides (non-None values).
+
+    Every value is checked against META_SCHEMA here, so a bad one stops a command
+    before it writes anything.  Command-line overrides are strings (``--number 9``);
+    overrides from an anthology file (``overrides_where`` names it) are TOML values.
+    """
     p = Path(input_path)
     meta = Meta(name=p.stem)
     side = sidecar_path(p)
-    if side.is_file():
-        try:
-            data = tomllib.loads(side.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise PublisherError(f"{side}: invalid metadata TOML ({e})") from None
+    if side.exists() and not side.is_dir():
+        data = read_toml(side, "metadata TOML")
         meta = apply(meta, data, str(side))
         if meta.cover and not Path(meta.cover).is_absolute():
             meta.cover = str((side.parent / meta.cover).resolve())
     if overrides:
-        meta = apply(meta, {k: v for k, v in overrides.items() if v is not None}, "command line")
+        meta = apply(meta, {k: v for k, v in overrides.items() if v is not None}, overrides_where,
+                     from_cli=overrides_where == "command line")
     return meta
 
 
-def apply(meta: Meta, data: dict[str, Any], where: str) -> Meta:
-    known = {f.name: f for f in fields(Meta)}
+def apply(meta: Meta, data: dict[str, Any], where: str, from_cli: bool = False) -> Meta:
+    known = {f.name for f in fields(Meta)}
     clean: dict[str, Any] = {}
     for k, v in data.items():
         if k not in known:
             raise PublisherError(f"{where}: unknown metadata key {k!r} (known: {', '.join(sorted(known))})")
-        if k == "page_size":
-            v = normalise_page_size(str(v))
-        elif k in ("number", "year") and v is not None:
-            try:
-                v = int(v)
-            except (TypeError, ValueError):
-                raise PublisherError(f"{where}: {k} must be a whole number, not {v!r}") from None
-        elif k == "new_page_per_article":
-            v = bool(v)
-        elif v is not None:
-            v = str(v)
-        clean[k] = v
+        clean[k] = check_value(k, v, where, META_SCHEMA, from_cli)
     return replace(meta, **clean)

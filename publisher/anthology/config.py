@@ -32,16 +32,24 @@ page size.  ``--title`` on the command line wins over the file's ``title``.
 """
 from __future__ import annotations
 
-import tomllib
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from ..errors import PublisherError
-from ..metadata import load_meta, normalise_page_size
+from ..metadata import BOOK_SCHEMA, META_SCHEMA, check_value, load_meta, normalise_page_size
 from ..model import Meta
+from ..textio import read_input, read_toml
 
 BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "issues")
+# An entry of an anthology file's ``issues`` list names an issue text: a .txt file (what
+# a folder contributes) or a .md one.  A path from a TOML file is not typed by the user
+# at the prompt, so it must say what it is: ``issues = ["/etc/passwd"]`` is refused.
+ISSUE_SUFFIXES = (".txt", ".md")
+# Every issue of a book is a Chinese text: one with no Han character at all is some
+# other file (a log, a password file, a README), never set into the book.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
 @dataclass(frozen=True)
@@ -83,22 +91,31 @@ def _issue_files(folder: Path) -> list[Path]:
     return files
 
 
-def _expand(path: Path, overrides: dict[str, Any]) -> list[IssueInput]:
+def check_issue_text(path: Path) -> None:
+    """Refuse what is not an issue text: not a regular file, too large, not text, no Han."""
+    decoded = read_input(path)  # a bounded read of a regular file, decoded (or one-line error)
+    if not _HAN.search(decoded.text):
+        raise PublisherError(f"{path}: not an issue text (no Chinese text in it)")
+
+
+def _expand(path: Path, overrides: dict[str, Any], listed_in: Path | None = None) -> list[IssueInput]:
     ov = tuple(sorted(overrides.items()))
     if path.is_dir():
-        return [IssueInput(p.resolve(), ov) for p in _issue_files(path)]
+        files = _issue_files(path)
+        for f in files:
+            check_issue_text(f)
+        return [IssueInput(p.resolve(), ov) for p in files]
     if not path.exists():
         raise PublisherError(f"{path}: no such file or folder")
+    if listed_in is not None and path.suffix.lower() not in ISSUE_SUFFIXES:
+        raise PublisherError(f"{listed_in}: issue {str(path)!r} is not an issue text file "
+                             f"({' or '.join(ISSUE_SUFFIXES)}) or a folder of them")
+    check_issue_text(path)
     return [IssueInput(path.resolve(), ov)]
 
 
 def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise PublisherError(f"{path}: invalid anthology TOML ({e})") from None
-    except OSError as e:
-        raise PublisherError(f"{path}: cannot read ({e.strerror})") from None
+    data = read_toml(path, "anthology TOML")
     if "issues" not in data:
         raise PublisherError(
             f"{path}: not an anthology file (no 'issues' list); an issue's metadata TOML sits beside its text file")
@@ -118,14 +135,15 @@ def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
             bad = sorted(set(ov) - meta_keys)
             if bad:
                 raise PublisherError(f"{path}: issue {item['path']!r}: unknown metadata key {bad[0]!r}")
+            ov = {k: check_value(k, v, f"{path}: issue {item['path']!r}", META_SCHEMA) for k, v in ov.items()}
             rel = item["path"]
         else:
             raise PublisherError(f"{path}: each entry of 'issues' is a path or a table with a 'path' key")
         p = Path(rel)
         if not p.is_absolute():
             p = path.parent / p
-        out.extend(_expand(p, ov))
-    book = {k: v for k, v in data.items() if k != "issues"}
+        out.extend(_expand(p, ov, listed_in=path))
+    book = {k: check_value(k, v, str(path), BOOK_SCHEMA) for k, v in data.items() if k != "issues"}
     return out, book
 
 
@@ -151,6 +169,8 @@ def load_config(inputs: list[str | Path], *, title: str | None = None) -> Anthol
                 book.setdefault(k, v)
         else:
             issues.extend(_expand(p, {}))
+    if title is not None:
+        title = check_value("title", title, "--title", BOOK_SCHEMA, from_cli=True)
     if "page_size" in book:  # the book's page size is every issue's
         issues = [i if "page_size" in i.override_dict else
                   IssueInput(i.path, tuple(sorted({**i.override_dict, "page_size": book["page_size"]}.items())))

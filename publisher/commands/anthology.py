@@ -25,7 +25,13 @@ def command(inputs, out, title, print_mode, jobs, cache_dir, no_cache):
     an outline issue → column → article and page labels matching the folios."""
     from ..anthology import build_anthology, load_config
 
+    from ..metadata import sidecar_path
+    from ..textio import refuse_overwrite
+
     config = load_config(list(inputs), title=title)
+    sources = [*inputs, *(i.path for i in config.issues), *(sidecar_path(i.path) for i in config.issues),
+               *(m.cover for m in config.metas)]
+    refuse_overwrite([out], sources)
     result = build_anthology(config, out, print_mode=print_mode, jobs=jobs or os.cpu_count(),
                              cache_dir=cache_dir, use_cache=not no_cache)
     s = result.stats

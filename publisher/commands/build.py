@@ -14,6 +14,8 @@ from pathlib import Path
 import click
 
 from ..errors import PublisherError
+from ..metadata import sidecar_path
+from ..textio import refuse_overwrite, staged_outputs
 from .metaopts import meta_options, pop_meta
 
 
@@ -69,17 +71,20 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
     name = output_name(issue, Path(input))
     if verbose:
         click.echo(f"read {input} in {time.perf_counter() - t0:.2f} s", err=True)
-    if want_epub:
-        from ..epub import write_epub
+    kinds = [k for k, want in (("epub", want_epub), ("pdf", want_pdf)) if want]
+    finals = [outdir / f"{name}.{k}" for k in kinds]
+    refuse_overwrite(finals, [input, sidecar_path(input), issue.meta.cover])
+    # Both outputs are rendered to temp files and renamed at the end: all or none.
+    with staged_outputs(finals) as temps:
+        for kind, tmp in zip(kinds, temps):
+            t = time.perf_counter()
+            if kind == "epub":
+                from ..epub import write_epub
 
-        t = time.perf_counter()
-        path = write_epub(issue, outdir / f"{name}.epub", embed_fonts=not no_embed_fonts)
+                write_epub(issue, tmp, embed_fonts=not no_embed_fonts)
+            else:
+                _write_pdf(issue, tmp, print_mode)
+            if verbose:
+                click.echo(f"{kind.upper()} in {time.perf_counter() - t:.2f} s", err=True)
+    for path in finals:
         click.echo(str(path))
-        if verbose:
-            click.echo(f"EPUB in {time.perf_counter() - t:.2f} s", err=True)
-    if want_pdf:
-        t = time.perf_counter()
-        path = _write_pdf(issue, outdir / f"{name}.pdf", print_mode)
-        click.echo(str(path))
-        if verbose:
-            click.echo(f"PDF in {time.perf_counter() - t:.2f} s", err=True)

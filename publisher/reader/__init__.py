@@ -22,7 +22,7 @@ from typing import Any
 
 from ..metadata import load_meta
 from ..model import Column, Issue, Meta, Warning
-from ..textio import read_text
+from ..textio import DECODE_CODES, read_input
 from .articles import read_articles
 from .contents import find_contents
 from .lines import split_lines
@@ -33,9 +33,10 @@ __all__ = ["read_issue", "parse_text", "unaccounted_lines"]
 
 def read_issue(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Issue:
     """Read, decode and parse one input file with its sidecar metadata."""
-    text = read_text(path)
+    decoded = read_input(path)
     meta = load_meta(path, overrides)
-    issue = parse_text(text, meta)
+    issue = parse_text(decoded.text, meta)
+    issue.warnings[:0] = decoded.warnings  # the decoder's (R001–R004) come first
     issue.source_path = str(path)
     return issue
 
@@ -87,7 +88,8 @@ def unaccounted_lines(issue: Issue, text: str) -> list[int]:
     covered: set[int] = set()
     if issue.contents_source:
         covered.update(range(issue.contents_source[0], issue.contents_source[1] + 1))
-    covered.update(w.line for w in issue.warnings if w.line is not None)
+    # a decoder warning (a character removed) does not account for its line
+    covered.update(w.line for w in issue.warnings if w.line is not None and w.code not in DECODE_CODES)
     for art in issue.articles:
         if not art.source:
             continue
