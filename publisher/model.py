@@ -18,6 +18,12 @@ Block types (``Block.type``):
 ``salutation`` ``text``: ``同志们：``.
 =============  ==============================================================
 
+A newspaper page of several short stories under one headline is ONE article; each
+story is a section: its kicker (``地点：…``) a ``note`` block, its subhead a
+``heading`` block and its byline a ``credits`` block right after that heading
+(``本报记者 李茂颖``); the article's ``authors`` are the people of those bylines.
+An unlabelled editors' note signed ``——编者`` is ``note`` blocks.
+
 ``source`` on blocks and articles holds the 1-based input line numbers the
 item was read from (``[first, last]``), so that nothing is silently lost.
 """

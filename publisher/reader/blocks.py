@@ -34,7 +34,7 @@ from collections import Counter
 
 from ..model import Block, Warning
 from .. import typography as ty
-from . import captions, headings, verse
+from . import captions, headings, newspaper, verse
 from .lines import SourceLine
 from .lines_scan import Item, scan
 
@@ -46,6 +46,8 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     literary = kind == "literary"
     for it in items:
         _classify(it, literary)
+    if not literary:
+        newspaper.mark_page(items)
     captions.mark_sign_off(items)
     headings.decide_families(items)
     verse.mark_runs(items, literary)
@@ -63,6 +65,8 @@ def _classify(it: Item, literary: bool) -> None:
     t = it.text
     if it.image:
         it.cls = "caption_layout"  # ![石门村的数字大屏](a.jpg)
+    elif captions.is_editor_credit(t):
+        it.cls = "credits"  # 版式设计：… / 责任编辑：…
     elif captions.is_note(t):
         it.cls = "note"
     elif captions.is_salutation(t):
@@ -242,6 +246,7 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
 
     i = 0
     n = len(items)
+    label: int | None = None
     while i < n:
         it = items[i]
         if para is not None and _continues(para, it, indent_layout, width):
@@ -281,9 +286,16 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
             )
             i = j
             continue
+        if it.cls == "caption_label":
+            label = it.number  # 图片说明： above a caption list: part of its first caption
+            i += 1
+            continue
         if it.cls in CAPTION_CLASSES:
             block, i = _caption_block(items, i, blocks)
             if block is not None:
+                if label is not None:
+                    block.source = [label, block.source[1]]
+                    label = None
                 blocks.append(block)
             continue
         if it.cls in ("note", "salutation"):
@@ -321,7 +333,7 @@ def _caption_block(items: list[Item], i: int, blocks: list[Block]) -> tuple[Bloc
     last = it.number
     j = i + 1
     if credit is None and j < n and items[j].cls == "credit":
-        credit = captions.credit_only(items[j].text)
+        credit = captions.credit_only(items[j].text) or items[j].text  # an agency alone: 人民视觉
         last = items[j].number
         j += 1
     block = Block(

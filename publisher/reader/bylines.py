@@ -42,7 +42,10 @@ ORG_SUFFIXES = (
 )
 # Credit labels in newspaper credits and bylines; writers become authors.
 WRITER_LABELS = ("文", "撰文", "作者", "执笔")  # 文 / 衡阳日报全媒体记者 唐 翔
-OTHER_LABELS = ("图", "摄", "摄影", "策划", "统筹", "编辑", "责编", "校对", "监制", "出品", "设计", "制图", "视频", "审核", "通讯员", "记者")
+OTHER_LABELS = (
+    "图", "摄", "摄影", "策划", "统筹", "编辑", "责编", "校对", "监制", "出品", "设计", "制图", "视频", "审核", "通讯员", "记者",
+    "插图", "插画", "绘图", "漫画", "图片", "版式", "版式设计", "美编", "责任编辑", "审编", "审校", "总策划",
+)
 _LABEL_RE = re.compile(
     r"(?:(?<=^)|(?<=[\s■□●◆|｜（(，,；;]))("
     + "|".join(sorted(WRITER_LABELS + OTHER_LABELS, key=len, reverse=True))

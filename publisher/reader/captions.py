@@ -89,6 +89,16 @@ def is_credits(text: str) -> bool:
     return len(CREDITS_RE.findall(" " + text)) >= 2
 
 
+# A page's production credit alone on its line: 版式设计：蔡华伟 / 责任编辑：张三
+EDITOR_CREDIT_RE = re.compile(
+    r"^[（(]?(?:版式设计|版式|美术编辑|美编|排版|责任编辑|责编|编辑|审编|校对|制图|设计)\s*[：:]\s*[^，。！？；：:]{2,24}?[）)]?$"
+)
+
+
+def is_editor_credit(text: str) -> bool:
+    return bool(EDITOR_CREDIT_RE.match(text))
+
+
 def credits_text(text: str) -> str:
     """``策划 / 邓 智 统筹 / 李永民`` with runs of spaces collapsed and ``/`` spaced."""
     t = text.lstrip("■□ \u3000")

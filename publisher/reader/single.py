@@ -8,7 +8,7 @@ a credits line (``■策划 / … 文 / …``) or an author line with a role
 from __future__ import annotations
 
 from ..model import Article, Warning
-from . import bylines
+from . import bylines, newspaper
 from .articles import TITLE_MAX, Draft, _SUBTITLE, _unlisted_in, build_article, is_salutation
 from .lines import SourceLine
 from .shape import strip_markup, title_like
@@ -39,6 +39,12 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
     d = Draft(entry=None, column="", start=0, end=n, title_idx=title_idx)
     # several articles without a 目录: each further one starts at a headline + role byline
     kids = _unlisted_in(text, [False] * n, {i for i in range(n) if title_like(text[i], TITLE_MAX)}, d)
+    if kids and title_idx and not _indented(lines[title_idx[0]].text):
+        # a newspaper page: story heads set in the flow of the text (indented like its
+        # paragraphs, under an unindented page headline) are sections of one article
+        # (reader.newspaper), not further articles
+        starts = [st for st, _ in kids if not _indented(lines[st].text)]
+        kids = [(st, starts[k + 1] if k + 1 < len(starts) else n) for k, st in enumerate(starts)]
     warnings: list[Warning] = []
     drafts = [d]
     if kids:
@@ -49,6 +55,7 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
     articles: list[Article] = []
     for dr in drafts:
         art, w = build_article(lines, dr, toc_title=None, toc_authors=[], stripped=text)
+        art.authors = bylines.merge_authors(art.authors, newspaper.section_authors(art.blocks))
         articles.append(art)
         warnings.extend(w)
     return articles, warnings
@@ -63,3 +70,7 @@ def _is_head_line(t: str) -> bool:
         or bylines.is_office(t)  # a role whose name is on the next line
         or is_salutation(t)
     )
+
+
+def _indented(raw: str) -> bool:
+    return raw[:1].isspace()

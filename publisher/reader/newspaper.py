@@ -1,0 +1,167 @@
+"""Newspaper pages: several short stories under one headline, each with its own head.
+
+A page such as a People's Daily feature prints, under the page headline, an
+unsigned editors' note signed ``——编  者`` and then stories each opened by a
+kicker (``地点：云南普洱`` or a line ending in ``——``), a subhead
+(``守护边境“中国红”``) and a byline (``本报记者  李茂颖``, ``马  琳  杨铭鸣``),
+and at the end a ``图片说明：`` block of numbered captions (``图①：…``), each with
+its credit on the next line (``吴志坚摄``, or just an agency: ``人民视觉``).
+
+The model reads such a page as ONE article whose stories are sections (see
+``publisher.model``): the kicker is a ``note`` block, the subhead a ``heading``
+block, the byline a ``credits`` block right after it; the article's authors are
+the section bylines' people.  This module marks the body items
+(``reader.lines_scan.Item``) so that ``reader.blocks`` assembles them so and
+never joins one of them onto a neighbour.  Every rule reads the line's own
+shape; nothing is keyed to one page's strings.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Author
+from . import bylines
+from .shape import collapse_spaces
+
+# A kicker: a short label and colon (地点：… / 时间：…) or a short line ending in ——.
+KICKER_LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}[：:]\s*[^，。！？；：:\s][^，。！？；]{0,34}$")
+KICKER_DASH_RE = re.compile(r"^[^，。！？；]{2,30}——$")
+SUBHEAD_MAX = 20
+BYLINE_MAX = 30
+# An unlabelled editors' note is signed so: ——编者 / ——本报编辑部
+EDITORS_SIGN_RE = re.compile(r"^(?:——|—)\s*(?:编\s*者|(?:本[报刊])?编\s*辑\s*部)$")
+# A block of captions printed apart: 图片说明： then 图①：… / 图1：… lines.
+CAPTION_LIST_LABEL_RE = re.compile(r"^(?:图片说明|图说|图注)\s*[：:]?$")
+CAPTION_NUMBER_RE = re.compile(r"^图\s*(?:[①-⑳]|\d{1,2}|[一二三四五六七八九十]{1,3})\s*[：:]\s*")
+CREDIT_LINE_MAX = 24
+# A credit for a photo: …摄 / …供图 / an agency name (no sentence marks, short).
+_SENTENCE = re.compile(r"[，。！？；：:,.!?;]")
+
+
+def is_kicker(text: str) -> bool:
+    t = collapse_spaces(text)
+    return bool(KICKER_LABEL_RE.match(t) or KICKER_DASH_RE.match(t))
+
+
+def _subhead_shaped(text: str) -> bool:
+    t = collapse_spaces(text)
+    return 2 <= len(t) <= SUBHEAD_MAX and not _SENTENCE.search(t) and not is_kicker(t)
+
+
+def story_byline(text: str) -> list[Author] | None:
+    """The people of a story byline (``本报记者  李茂颖``, ``马  琳  杨铭鸣``), else None."""
+    if len(text) > BYLINE_MAX or bylines.is_credits(text):
+        return None
+    return bylines.parse_byline(text)
+
+
+def byline_text(people: list[Author]) -> str:
+    """``本报记者 马琳 杨铭鸣``: each role once, before the names it covers."""
+    out: list[str] = []
+    role = None
+    for p in people:
+        if p.role and p.role != role:
+            out.append(p.role)
+        role = p.role
+        out.append(p.name)
+    return " ".join(out)
+
+
+def mark_page(items) -> None:
+    """Mark story heads, an editors' note signed ——编者 and a caption list (linear)."""
+    n = len(items)
+    first_head = None
+    i = 0
+    while i < n:
+        k = _story_head(items, i)
+        if k is None:
+            i += 1
+            continue
+        kicker, sub, by = k
+        if first_head is None:
+            first_head = kicker if kicker is not None else sub
+        if kicker is not None:
+            items[kicker].cls = "note"
+            items[kicker].family = None
+        items[sub].cls = "heading"
+        items[sub].family = "story"
+        people = story_byline(items[by].text) or []
+        items[by].cls = "credits"
+        items[by].text = byline_text(people)
+        i = by + 1
+    _mark_editors_note(items, first_head if first_head is not None else n)
+    _mark_caption_list(items)
+
+
+def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
+    """(kicker, subhead, byline) indices of a story head starting at ``i``."""
+    n = len(items)
+    kicker = None
+    j = i
+    if is_kicker(items[j].text) and items[j].cls in ("text", "note", "lead"):
+        kicker = j
+        j += 1
+    if j + 2 > n:
+        return None
+    sub, by = items[j], items[j + 1]
+    if sub.cls not in ("text", "heading") or not _subhead_shaped(sub.text):
+        return None
+    people = story_byline(by.text)
+    if not people or by.cls not in ("text", "heading", "note"):
+        return None
+    # bare names are a byline only under a kicker; a role stands on its own
+    if kicker is None and not any(p.role for p in people):
+        return None
+    after = items[j + 2] if j + 2 < n else None
+    if after is None or after.cls not in ("text", "lead", "numbered") or len(after.text) <= len(sub.text):
+        return None  # a story head is followed by its text
+    return kicker, j, j + 1
+
+
+def _mark_editors_note(items, limit: int) -> None:
+    """The paragraphs before a ``——编者`` sign-off (ahead of the first story) are notes."""
+    for s in range(min(limit, len(items))):
+        if EDITORS_SIGN_RE.match(collapse_spaces(items[s].text)) and items[s].cls == "text":
+            if all(items[k].cls == "text" for k in range(s)):
+                for k in range(s + 1):
+                    items[k].cls = "note"
+                    items[k].text = collapse_spaces(items[k].text) if k == s else items[k].text
+            return
+
+
+def _mark_caption_list(items) -> None:
+    """``图片说明：`` / ``图①：…`` / credit line: captions with credits."""
+    n = len(items)
+    for i, it in enumerate(items):
+        if it.cls not in ("text", "caption", "caption_layout") or not CAPTION_NUMBER_RE.match(it.text):
+            continue
+        if i > 0 and CAPTION_LIST_LABEL_RE.match(items[i - 1].text) and items[i - 1].cls == "text":
+            items[i - 1].cls = "caption_label"
+        it.text = CAPTION_NUMBER_RE.sub("", it.text, count=1)
+        it.cls = "caption"
+        nxt = items[i + 1] if i + 1 < n else None
+        if nxt is not None and _credit_line(nxt.text) and not CAPTION_NUMBER_RE.match(nxt.text):
+            nxt.cls = "credit"
+            nxt.text = credit_text(nxt.text)
+
+
+def _credit_line(text: str) -> bool:
+    t = collapse_spaces(text)
+    return 2 <= len(t) <= CREDIT_LINE_MAX and not _SENTENCE.search(t)
+
+
+def credit_text(text: str) -> str:
+    """``本报记者  王永战摄`` → ``本报记者 王永战摄``; ``辛  鑫摄`` → ``辛鑫摄`` (padding inside a name)."""
+    t = collapse_spaces(text)
+    return re.sub(r"(?:(?<=\s)|^)([\u4e00-\u9fff]) ([\u4e00-\u9fff]{1,2}摄?)(?=\s|$)", r"\1\2", t)
+
+
+def section_authors(blocks) -> list[Author]:
+    """The people of the section bylines (a ``credits`` block right after a heading)."""
+    out: list[Author] = []
+    for prev, b in zip(blocks, blocks[1:]):
+        if prev.type == "heading" and b.type == "credits":
+            people = bylines.parse_byline(b.text)
+            if people:
+                out = bylines.merge_authors(out, people)
+    return out

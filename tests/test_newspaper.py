@@ -1,0 +1,100 @@
+"""Newspaper pages and other byline shapes (issue 11 items 2–4; issue 12's lost credit),
+on real lines from the corpus."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS_DIR, corpus_file
+from publisher.reader import bylines, parse_text
+from publisher.reader import newspaper as np
+from publisher.reader.blocks import build_blocks
+from publisher.reader.lines import split_lines
+
+STORY = (
+    "\u3000\u3000他最大的愿望，就是稻谷和油茶能扩大种植，形成规模效应，让百集山村真正脱贫致富。\r\n"
+    "\u3000\u3000\r\n"
+    "\u3000\u3000地点：Z65次列车\r\n"
+    "\u3000\u3000列车长的不眠夜\r\n"
+    "\u3000\u3000马\xa0\xa0琳\xa0\xa0杨铭鸣\r\n"
+    "\u3000\u30003日晚，1100余名旅客登上了北京西开往江西南昌的Z65次列车。\r\n"
+)
+
+
+def test_story_head_is_kicker_heading_byline_never_glued():
+    blocks, _ = build_blocks(split_lines(STORY), "article")
+    assert [(b.type, b.text) for b in blocks] == [
+        ("paragraph", "他最大的愿望，就是稻谷和油茶能扩大种植，形成规模效应，让百集山村真正脱贫致富。"),
+        ("note", "地点：Z65次列车"),
+        ("heading", "列车长的不眠夜"),
+        ("credits", "马琳 杨铭鸣"),
+        ("paragraph", "3日晚，1100余名旅客登上了北京西开往江西南昌的Z65次列车。"),
+    ]
+    assert [b.source for b in blocks[1:4]] == [[3, 3], [4, 4], [5, 5]]
+
+
+def test_nbsp_padded_names_and_role_bylines():
+    assert [a.name for a in np.story_byline("贺林平\xa0\xa0邓\xa0\xa0敏")] == ["贺林平", "邓敏"]
+    people = np.story_byline("本报记者\xa0\xa0李茂颖")
+    assert [(a.name, a.role) for a in people] == [("李茂颖", "本报记者")]
+    assert np.byline_text(people) == "本报记者 李茂颖"
+    assert np.is_kicker("地点：江西南昌绳金塔国庆庙会") and np.is_kicker("长假7天——")
+    assert not np.is_kicker("国庆假期7天，168小时。")
+
+
+def test_caption_list_with_credits_and_agency():
+    text = (
+        "\u3000\u3000版式设计：蔡华伟\n\u3000\u3000\n\u3000\u3000图片说明：\n"
+        "\u3000\u3000图④：刘胜佳在办理业务。\n\u3000\u3000本报记者\xa0\xa0王永战摄\xa0\xa0\n"
+        "\u3000\u3000图⑤：周龙腾（左）提醒渡工注意航行安全。\n\u3000\u3000人民视觉\n"
+        "\u3000\u3000图⑧：长白山消防救援支队进行救援演练。\n\u3000\u3000辛\xa0\xa0鑫摄\xa0\xa0\n"
+    )
+    blocks, _ = build_blocks(split_lines(text), "article")
+    assert [(b.type, b.text, b.credit, b.source) for b in blocks] == [
+        ("credits", "版式设计：蔡华伟", None, [1, 1]),
+        ("caption", "刘胜佳在办理业务。", "本报记者 王永战摄", [3, 5]),
+        ("caption", "周龙腾（左）提醒渡工注意航行安全。", "人民视觉", [6, 7]),
+        ("caption", "长白山消防救援支队进行救援演练。", "辛鑫摄", [8, 9]),
+    ]
+
+
+def test_editors_note_signed_bianzhe():
+    text = (
+        "长假7天——\n168小时 他们在一线（干部状态新观察）\n\n"
+        "\u3000\u3000国庆假期7天，168小时。\n"
+        "\u3000\u3000伟大出自平凡，平凡造就伟大。向所有坚守岗位、拼搏奉献的奋斗者们致敬！\n"
+        "\u3000\u3000——编\xa0\xa0者\xa0\xa0\n\u3000\u3000\n"
+        "\u3000\u3000地点：云南普洱\n\u3000\u3000守护边境“中国红”\n\u3000\u3000本报记者\xa0\xa0李茂颖\n"
+        "\u3000\u3000天刚放亮，刘海涛和战友们就迎着清晨第一缕阳光，开始了新一天的边境治安巡逻。\n"
+    )
+    issue = parse_text(text)
+    assert len(issue.articles) == 1
+    a = issue.articles[0]
+    assert [b.type for b in a.blocks] == ["note", "note", "note", "note", "heading", "credits", "paragraph"]
+    assert [(x.name, x.role) for x in a.authors] == [("李茂颖", "本报记者")]
+
+
+def test_credits_line_keeps_every_label():
+    # issue 12: 文/陈晓 插图/王磊 lost 王磊
+    assert bylines.is_credits("文/陈晓 插图/王磊")
+    assert bylines.writer_byline("文/陈晓 插图/王磊") is None  # not a writer-only byline
+    assert [a.name for a in bylines.credit_authors("文/陈晓 插图/王磊")] == ["陈晓"]
+
+
+def test_102_newspaper_page_as_a_careful_reader_sees_it():
+    path = corpus_file("102_")
+    from publisher.reader import read_issue
+
+    expected = json.loads((CORPUS_DIR / "expected.json").read_text(encoding="utf-8"))[path.name]
+    issue = read_issue(path)
+    assert len(issue.articles) == 1
+    a = issue.articles[0]
+    assert a.kind == expected["kind"]
+    assert [x.name for x in a.authors] == expected["authors"]
+    assert [b.text for b in a.blocks if b.type == "heading"] == expected["headings"]
+    assert [b.text for b in a.blocks if b.type == "caption"] == expected["captions"]
+    heads = [b for b in a.blocks if b.type == "heading"]
+    for b in heads:
+        k = a.blocks.index(b)
+        assert a.blocks[k + 1].type == "credits"  # each section carries its byline
