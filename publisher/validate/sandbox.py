@@ -11,6 +11,7 @@ wall-clock limit.  Whatever ends the child early becomes one finding with a stab
 """
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import resource
@@ -34,16 +35,25 @@ def _mapped_bytes() -> int:
         return 0
 
 
+def _limit(which: int, value: int) -> None:
+    """Lower a resource limit to ``value`` (never above the hard limit this process inherited)."""
+    soft, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    if soft != resource.RLIM_INFINITY:
+        value = min(value, soft)
+    resource.setrlimit(which, (value, hard))
+
+
 def _child(fn, args, limits: Limits, w: int) -> None:
+    faulthandler.disable()  # a crash is reported by the parent, in one line
     try:
         os.setpgid(0, 0)
     except OSError:
         pass
-    mem = max(limits.memory_bytes, _mapped_bytes() + limits.memory_bytes // 4)
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    cpu = max(1, int(limits.cpu_seconds))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     try:
+        _limit(resource.RLIMIT_AS, max(limits.memory_bytes, _mapped_bytes() + limits.memory_bytes // 4))
+        _limit(resource.RLIMIT_CPU, max(1, int(limits.cpu_seconds)))
         payload = ("ok", fn(*args))
     except MemoryError:
         payload = ("memory", "")
