@@ -188,3 +188,32 @@ def test_101_columns_and_articles_as_a_careful_reader_sees_them():
     titles = {a.title for a in issue.articles}
     assert not titles & set(want["headings"])  # 一、基本案情 is a heading, never an article
     assert any(w.code == "R215" and "pages 68–88" in w.message for w in issue.warnings)
+
+
+def test_case_numbers_are_part_of_the_title_never_a_column():
+    # a court journal's 目录 prints each case with its number, "]" sometimes lost in OCR
+    text = "\n\n".join(["目录", "案例", "[第1055号]张某故意杀人案……6", "[第1056号李某盗窃案……9",
+                        "[第1055号]张某故意杀人案", "正文，讲了一件事。", "[第1056号]李某盗窃案", "正文。"])
+    issue = parse_text(text)
+    assert [c.name for c in issue.columns] == ["案例"]
+    assert [(a.title, a.page) for a in issue.articles] == [("[第1055号]张某故意杀人案", 6), ("[第1056号]李某盗窃案", 9)]
+
+
+def test_contents_title_printed_as_kicker_and_title_by_the_body():
+    # an issue like 000: two issuing offices and the verb in the 目录 title, two lines in the body
+    text = "\n\n".join(["目录", "政策资讯", "04 中共中央办公厅 国务院办公厅印发关于加强新时代某项工作的意见",
+                        "中共中央办公厅 国务院办公厅印发", "关于加强新时代某项工作的意见", "正文第一段，讲了一件事。"])
+    (a,) = parse_text(text).articles
+    assert (a.kicker, a.title, a.page) == ("中共中央办公厅 国务院办公厅印发", "关于加强新时代某项工作的意见", 4)
+
+
+def test_parse_ends_with_an_account_of_what_was_uncertain():
+    from publisher.commands.parse import outline
+    from publisher.reader.account import account
+
+    issue = parse_text(_body_issue())
+    lines = account(issue)
+    assert lines[0] == "account:"
+    assert any(x.startswith("  R203 ×1:") and "(lines 8)" in x for x in lines)
+    assert outline(issue).rstrip().endswith(lines[-1])
+    assert account(parse_text("目录\n\n专题\n\n03 春耕生产\n\n春耕生产\n\n正文一段。")) == []

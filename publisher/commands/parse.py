@@ -50,6 +50,12 @@ def outline(issue: Issue) -> str:
         for w in issue.warnings:
             where = f"line {w.line}" if w.line is not None else "—"
             out.append(f"  {w.code} {where:>9}: {w.message}")
+    from ..reader.account import account  # what was uncertain, where (issue 11)
+
+    summary = account(issue)
+    if summary:
+        out.append("")
+        out.extend(summary)
     return "\n".join(out) + "\n"
 
 

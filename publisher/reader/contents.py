@@ -52,6 +52,9 @@ _PAGE_LAST_SPACE = re.compile(r"^(.*?[^\d\s])\s+(?:[Pp]\.?\s*)?(\d{1,3})$")
 _AUTHOR_SPLIT = re.compile(r"\s*[/／]\s*(?=[^\d\s/／])")
 # A column named in brackets at the start of an entry: "【卷首语】坚持首位战略……1".
 _BRACKET_COLUMN = re.compile(r"^[【\[〔]([^】\]〕]{2,16})[】\]〕]\s*(.+)$")
+# A case number in brackets before a title ("[第1055号]张某故意杀人案", a court
+# journal like corpus-wild 101): part of the title, never a column.
+_CASE_NUMBER = re.compile(r"^\s*第\s*\d+\s*号\s*$")
 # A bullet in the raw line: "- 标题" (Markdown list); numbered lists are not entries.
 _BULLET = re.compile(r"^\s*[-*+•]\s+")
 # A list marker the layout put before an entry ("- 26 …", "• 标题 …… 3").
@@ -422,7 +425,7 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
         elif parsed is not None:
             page, title, author = parsed
             m = _BRACKET_COLUMN.match(title)
-            if m and han_count(m.group(2)) >= 2:
+            if m and han_count(m.group(2)) >= 2 and not _CASE_NUMBER.match(m.group(1)):
                 # "【卷首语】坚持首位战略 …… 1": the column named on the entry's line
                 column, title = collapse_spaces(m.group(1)), m.group(2).strip()
             if column not in columns:

@@ -15,7 +15,8 @@ on one line.  A scan of a narrow contents page gives instead one text line per
 * issuing bodies as group labels over the titles (``最高人民法院``), carried to
   the entries under them as ``issuer`` (the body may print them fused with the
   title: ``最高人民法院关于…的解释``);
-* case numbers (``[第1055号]``, with or without ``]``) in front of a title;
+* case numbers (``[第1055号]``, with or without ``]``) in front of a title: kept
+  as printed, part of the title (never a column label);
 * column labels in brackets (``【案例】``), Markdown heading or not; a label
   followed directly by another label is a one-piece column named for its piece
   (``【发刊词】``).
@@ -50,7 +51,7 @@ _LEADER_END = re.compile(r"^(.*?\S)\s*(?:…+|\.{2,}|…\.|·{2,})$")
 # OCR readings of —— opening a subtitle; "一" only where other subtitles show a dash
 _DASH_OPEN = re.compile(r"^(?:——|—|－－|--|──|－|―|-)\s*(?=\S)")
 _ONE_OPEN = re.compile(r"^一(?=\S)")
-# a case number before a title: "[第1055号]", "［第1055号", "〔第12号〕"
+# a case number before a title: "[第1055号]", "［第1055号", "〔第12号〕": not a label
 _CASE_NO = re.compile(r"^[\[［〔【(（]?\s*第\s*\d+\s*号\s*[\]］〕】)）]?\s*")
 # a bracketed label: a column ("【案例】", "〔法律、法规〕")
 _LABEL = re.compile(r"^[【〔\[［]([^】〕\]］]{2,24})[】〕\]］]$")
@@ -90,7 +91,7 @@ def _fix_brackets(t: str) -> str:
 
 def _label(raw: str, s: str) -> str | None:
     m = _LABEL.match(s)
-    if m and han_count(m.group(1)) >= 2:
+    if m and han_count(m.group(1)) >= 2 and not _CASE_NO.fullmatch(s):
         return collapse_spaces(m.group(1))
     return None
 
@@ -162,7 +163,6 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             author = parts[-1][0]
             parts = parts[:-1]
         title = _fix_brackets(parts[0][0])
-        title = _CASE_NO.sub("", title) or title
         subtitle = None
         rest = [t for t, _ in parts[1:]]
         if rest:
