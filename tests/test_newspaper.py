@@ -98,3 +98,15 @@ def test_102_newspaper_page_as_a_careful_reader_sees_it():
     for b in heads:
         k = a.blocks.index(b)
         assert a.blocks[k + 1].type == "credits"  # each section carries its byline
+
+
+def test_lost_credit_stays_a_credits_block():
+    text = (
+        "数字乡村建设的青溪实践\n\n文/陈晓 插图/王磊\n\n"
+        "走进青溪县石门村的村级服务中心，大屏幕上实时显示着村里的人口、产业、环境等数据。村民张大姐笑着说.\n\n"
+        "近年来，青溪县以数字乡村试点为契机，推动5G网络、物联网设备向乡村延伸。\n"
+    )
+    a = parse_text(text).articles[0]
+    assert [x.name for x in a.authors] == ["陈晓"]
+    assert (a.blocks[0].type, a.blocks[0].text) == ("credits", "文 / 陈晓 插图 / 王磊")
+    assert [b.type for b in a.blocks[1:]] == ["paragraph", "paragraph"]  # 说. ends a sentence

@@ -221,11 +221,16 @@ def _continues(para: _Para | None, it: Item, indent_layout: bool = False, width:
         return True  # the previous line ran to the wrap column: same paragraph
     if raw.endswith(("；", ";")) and len(raw) > SEMICOLON_SPLIT_MIN and it.cls == "text" and not it.in_verse:
         return True  # prose does not end a paragraph with ；: a page break after it
-    if ty.is_closed(raw):
+    if ty.is_closed(raw) or _han_full_stop(raw):
         return False
     return it.cls == "text" and not it.in_verse or (
         it.cls == "heading" and it.family == "plain" and not it.marker
     )
+
+
+def _han_full_stop(raw: str) -> bool:
+    """``…笑着说.``: a half-width full stop after Han text ends a sentence too."""
+    return len(raw) > 1 and raw[-1] == "." and "\u4e00" <= raw[-2] <= "\u9fff"
 
 
 def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:

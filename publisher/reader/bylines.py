@@ -174,6 +174,11 @@ def is_credits(text: str) -> bool:
     return len(labels) >= 2
 
 
+def credit_labels(text: str) -> list[str]:
+    """The credit labels of a line, in order (``文/陈晓 插图/王磊`` → 文, 插图)."""
+    return _LABEL_RE.findall(strip_markup(text))
+
+
 def writer_byline(text: str) -> list[Author] | None:
     """A byline written with a writer label only: ``作者：李四``, ``文/陈晓``, ``撰文 | 王五``.
 

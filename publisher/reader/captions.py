@@ -5,6 +5,7 @@ import re
 from collections import Counter
 
 from .. import typography as ty
+from . import bylines
 
 # Notes: （作者系…）, 来源：…, （本文…）, 注：…, 编者按：…, (责任编辑：…).
 NOTE_RE = re.compile(
@@ -86,7 +87,8 @@ def is_salutation(text: str) -> bool:
 
 
 def is_credits(text: str) -> bool:
-    return len(CREDITS_RE.findall(" " + text)) >= 2
+    """Two or more labelled credits (``文/陈晓 插图/王磊``), with any label ``bylines`` knows."""
+    return len(CREDITS_RE.findall(" " + text)) >= 2 or len(text) <= 200 and len(bylines.credit_labels(text)) >= 2
 
 
 # A page's production credit alone on its line: 版式设计：蔡华伟 / 责任编辑：张三
