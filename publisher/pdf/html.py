@@ -157,8 +157,8 @@ def css_string(s: str) -> str:
             out.append(" ")
         elif c not in _CSS_UNSAFE and (c.isprintable() or unicodedata.category(c) == "Zs"):
             out.append(c)
-        elif c == "\x00":
-            out.append("\\fffd ")  # CSS reads an escaped NUL as U+FFFD anyway
+        elif c == "\x00" or "\ud800" <= c <= "\udfff":
+            out.append("\\fffd ")  # CSS reads an escaped NUL or surrogate as U+FFFD anyway
         else:
             out.append(f"\\{ord(c):06x} ")
     return '"' + "".join(out) + '"'
