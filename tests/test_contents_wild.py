@@ -217,3 +217,22 @@ def test_parse_ends_with_an_account_of_what_was_uncertain():
     assert any(x.startswith("  R203 ×1:") and "(lines 8)" in x for x in lines)
     assert outline(issue).rstrip().endswith(lines[-1])
     assert account(parse_text("目录\n\n专题\n\n03 春耕生产\n\n春耕生产\n\n正文一段。")) == []
+
+
+def test_column_labels_printed_as_plain_lines():
+    # the same 目录 without brackets or heading marks on its labels
+    toc = "\n".join([
+        "## 目 录", "", "发刊词", "", "案例", "",
+        "刘振杰骗购国家外汇额度案  ", "-倒卖骗购的外汇额度行为如何定罪 10  ",
+        "王严侵占案  ", "一侵占案是告诉才处理的案件…. 42",
+        "法律、法规  ", "全国人大常委会  ", "《关于惩治骗购外汇、逃汇和非法买卖外汇犯罪的  ", "决定>… 47  ",
+        "蓝海诈骗案 38",
+    ])
+    got = [(e.column, e.title, e.page) for e in _entries(toc)]
+    assert got == [
+        ("发刊词", "发刊词", None),
+        ("案例", "刘振杰骗购国家外汇额度案", 10),
+        ("案例", "王严侵占案", 42),
+        ("法律、法规", "《关于惩治骗购外汇、逃汇和非法买卖外汇犯罪的决定》", 47),
+        ("法律、法规", "蓝海诈骗案", 38),
+    ]

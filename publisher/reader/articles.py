@@ -336,11 +336,12 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             ))
     # fail soft: most entries found nowhere (and not explained by a cut-off text)
     missing = [k for k in range(len(entries)) if matches[k] is None and k not in beyond]
-    if len(entries) >= MIN_ENTRIES_PLAUSIBLE and found_k and len(missing) > len(entries) / 2:
+    if len(entries) >= MIN_ENTRIES_PLAUSIBLE and len(missing) > len(entries) / 2:
+        safer = "the text is read as one unlisted article" if not found_k else "the found ones anchor articles"
         warnings.append(Warning(
             "R216",
             f"only {len(found_k)} of {len(entries)} 目录 entries were found in the body ({len(missing)} missing): "
-            "the 目录 may not belong to this text or its titles differ; the missing ones are kept without text",
+            f"the 目录 may not belong to this text or its titles differ; {safer}, the missing ones are kept without text",
             contents.first,
         ))
 

@@ -42,6 +42,7 @@ WRAP_SLACK = 2  # a printed line this many characters shorter than the typical o
 MAX_GAP = 8  # content lines without a page before the block is taken to have ended
 FUSED_AUTHOR_MAX = 12  # "敬大力王洪祥韩耀元75": three names glued to the page
 AUTHOR_MARK = "\x00"  # marks a logical line read as the author part (internal)
+PLAIN_LABEL_MAX = 8  # longest column label printed as a plain line ("法律、法规、司法解释" is bracketed)
 MIN_ENTRIES = 3  # fewer page-bearing entries than this is not a wrapped 目录 (a cover 要目 has none)
 
 # "标题…… 27", "标题…. 42", "标题.. 65", "标题 10", "黄太云68" (author fused with the page)
@@ -96,6 +97,19 @@ def _label(raw: str, s: str) -> str | None:
     return None
 
 
+def _plain_label(s: str, following: str | None, dash_seen: bool) -> str | None:
+    """A column label printed without brackets or heading marks (``案例`` between
+    entries): a short line opening no entry of its own, in a block whose entries carry
+    dash subtitles; a short title is followed by its subtitle or carries its page."""
+    if not dash_seen or following is None or len(s) > PLAIN_LABEL_MAX or han_count(s) < 2 or _is_issuer(s):
+        return None
+    if _strip_end(s)[2] or _DASH_OPEN.match(s) or _ONE_OPEN.match(following) or _DASH_OPEN.match(following):
+        return None
+    if _strip_end(following)[2] and len(_strip_end(following)[0]) <= PLAIN_LABEL_MAX:
+        return None  # "货物案 12"-like: the line under it finishes a short entry
+    return collapse_spaces(s)
+
+
 def _running(s: str) -> bool:
     return len(s) > 60 or "。" in s
 
@@ -138,7 +152,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
     entries: list[WrappedEntry] = []
     warnings: list[Warning] = []
     column = ""
-    columns_seen: list[tuple[str, int]] = []  # (label, index in entries when it was read)
+    columns_seen: list[tuple[str, int, int]] = []  # (label, index in entries when it was read, line index)
     issuer: str | None = None
     logical: list[tuple[str, list[int]]] = []  # the entry being read: (text, line numbers)
     cont = False
@@ -177,12 +191,14 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
                 title = _fix_brackets(title + "".join(rest))
         entries.append(WrappedEntry(title=title, subtitle=subtitle, page=page, column=column, author=author, issuer=issuer, lines=nums))
 
-    for idx, s in items:
+    for pos, (idx, s) in enumerate(items):
         lab = _label(lines[idx].text, s)
+        if lab is None and not logical and not cont:
+            lab = _plain_label(s, items[pos + 1][1] if pos + 1 < len(items) else None, dash_seen)
         if lab is not None:
             if logical:
                 finish(None)
-            columns_seen.append((lab, len(entries)))
+            columns_seen.append((lab, len(entries), idx))
             column = lab
             issuer = None
             cont = False
@@ -202,13 +218,12 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             finish(page)
             cont = False
     # a label with nothing under it before the next label: a one-piece column
-    for k, (lab, at) in enumerate(columns_seen):
+    for k, (lab, at, line) in enumerate(columns_seen):
         nxt = columns_seen[k + 1][1] if k + 1 < len(columns_seen) else len(entries)
         if nxt == at and k + 1 < len(columns_seen):
-            line = next(ix for ix, s in items if _label(lines[ix].text, s) == lab)
             entries.insert(at, WrappedEntry(title=lab, subtitle=None, page=None, column=lab, author=None, issuer=None, lines=[lines[line].number]))
             # later labels' positions move by one
-            columns_seen[k + 1 :] = [(l2, a2 + 1) for l2, a2 in columns_seen[k + 1 :]]
+            columns_seen[k + 1 :] = [(l2, a2 + 1, i2) for l2, a2, i2 in columns_seen[k + 1 :]]
     if sum(1 for e in entries if e.page is not None) < MIN_ENTRIES:
         return None
     return entries, items[-1][0], warnings
