@@ -45,11 +45,16 @@ _BRACKETS = "【】[]〔〕「」《》()（）"
 # like that); a number glued to Han text must have a leading zero ("01坚持…").
 _PAGE_FIRST = re.compile(r"^(?:[Pp]\.?\s*)?(\d{1,3})(?:\s+|(?<=0\d)(?=[^\d\s.、，,]))(\S.*)$")
 # Page last with leaders: "标题……12", "标题 ........ 12", "标题·····12", "标题——12".
-_PAGE_LAST_LEADERS = re.compile(r"^(.*?\S)\s*(?:[.。·•…_—\-－]{2,}|…)\s*(?:[Pp]\.?\s*)?(\d{1,3})$")
+# Linear on any line (issue 12): the leader run starts after a non-leader (the title
+# is the shortest prefix anyway) and the runs are possessive, so a line of 100 KB of
+# dots ending in a non-digit is one pass, not a quadratic search.
+_PAGE_LAST_LEADERS = re.compile(
+    r"^(.*?\S)\s*+(?<![.。·•…_—\-－])(?:[.。·•…_—\-－]{2,}+|…)\s*+(?:[Pp]\.?\s*+)?(\d{1,3})$"
+)
 # Page last after white space: "标题   12" (the title must not itself end in a digit).
 _PAGE_LAST_SPACE = re.compile(r"^(.*?[^\d\s])\s+(?:[Pp]\.?\s*)?(\d{1,3})$")
 # The author part of an entry: "标题/作者", "标题 ／作者" (not "1/3").
-_AUTHOR_SPLIT = re.compile(r"\s*[/／]\s*(?=[^\d\s/／])")
+_AUTHOR_SPLIT = re.compile(r"(?<!\s)\s*+[/／]\s*+(?=[^\d\s/／])")  # from a run's start only: linear
 # A column named in brackets at the start of an entry: "【卷首语】坚持首位战略……1".
 _BRACKET_COLUMN = re.compile(r"^[【\[〔]([^】\]〕]{2,16})[】\]〕]\s*(.+)$")
 # A case number in brackets before a title ("[第1055号]张某故意杀人案", a court
@@ -153,7 +158,7 @@ def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
     parts = _AUTHOR_SPLIT.split(title, maxsplit=1)
     if len(parts) == 2 and parts[0].strip():
         title, author = parts[0].strip(), parts[1].strip()
-    title = collapse_spaces(title)
+    title = _fix_angle(collapse_spaces(title))
     if han_count(title) < 2 or len(title) > 80 or "。" in title or ends_sentence(title):
         return None
     return page, title, (collapse_spaces(author) if author else None)
@@ -501,6 +506,13 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
         columns=[c for c in columns if any(e.column == c for e in entries)],
         warnings=warnings,
     ), i
+
+
+def _fix_angle(t: str) -> str:
+    """``《关于…的决定>`` → ``《…》``: OCR reads 》 as ``>`` (corpus-wild 101)."""
+    if "《" in t and ">" in t and t.count("》") < t.count("《"):
+        return t.replace(">", "》", t.count("《") - t.count("》"))
+    return t
 
 
 def _column_name(s: str) -> str:

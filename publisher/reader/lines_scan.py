@@ -27,7 +27,7 @@ MD_BULLET_RE = re.compile(r"^[-*+]\s+(?=\S)")
 # Lead symbols newspapers put before subheads and credits (■ 小标题, ■策划 / …).
 LEAD_SYMBOLS = "■□◆◇●○▲△★☆◎▌▍▎"
 # Inline Markdown: [text](url) → text; images ![alt](src) → alt.
-MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MD_LINK_RE = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")  # no nested brackets: linear on runs of "[" / "]("
 # Running heads: a magazine name with an issue label or page number,
 # e.g. "衡东决策参考 2023年第1期", "2023.1 | 决策参考", "12 决策参考".
 RUNNING_HEAD_RE = re.compile(r"^(?:\d{1,3}\s+\S{2,20}|\S{2,20}\s+\d{1,3})$")
