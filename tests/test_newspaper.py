@@ -110,3 +110,22 @@ def test_lost_credit_stays_a_credits_block():
     assert [x.name for x in a.authors] == ["陈晓"]
     assert (a.blocks[0].type, a.blocks[0].text) == ("credits", "文 / 陈晓 插图 / 王磊")
     assert [b.type for b in a.blocks[1:]] == ["paragraph", "paragraph"]  # 说. ends a sentence
+
+
+def test_credits_with_a_label_run_into_the_name_before_it():
+    line = "■策划 谷蓉文/衡阳日报全媒体记者 刘思远 通讯员 颜伶俐 图/王峰"
+    assert bylines.is_credits(line)
+    assert [(a.name, a.role) for a in bylines.credit_authors(line)] == [
+        ("刘思远", "衡阳日报全媒体记者"), ("颜伶俐", "通讯员")]
+    assert bylines.unglue_labels("中文/英文对照") == "中文/英文对照"  # not a credits line
+    assert bylines.credit_labels("文/陈晓 插图/王磊") == ["文", "插图"]  # 图 inside 插图 is no label
+
+
+def test_reporter_signatures_at_the_end():
+    assert [(a.name, a.role) for a in bylines.signature_line("（本报记者程焕采访整理）")] == [("程焕", "本报记者")]
+    assert [a.name for a in bylines.signature_line("（记者 张三 李四 报道）")] == ["张三", "李四"]
+    body, people = bylines.split_signature("这是最好的时代。（本报记者程焕采访整理）")
+    assert body == "这是最好的时代。" and [a.name for a in people] == ["程焕"]
+    # 撰稿 names the writers, 审编 an editor: a credits line, writers only as authors
+    line = "（撰稿：县委政研室 张三 李四 审编：王五）"
+    assert bylines.is_credits(line) and [a.name for a in bylines.credit_authors(line)] == ["张三", "李四"]

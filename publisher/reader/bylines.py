@@ -41,7 +41,7 @@ ORG_SUFFIXES = (
     "党校", "学院", "医院", "法院", "检察院", "街道", "社区", "村委会",  # 县委党校 王五
 )
 # Credit labels in newspaper credits and bylines; writers become authors.
-WRITER_LABELS = ("文", "撰文", "作者", "执笔")  # 文 / 衡阳日报全媒体记者 唐 翔
+WRITER_LABELS = ("文", "撰文", "作者", "执笔", "撰稿")  # 文 / 衡阳日报全媒体记者 唐 翔
 OTHER_LABELS = (
     "图", "摄", "摄影", "策划", "统筹", "编辑", "责编", "校对", "监制", "出品", "设计", "制图", "视频", "审核", "通讯员", "记者",
     "插图", "插画", "绘图", "漫画", "图片", "版式", "版式设计", "美编", "责任编辑", "审编", "审校", "总策划",
@@ -161,9 +161,37 @@ def parse_byline(text: str) -> list[Author] | None:
     return None
 
 
+# A label glued to the name before it inside a credits line (策划 谷蓉文/… → 谷蓉 文/…).
+_GLUED_LABEL_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])("
+    + "|".join(sorted(WRITER_LABELS + OTHER_LABELS, key=len, reverse=True))
+    + r")(?=\s*[/／])"
+)
+_LEAD_LABEL_RE = re.compile(
+    r"^[■□●◆（(\s]*(?:" + "|".join(sorted(WRITER_LABELS + OTHER_LABELS, key=len, reverse=True)) + r")(?:\s*[/／:：]|\s+)"
+)
+
+
+def unglue_labels(text: str) -> str:
+    """In a line that opens with a credit label (``■策划 谷蓉文/衡阳日报全媒体记者 刘思远 图/…``),
+    a label run into the name before it is set apart: ``谷蓉 文/…``.  Other lines are unchanged."""
+    if not _LEAD_LABEL_RE.match(text):
+        return text
+    labels = WRITER_LABELS + OTHER_LABELS
+
+    def split(m: re.Match[str]) -> str:
+        head = text[: m.end()]
+        # the tail of a longer label (插图) is no label of its own
+        if any(len(lb) > len(m.group(1)) and head.endswith(lb) for lb in labels):
+            return m.group(1)
+        return " " + m.group(1)
+
+    return _GLUED_LABEL_RE.sub(split, text)
+
+
 def is_credits(text: str) -> bool:
     """A credits line: labelled parts such as ``文/陈晓 图/王磊`` or ``■策划 / …``."""
-    t = strip_markup(text)
+    t = unglue_labels(strip_markup(text))
     if len(t) > 200:
         return False
     labels = _LABEL_RE.findall(t)
@@ -176,7 +204,7 @@ def is_credits(text: str) -> bool:
 
 def credit_labels(text: str) -> list[str]:
     """The credit labels of a line, in order (``文/陈晓 插图/王磊`` → 文, 插图)."""
-    return _LABEL_RE.findall(strip_markup(text))
+    return _LABEL_RE.findall(unglue_labels(strip_markup(text)))
 
 
 def writer_byline(text: str) -> list[Author] | None:
@@ -198,7 +226,7 @@ def writer_byline(text: str) -> list[Author] | None:
 
 def credit_authors(text: str) -> list[Author]:
     """The writers named in a credits line (``文 / 记者 唐 翔 通讯员 颜伶俐``)."""
-    t = strip_markup(text).lstrip("■□●◆ ")
+    t = unglue_labels(strip_markup(text)).lstrip("■□●◆ ")
     m = _OUTER_PARENS.match(t)
     if m:
         t = m.group(1)
@@ -220,6 +248,9 @@ def credit_authors(text: str) -> list[Author]:
 
 def split_signature(text: str) -> tuple[str, list[Author]] | None:
     """``……增光添彩。（沫声）`` → (``……增光添彩。``, [沫声]); None if no signature."""
+    m = _REPORTED_TAIL.match(text.rstrip())
+    if m and _reported(m):
+        return m.group("body").rstrip(), _reported(m)
     m = _SIGNATURE_TAIL.match(text.rstrip())
     if not m:
         return None
@@ -229,9 +260,30 @@ def split_signature(text: str) -> tuple[str, list[Author]] | None:
     return m.group("body").rstrip(), names
 
 
+# A reporter's signature: （本报记者程焕采访整理） / （记者 张三 李四 报道）
+_REPORTED = (
+    rf"[（(]\s*(?P<role>(?:本报|本刊|新华社)?(?:特约|见习)?(?:记者|通讯员))\s*"
+    rf"(?P<names>[{HAN}]{{2,3}}?(?:[\s、，,]+[{HAN}]{{2,3}}?)*)\s*(?:采访整理|整理|采写|报道|综合报道)?\s*[）)]"
+)
+_REPORTED_LINE = re.compile(rf"^{_REPORTED}$")
+_REPORTED_TAIL = re.compile(rf"^(?P<body>.*[。！？!?…”』」])\s*{_REPORTED}\s*$")
+
+
+def _reported(m: re.Match[str]) -> list[Author]:
+    names = _names(m.group("names"))
+    return [Author(a.name, m.group("role")) for a in names if a.name not in _REPORT_WORDS]
+
+
+_REPORT_WORDS = ("采访整理", "整理", "采写", "报道", "综合报道")
+
+
 def signature_line(text: str) -> list[Author] | None:
-    """A signature alone on its line: ``（陈康 苏伟哲）``, ``——本刊评论员 王平``."""
+    """A signature alone on its line: ``（陈康 苏伟哲）``, ``——本刊评论员 王平``,
+    ``（本报记者程焕采访整理）``."""
     t = strip_markup(text)
+    m = _REPORTED_LINE.match(t)
+    if m and _reported(m):
+        return _reported(m)
     m = _SIGNATURE_LINE.match(t)
     if m:
         return _names(m.group("names")) or None
