@@ -64,16 +64,22 @@ def _size(n: float) -> str:
 
 
 def regular_file(path: str | os.PathLike) -> str | None:
-    """None for a regular file (symlinks followed); otherwise why not — from ``stat``, never ``open``."""
+    """None for a regular file (symlinks followed); otherwise why not — from ``stat``, never ``open``.
+
+    A message starting "not a regular file" is V002 (a FIFO, a device, a folder: opening or
+    reading it could block or never end); "cannot read" is V001 (missing, no permission, a
+    socket, which ``open`` refuses anyway)."""
     try:
         st = os.stat(path)
     except OSError as e:
         return f"cannot read the file ({e.strerror})"
     if stat.S_ISREG(st.st_mode):
         return None
+    if stat.S_ISSOCK(st.st_mode):  # open() fails on a socket: it cannot be read at all (V001)
+        return "cannot read the file (a socket)"
     kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode)
             else "a character device" if stat.S_ISCHR(st.st_mode) else "a block device" if stat.S_ISBLK(st.st_mode)
-            else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+            else "not a regular file")
     return f"not a regular file: {kind}; refused before opening"
 
 
