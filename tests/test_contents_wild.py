@@ -236,3 +236,18 @@ def test_column_labels_printed_as_plain_lines():
         ("法律、法规", "《关于惩治骗购外汇、逃汇和非法买卖外汇犯罪的决定》", 47),
         ("法律、法规", "蓝海诈骗案", 38),
     ]
+
+
+def test_one_line_entry_with_an_angle_for_the_closing_title_mark():
+    from publisher.reader.contents import parse_entry
+
+    assert parse_entry("《关于惩治骗购外汇犯罪的决定>…… 47") == (47, "《关于惩治骗购外汇犯罪的决定》", None)
+
+
+def test_group_author_fused_with_the_page():
+    toc = "\n".join([
+        "目录", "【调研】", "关于县域经济高质量发展的调研报告  ", "课题组186",
+        "刘振杰骗购国家外汇额度案  ", "-倒卖骗购的外汇额度行为如何定罪 190", "王严侵占案 195",
+    ])
+    es = _entries(toc)
+    assert (es[0].title, es[0].author, es[0].page) == ("关于县域经济高质量发展的调研报告", "课题组", 186)

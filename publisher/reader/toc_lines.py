@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Warning
-from .bylines import parse_people
+from .bylines import ORG_SUFFIXES, parse_people
 from .lines import SourceLine
 from .shape import HAN, collapse_spaces, han_count, strip_markup
 
@@ -117,8 +117,11 @@ def _running(s: str) -> bool:
 def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], int, list[Warning]] | None:
     """Entries of a wrapped 目录 under the heading at index ``h``, the index of its last
     line and its warnings; None if the lines there are not such a block."""
+    from .contents import is_heading  # contents imports this module lazily
+
     n = len(lines)
-    # 1. the extent: up to the last line with a page or a leader
+    # 1. the extent: up to the last line with a page or a leader; another 目录
+    # heading ends it too (each line is read under one heading only: linear)
     items: list[tuple[int, str]] = []  # (index, stripped text) of non-blank lines
     last_end = None
     gap = 0
@@ -126,7 +129,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
     while i < n:
         s = strip_markup(lines[i].text)
         if s:
-            if _running(s):
+            if _running(s) or is_heading(s):
                 break
             items.append((i, s))
             if _label(lines[i].text, s) is None and (_PAGE_END.match(s) and han_count(s) >= 2 or _LEADER_END.match(s)):
@@ -205,7 +208,9 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             continue
         body, page, ended, glued = _strip_end(s)
         opens_sub = bool(_DASH_OPEN.match(body) or (dash_seen and _ONE_OPEN.match(body) and logical))
-        if cont and logical and not opens_sub and not body.startswith(DOCUMENT_STARTS):
+        # "课题组186", "黄太云68": a name glued to the page is never a title's continuation
+        names_only = glued and len(body) <= FUSED_AUTHOR_MAX and (body.endswith(ORG_SUFFIXES) or parse_people(body) is not None)
+        if cont and logical and not opens_sub and not names_only and not body.startswith(DOCUMENT_STARTS):
             text, nums = logical[-1]
             logical[-1] = (text + body, nums + [lines[idx].number])
         else:
