@@ -169,13 +169,18 @@ def test_an_svg_let_through_still_fetches_nothing(watched, tmp_path):
     svg.write_bytes(SVG_HOSTILE)
     uri = allow_image(svg, SVG_HOSTILE, "image/svg+xml")
     before = len(url_fetcher().refused)
-    doc = render_document(f'<html><body><img src="{uri}"/>'
+    doc = render_document('<html><head><style>@font-face { font-family: X; src: url(file:///etc/passwd) }'
+                          '@font-face { font-family: Y; src: url(http://127.0.0.1:9/f.otf) }'
+                          '@import url(http://127.0.0.1:9/i.css); p { font-family: X, Y }</style></head>'
+                          f'<body><img src="{uri}"/>'
                           '<img src="file:///etc/passwd"/><img src="http://127.0.0.1:9/z"/>'
                           '<p style="background: url(http://127.0.0.1:9/w)">x</p></body></html>')
     doc.write_pdf()
     refused = url_fetcher().refused[before:]
     assert "file:///etc/passwd" in refused and "http://127.0.0.1:9/x" in refused
     assert "http://127.0.0.1:9/z" in refused and "http://127.0.0.1:9/w" in refused
+    assert "http://127.0.0.1:9/f.otf" in refused  # a font source: WeasyPrint's own loader, our fetcher
+    assert refused.count("file:///etc/passwd") >= 2  # the SVG's image and the font source
     assert _outside(watched, _allowed_roots(tmp_path)) == []
 
 

@@ -167,6 +167,8 @@ def font_configuration():
     from urllib.parse import unquote, urlparse
     from xml.etree.ElementTree import Element, SubElement, tostring
 
+    from ..fetcher import servable
+
     from weasyprint.text.constants import FONTCONFIG_STRETCH, FONTCONFIG_STYLE, FONTCONFIG_WEIGHT
     from weasyprint.text.ffi import ffi, fontconfig, pangoft2
     from weasyprint.text.fonts import FontConfiguration
@@ -177,7 +179,7 @@ def font_configuration():
             local = None
             if len(src) == 1 and src[0][0] == "external" and str(src[0][1]).startswith("file://"):
                 p = Path(unquote(urlparse(src[0][1]).path))
-                if p.is_file():
+                if p.is_file() and servable(p):  # the manifest's files only (fetcher.py)
                     local = p
             if local is None:
                 return super().add_font_face(rule_descriptors, url_fetcher)
