@@ -178,11 +178,42 @@ def test_many_operators_refused_before_parsing(tmp_path):
     assert [(c.code, c.location) for c in r.checks] == [("P012", "page 1")]
 
 
+def _save(pdf, path: Path) -> Path:
+    pdf.save(path)
+    return path
+
+
+def test_operators_of_nested_forms_are_counted(tmp_path):
+    """A form drawn by a form drawn by the page (resources inherited from the page tree) is counted too."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    inner = pdf.make_stream(b"0 0 m 1 1 l S\n" * 2000, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                            BBox=[0, 0, 10, 10])
+    outer = pdf.make_stream(b"/In Do", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 10, 10],
+                            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(In=inner)))
+    page = pdf.pages[0].obj
+    page.Contents = pdf.make_stream(b"/Out Do")
+    if "/Resources" in page:
+        del page["/Resources"]
+    pdf.Root.Pages.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Out=outer))
+    p = _save(pdf, tmp_path / "forms.pdf")
+    r = check_pdf(str(p), limits=Limits(operators=5000))
+    assert [(c.code, c.location) for c in r.checks] == [("P012", "page 1")]
+    assert "P012" not in check_pdf(str(p), limits=Limits(operators=7000)).codes()
+
+
 def test_huge_page_count_refused_without_flattening(tmp_path):
     p = _pdf(tmp_path / "kids.pdf", b"", kids=5000)
     with pikepdf.open(p, inherit_page_attributes=False) as pdf:
         assert count_pages(pdf, 10) is None
-        assert count_pages(pdf, 10_000) == 1  # one page object, listed 5000 times: a cycle, counted once
+        assert count_pages(pdf, 4999) is None
+        assert count_pages(pdf, 10_000) == 5000  # one page object listed 5000 times: qpdf makes 5000 pages
+    # a page tree that refers to itself ends the walk instead of looping
+    cyc = pikepdf.new()
+    cyc.add_blank_page()
+    cyc.Root.Pages.Kids.append(cyc.Root.Pages)
+    with pikepdf.open(_save(cyc, tmp_path / "cycle.pdf"), inherit_page_attributes=False) as pdf:
+        assert count_pages(pdf, 100) == 1
     t = time.perf_counter()
     r = check_pdf(str(p), limits=Limits(pages=1000))
     assert [c.code for c in r.checks] == ["P010"]

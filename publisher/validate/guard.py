@@ -185,6 +185,8 @@ def count_pages(pdf, limit: int) -> int | None:
             return None
     except (TypeError, ValueError):
         pass
+    # Every reference to a leaf counts (qpdf makes a page of each, a repeated one copied);
+    # an intermediate node seen again (a cycle, or a shared subtree) is not walked again.
     n, seen, todo = 0, set(), [root]
     while todo:
         node = todo.pop()
@@ -193,17 +195,20 @@ def count_pages(pdf, limit: int) -> int | None:
             continue
         seen.add(key)
         kids = node.get("/Kids")
-        if isinstance(kids, pikepdf.Array):
-            if len(kids) > limit:
-                return None
-            for k in kids:
-                if isinstance(k, pikepdf.Dictionary):
-                    todo.append(k)
-        else:
-            n += 1
-            if n > limit:
-                return None
-        if len(seen) > 4 * limit:
+        if not isinstance(kids, pikepdf.Array):
+            continue
+        if len(kids) > limit:
+            return None
+        for k in kids:
+            if not isinstance(k, pikepdf.Dictionary):
+                continue
+            if isinstance(k.get("/Kids"), pikepdf.Array):
+                todo.append(k)
+            else:
+                n += 1
+                if n > limit:
+                    return None
+        if len(seen) > limit:
             return None
     return n
 
@@ -274,6 +279,42 @@ def count_operators(data: bytes, limit: int) -> int | None:
     return n
 
 
+def _inherited(node, key: str, depth: int = 64):
+    """``key`` of a page dictionary or of the nearest page-tree node above it that has it."""
+    import pikepdf
+
+    while isinstance(node, pikepdf.Dictionary) and depth > 0:
+        if key in node:
+            return node.get(key)
+        node, depth = node.get("/Parent"), depth - 1
+    return None
+
+
+def _content_owners(pdf):
+    """(page number, page dictionary or form XObject) for every content stream the checks parse:
+    the pages' and, through nested resources, every form's (each once), as ``pdf._iter_resources``."""
+    import pikepdf
+
+    seen = set()
+    for i, page in enumerate(pdf.pages, 1):
+        yield i, page.obj
+        stack = [_inherited(page.obj, "/Resources")]
+        while stack:
+            rs = stack.pop()
+            xobjs = rs.get("/XObject") if isinstance(rs, pikepdf.Dictionary) else None
+            if not isinstance(xobjs, pikepdf.Dictionary):
+                continue
+            for _, xo in xobjs.items():
+                if not isinstance(xo, pikepdf.Stream) or xo.get("/Subtype") != "/Form":
+                    continue
+                key = xo.objgen if xo.is_indirect else id(xo)
+                if key in seen:
+                    continue
+                seen.add(key)
+                yield i, xo
+                stack.append(xo.get("/Resources"))
+
+
 def pdf_problems(pdf, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
     """(code, message, location) for a PDF over a limit, checked before pages and streams are used."""
     import pikepdf
@@ -294,31 +335,18 @@ def pdf_problems(pdf, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
             out.append(("P011", f"a stream decodes to more than {_size(limits.stream_bytes)}; refused before decoding it",
                         f"object {obj.objgen[0]} {obj.objgen[1]}"))
             return out
-    seen = set()
-    for i, page in enumerate(pdf.pages, 1):
-        owners = [("page", page)]
-        res = page.get("/Resources")
-        xo = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
-        if isinstance(xo, pikepdf.Dictionary):
-            owners += [("form", x) for _, x in xo.items()
-                       if isinstance(x, pikepdf.Stream) and x.get("/Subtype") == "/Form"]
-        for kind, owner in owners:
-            key = owner.objgen if owner.is_indirect else None
-            if key is not None and key in seen:
-                continue
-            seen.add(key)
-            try:
-                if kind == "page":
-                    contents = owner.get("/Contents")
-                    data = contents.read_bytes() if isinstance(contents, pikepdf.Stream) else b"".join(
-                        c.read_bytes() for c in contents if isinstance(c, pikepdf.Stream)) if isinstance(
-                        contents, pikepdf.Array) else b""
-                else:
-                    data = owner.read_bytes()
-            except pikepdf.PdfError:
-                continue
-            if count_operators(data, limits.operators) is None:
-                out.append(("P012", f"a content stream has more than {limits.operators:,} operators; "
-                                    f"refused before parsing it", f"page {i}"))
-                return out
+    for pno, owner in _content_owners(pdf):
+        try:
+            if isinstance(owner, pikepdf.Stream):
+                data = owner.read_bytes()
+            else:
+                contents = owner.get("/Contents")
+                parts = contents if isinstance(contents, pikepdf.Array) else [contents]
+                data = b"\n".join(c.read_bytes() for c in parts if isinstance(c, pikepdf.Stream))
+        except pikepdf.PdfError:
+            continue
+        if count_operators(data, limits.operators) is None:
+            out.append(("P012", f"a content stream has more than {limits.operators:,} operators; "
+                                f"refused before parsing it", f"page {pno}"))
+            return out
     return out
