@@ -251,3 +251,17 @@ def test_group_author_fused_with_the_page():
     ])
     es = _entries(toc)
     assert (es[0].title, es[0].author, es[0].page) == ("关于县域经济高质量发展的调研报告", "课题组", 186)
+
+
+def test_tagline_and_page_number_between_wrapped_entries_are_dropped_with_a_warning():
+    toc = "\n".join([
+        "目录", "【案例】", "刘振杰骗购国家外汇额度案  ", "-倒卖骗购的外汇额度行为如何定罪 10  ",
+        "政策性 / 权威性 / 前瞻性", "王严侵占案  ", "12", "一侵占案是告诉才处理的案件…. 42", "蓝海诈骗案 38",
+    ])
+    got = read_wrapped(split_lines(toc), 0)
+    assert [(e.title, e.subtitle) for e in got[0]] == [
+        ("刘振杰骗购国家外汇额度案", "——倒卖骗购的外汇额度行为如何定罪"),
+        ("王严侵占案", "——侵占案是告诉才处理的案件"),
+        ("蓝海诈骗案", None),
+    ]
+    assert [(w.code, w.line) for w in got[2]] == [("R202", 5), ("R202", 7)]

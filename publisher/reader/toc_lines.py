@@ -117,7 +117,7 @@ def _running(s: str) -> bool:
 def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], int, list[Warning]] | None:
     """Entries of a wrapped 目录 under the heading at index ``h``, the index of its last
     line and its warnings; None if the lines there are not such a block."""
-    from .contents import is_heading  # contents imports this module lazily
+    from .contents import is_heading, is_noise  # contents imports this module lazily
 
     n = len(lines)
     # 1. the extent: up to the last line with a page or a leader; another 目录
@@ -143,7 +143,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
     if last_end is None:
         return None
     items = items[:last_end]
-    content = [s for _, s in items if _label("", s) is None]
+    content = [s for _, s in items if _label("", s) is None and not is_noise(s)]
     lengths = sorted(len(_strip_end(s)[0]) for s in content)
     if not lengths:
         return None
@@ -195,9 +195,15 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
         entries.append(WrappedEntry(title=title, subtitle=subtitle, page=page, column=column, author=author, issuer=issuer, lines=nums))
 
     for pos, (idx, s) in enumerate(items):
+        if is_noise(s):
+            # a tagline, a stray page number, a running head between entries: never
+            # part of a title or a column name
+            warnings.append(Warning("R202", f"目录: dropped layout noise {s!r}", lines[idx].number))
+            continue
         lab = _label(lines[idx].text, s)
         if lab is None and not logical and not cont:
-            lab = _plain_label(s, items[pos + 1][1] if pos + 1 < len(items) else None, dash_seen)
+            following = next((t for _, t in items[pos + 1 : pos + 4] if not is_noise(t)), None)
+            lab = _plain_label(s, following, dash_seen)
         if lab is not None:
             if logical:
                 finish(None)
