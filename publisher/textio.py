@@ -337,11 +337,15 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    """Are ``a`` and ``b`` one file (links and ``..`` resolved)?  False if either is missing."""
+    """Are ``a`` and ``b`` one file (links and ``..`` resolved)?
+
+    A path not there yet (``sub/../src.pdf`` before ``sub`` is made) is compared by its
+    resolved name, which is where it will be written.
+    """
     try:
         return os.path.samefile(a, b)
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b) and os.path.lexists(a)
+        return os.path.lexists(b) and os.path.realpath(a) == os.path.realpath(b)
 
 
 def refuse_overwrite(outputs, inputs) -> None:
