@@ -61,6 +61,10 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
     issue = read_issue(input, pop_meta(meta))
     if not issue.articles:
         raise PublisherError(f"{input}: no articles found, nothing to build")
+    name = output_name(issue, Path(input))
+    kinds = [k for k, want in (("epub", want_epub), ("pdf", want_pdf)) if want]
+    finals = [outdir / f"{name}.{k}" for k in kinds]
+    refuse_overwrite(finals, [input, sidecar_path(input), issue.meta.cover])
     if issue.warnings:
         n = len(issue.warnings)
         click.echo(f"publisher: {input}: {n} reader warning{'s' if n != 1 else ''} "
@@ -68,12 +72,8 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
     if not issue.meta.magazine:
         click.echo(f"publisher: {input}: no magazine name, so the cover has no masthead "
                    f"(add it to {Path(input).with_suffix('.toml').name} or pass --magazine)", err=True)
-    name = output_name(issue, Path(input))
     if verbose:
         click.echo(f"read {input} in {time.perf_counter() - t0:.2f} s", err=True)
-    kinds = [k for k, want in (("epub", want_epub), ("pdf", want_pdf)) if want]
-    finals = [outdir / f"{name}.{k}" for k in kinds]
-    refuse_overwrite(finals, [input, sidecar_path(input), issue.meta.cover])
     # Both outputs are rendered to temp files and renamed at the end: all or none.
     with staged_outputs(finals) as temps:
         for kind, tmp in zip(kinds, temps):
