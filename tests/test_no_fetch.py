@@ -5,9 +5,10 @@ folder, the temp dir, and what Python and the fonts are (the interpreter's own
 library folders, the font files the manifest names, the font cache).
 
 Audit hooks cannot be removed: one is installed once per process, and records only
-while a test has set the module's ``_RECORD`` list.  Builds run through the command's
-entry point (cli.main), with one job (no
-forked worker, whose events the hook in this process would not see).
+while a test has set the module's ``_FD``, a log file it writes each event to with
+``os.write`` (which raises no audit event), so forked workers (the anthology's)
+record into the same log.  Builds run through the command's entry point
+(cli.main), with one job.
 """
 from __future__ import annotations
 
@@ -28,19 +29,21 @@ SAMPLE = ROOT / "examples" / "sample-issue.txt"
 SAMPLE_TOML = ROOT / "examples" / "sample-issue.toml"
 HOSTILE = ROOT.parent / "shared" / "hostile"
 
-_RECORD: list[tuple[str, str]] | None = None
+_FD: int | None = None  # where the hook writes what it sees (inherited by forked workers)
 _INSTALLED = False
 
 
 def _hook(event, args):
-    rec = _RECORD
-    if rec is None:
+    fd = _FD
+    if fd is None:
         return
     if event == "socket.connect":
-        rec.append(("connect", repr(args[1:])))
+        line = f"connect\t{args[1:]!r}"
     elif event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-        p = args[0]
-        rec.append(("open", os.fsdecode(p)))
+        line = f"open\t{os.fsdecode(args[0])!r}"
+    else:
+        return
+    os.write(fd, (line + "\n").encode("utf-8", "backslashreplace"))  # os.write: no audit event
 
 
 def _install():
@@ -50,11 +53,30 @@ def _install():
         _INSTALLED = True
 
 
+class Watch:
+    """What the hook recorded, in this process and in the workers it forked."""
+
+    def __init__(self, log: Path):
+        self.log = log
+
+    def events(self) -> list[tuple[str, str]]:
+        import ast
+
+        out = []
+        for line in self.log.read_text(encoding="utf-8").splitlines():
+            kind, what = line.split("\t", 1)
+            out.append((kind, ast.literal_eval(what) if kind == "open" else what))
+        return out
+
+
 def _allowed_roots(*folders: Path) -> list[Path]:
     from publisher.fonts import font_faces
     from publisher.pdf.fonts import cache_dir
 
     roots = [ROOT, Path(tempfile.gettempdir()), cache_dir(), Path(os.devnull), *folders]
+    # Process state and IPC, not content: the workers' memory watch reads /proc/PID/stat
+    # and /proc/self/status, multiprocessing's semaphores live in /dev/shm.
+    roots += [Path("/proc"), Path("/dev/shm")]
     roots += [Path(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}]
     roots += [Path(f.path) for f in font_faces()]
     return [r.resolve() for r in roots]
@@ -79,9 +101,9 @@ def _outside(events, roots: list[Path]) -> list[str]:
 
 
 @pytest.fixture
-def watched(monkeypatch):
-    """Run the block under the audit hook, with one job; yields the event list."""
-    global _RECORD
+def watched(monkeypatch, tmp_path_factory):
+    """Run the test under the audit hook, with one job; yields a :class:`Watch`."""
+    global _FD
     import publisher.pdf.parallel as parallel
 
     monkeypatch.setattr(parallel, "can_fork", lambda: False)
@@ -91,12 +113,13 @@ def watched(monkeypatch):
 
     _stylesheets()
     _install()
-    events: list[tuple[str, str]] = []
-    _RECORD = events
+    log = tmp_path_factory.mktemp("audit") / "events.log"
+    _FD = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        yield events
+        yield Watch(log)
     finally:
-        _RECORD = None
+        fd, _FD = _FD, None
+        os.close(fd)
 
 
 @dataclass
@@ -140,6 +163,21 @@ SVG_HOSTILE = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" 
                b'<style>@import url("http://127.0.0.1:9/y.css");</style></svg>')
 
 
+def test_the_watch_sees_an_open_outside_and_a_connect(watched, tmp_path):
+    import socket
+
+    with open("/etc/hostname" if Path("/etc/hostname").exists() else "/etc/passwd", "rb"):
+        pass
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        try:
+            sock.connect(("127.0.0.1", 9))
+        except OSError:
+            pass
+    bad = _outside(watched.events(), _allowed_roots(tmp_path))
+    assert any(b.startswith("open /etc/") for b in bad) and any(b.startswith("connect") for b in bad)
+
+
 # --- the fetcher itself --------------------------------------------------------
 
 
@@ -181,7 +219,7 @@ def test_an_svg_let_through_still_fetches_nothing(watched, tmp_path):
     assert "http://127.0.0.1:9/z" in refused and "http://127.0.0.1:9/w" in refused
     assert "http://127.0.0.1:9/f.otf" in refused  # a font source: WeasyPrint's own loader, our fetcher
     assert refused.count("file:///etc/passwd") >= 2  # the SVG's image and the font source
-    assert _outside(watched, _allowed_roots(tmp_path)) == []
+    assert _outside(watched.events(), _allowed_roots(tmp_path)) == []
 
 
 # --- css_string ------------------------------------------------------------------
@@ -234,7 +272,7 @@ def test_css_breakout_in_metadata_fetches_nothing(watched, tmp_path, brk):
     r = _build(src, tmp_path / "out", "--pdf")
     assert "internal error" not in r.output and "Traceback" not in r.output, r.output
     assert url_fetcher().refused[before:] == []
-    assert _outside(watched, _allowed_roots(tmp_path)) == []
+    assert _outside(watched.events(), _allowed_roots(tmp_path)) == []
     if r.exit_code == 0:  # built: the value is set as text, the page painted nothing else
         import pikepdf
 
@@ -262,7 +300,7 @@ def test_css_breakout_in_the_model_fetches_nothing(watched, brk):
     before = len(url_fetcher().refused)
     r = render_issue(issue, running_head=issue.meta.magazine)
     assert url_fetcher().refused[before:] == []
-    assert _outside(watched, _allowed_roots()) == []
+    assert _outside(watched.events(), _allowed_roots()) == []
     with pikepdf.open(io.BytesIO(r.pdf)) as pdf:
         assert all(not list(page.get_images()) for page in pdf.pages)
 
@@ -275,8 +313,8 @@ def test_svg_saved_as_cover_png_is_refused_and_fetches_nothing(watched, tmp_path
     assert r.exit_code != 0
     assert "cover image" in r.output and "markup" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
-    assert _outside(watched, _allowed_roots(tmp_path)) == []
-    assert not any(w == "/etc/passwd" for _, w in watched)
+    assert _outside(watched.events(), _allowed_roots(tmp_path)) == []
+    assert not any(w == "/etc/passwd" for _, w in watched.events())
 
 
 def test_a_normal_build_with_a_cover_stays_inside(watched, tmp_path):
@@ -292,8 +330,8 @@ def test_a_normal_build_with_a_cover_stays_inside(watched, tmp_path):
     assert r.exit_code == 0, r.output
     assert (tmp_path / "out" / "issue.pdf").is_file() and (tmp_path / "out" / "issue.epub").is_file()
     assert url_fetcher().refused[before:] == []
-    assert _outside(watched, _allowed_roots(tmp_path)) == []
-    assert any(kind == "open" for kind, _ in watched)  # the hook did record the build
+    assert _outside(watched.events(), _allowed_roots(tmp_path)) == []
+    assert any(kind == "open" for kind, _ in watched.events())  # the hook did record the build
 
 
 # --- the image check -------------------------------------------------------------
@@ -350,3 +388,31 @@ def test_cover_bomb_is_one_line_error_and_writes_nothing(tmp_path):
     assert len(errors) == 1 and "pixels" in errors[0], r.output
     assert "Traceback" not in r.output
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_anthology_fetches_nothing(watched, tmp_path):
+    """The anthology (its front matter, its workers' issues) under the hook."""
+    from publisher.cli import main
+    from publisher.fetcher import url_fetcher
+
+    inputs = []
+    for n in (2, 3):
+        src = _issue(tmp_path / "in" / f"n{n}")
+        toml = src.with_suffix(".toml")
+        toml.write_text(toml.read_text(encoding="utf-8").replace("number = 2", f"number = {n}")
+                        .replace("第2期", f"第{n}期"), encoding="utf-8")
+        inputs.append(str(src))
+    before = len(url_fetcher().refused)
+    buf = io.StringIO()
+    with contextlib.redirect_stderr(buf), contextlib.redirect_stdout(buf):
+        try:
+            main(["anthology", *inputs, "-o", str(tmp_path / "out" / "book.pdf"), "-j", "1", "--no-cache"])
+            code = 0
+        except SystemExit as e:
+            code = e.code
+    assert code == 0, buf.getvalue()
+    assert (tmp_path / "out" / "book.pdf").is_file()
+    assert url_fetcher().refused[before:] == []
+    events = watched.events()
+    assert any(w.endswith("anthology.css") for k, w in events if k == "open")  # the front matter's own sheet
+    assert _outside(events, _allowed_roots(tmp_path)) == []
