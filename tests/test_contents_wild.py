@@ -265,3 +265,23 @@ def test_tagline_and_page_number_between_wrapped_entries_are_dropped_with_a_warn
         ("蓝海诈骗案", None),
     ]
     assert [(w.code, w.line) for w in got[2]] == [("R202", 5), ("R202", 7)]
+
+
+def test_cover_highlights_with_pages_give_way_to_the_contents():
+    text = "\n\n".join([
+        "本期要目", "刘振杰骗购国家外汇额度案 10", "王严侵占案 42",
+        "目录", "案例", "02 北京太子纺织工业有限公司走私普通货物案", "10 刘振杰骗购国家外汇额度案", "42 王严侵占案",
+        "北京太子纺织工业有限公司走私普通货物案", "正文，讲了一件事。", "刘振杰骗购国家外汇额度案", "正文，讲了另一件事。",
+        "王严侵占案", "正文，讲了第三件事。",
+    ])
+    issue = parse_text(text)
+    assert [(a.title, a.page) for a in issue.articles] == [
+        ("北京太子纺织工业有限公司走私普通货物案", 2), ("刘振杰骗购国家外汇额度案", 10), ("王严侵占案", 42),
+    ]
+    assert issue.contents_source[0] == 7
+
+
+def test_cover_highlights_alone_are_the_contents():
+    text = "\n\n".join(["本期要目", "刘振杰骗购国家外汇额度案 10", "王严侵占案 42",
+                        "刘振杰骗购国家外汇额度案", "正文，讲了一件事。", "王严侵占案", "正文，讲了另一件事。"])
+    assert [(a.title, a.page) for a in parse_text(text).articles] == [("刘振杰骗购国家外汇额度案", 10), ("王严侵占案", 42)]

@@ -40,6 +40,8 @@ _HEADING = re.compile(
     re.IGNORECASE,
 )
 _BRACKETS = "【】[]〔〕「」《》()（）"
+# A cover's highlights block, not the 目录 (corpus-wild 101: "本期要目" on the cover)
+_COVER_HEADING = re.compile(r"要\s*目")
 
 # Page first: "08 标题", "P8 标题", "8. 标题" is NOT accepted (numbered lists look
 # like that); a number glued to Han text must have a leading zero ("01坚持…").
@@ -262,16 +264,26 @@ def _column_score(text: str) -> int:
 
 
 def find_contents(lines: list[SourceLine]) -> Contents | None:
-    """The first 目录 block with at least one entry, or None (a single article)."""
-    i = 0
+    """The first 目录 block with at least one entry, or None (a single article).
+
+    A cover's 要目 block (``本期要目``: a few highlights) is taken only if no 目录
+    follows it (corpus-wild 101 prints both; the 目录 is the full list)."""
     n = len(lines)
+    heads = [k for k in range(n) if lines[k].text.strip() and is_heading(lines[k].text)]
+    is_cover = {k: bool(_COVER_HEADING.search(strip_markup(lines[k].text))) for k in heads}
+    # the last heading that is not a cover's: a 要目 before it is skipped
+    last_full = max((k for k in heads if not is_cover[k]), default=-1)
+    i = 0
     while i < n:
         if lines[i].text.strip() and is_heading(lines[i].text):
+            if is_cover.get(i) and i < last_full:
+                i += 1
+                continue
             c, stop = _read_block(lines, i)
             w = _read_wrapped_block(lines, i)
             if w is not None and (c is None or _with_pages(w) > _with_pages(c)):
                 # a 目录 printed as wrapped lines (OCR of a scan) reads more entries
-                return w
+                c = w
             if c is not None:
                 return c
             i = max(i + 1, stop)  # lines the failed attempt read are not looked at again
