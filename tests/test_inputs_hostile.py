@@ -171,8 +171,8 @@ def test_good_sidecar_values_are_kept(tmp_path):
 
 
 def test_command_line_values_take_the_same_schema(tmp_path):
-    m = load_meta(tmp_path / "a.txt", {"number": "9", "date": "2024-09-01"})
-    assert m.number == 9 and m.date == "2024-09-01"
+    m = load_meta(tmp_path / "a.txt", {"number": "9", "date": "2024-09-01", "magazine": "澧水\x00评论\f"})
+    assert m.number == 9 and m.date == "2024-09-01" and m.magazine == "澧水评论"
     for key, value, words in [("date", "2024-13", "YYYY-MM-DD"), ("page_size", "10mm 10mm", "not a page size"),
                               ("number", "1.5", "whole number")]:
         with pytest.raises(PublisherError, match=words):
