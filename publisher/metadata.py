@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -54,13 +55,13 @@ TEXT_MAX = 500  # characters in one metadata text (a masthead, a label, a publis
 
 
 def normalise_page_size(value: str) -> str:
-    v = str(value).strip()
+    v = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits typed in an IME
     if v in PAGE_SIZES:
         return PAGE_SIZES[v]
     if v.upper() in PAGE_SIZES:
         return PAGE_SIZES[v.upper()]
     parts = v.replace("×", " ").replace("x", " ").split()
-    if len(parts) == 2 and all(p.endswith("mm") and p[:-2].replace(".", "", 1).isdigit() for p in parts):
+    if len(parts) == 2 and all(re.fullmatch(r"[0-9]{1,4}(\.[0-9]{1,3})?mm", p) for p in parts):
         w, h = float(parts[0][:-2]), float(parts[1][:-2])
         if not (PAGE_WIDTH_MM[0] <= w <= PAGE_WIDTH_MM[1] and PAGE_HEIGHT_MM[0] <= h <= PAGE_HEIGHT_MM[1]):
             raise PublisherError(

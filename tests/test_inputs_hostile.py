@@ -170,6 +170,16 @@ def test_good_sidecar_values_are_kept(tmp_path):
         0, 2200, "1900-01-01", True, "148mm 210mm")
 
 
+def test_page_sizes():
+    from publisher.metadata import normalise_page_size
+
+    assert normalise_page_size("１８５ｍｍ　２６０ｍｍ") == "185mm 260mm"
+    assert normalise_page_size("210mmx297mm") == "210mm 297mm" == normalise_page_size("a4")
+    for bad in ("²mm 5mm", "1e3mm 200mm", "185mm", "89mm 200mm", "185mm 601mm"):
+        with pytest.raises(PublisherError, match="page size"):
+            normalise_page_size(bad)
+
+
 def test_command_line_values_take_the_same_schema(tmp_path):
     m = load_meta(tmp_path / "a.txt", {"number": "9", "date": "2024-09-01", "magazine": "澧水\x00评论\f"})
     assert m.number == 9 and m.date == "2024-09-01" and m.magazine == "澧水评论"
