@@ -285,3 +285,14 @@ def test_cover_highlights_alone_are_the_contents():
     text = "\n\n".join(["本期要目", "刘振杰骗购国家外汇额度案 10", "王严侵占案 42",
                         "刘振杰骗购国家外汇额度案", "正文，讲了一件事。", "王严侵占案", "正文，讲了另一件事。"])
     assert [(a.title, a.page) for a in parse_text(text).articles] == [("刘振杰骗购国家外汇额度案", 10), ("王严侵占案", 42)]
+
+
+def test_fused_title_with_a_glyph_lost_still_splits():
+    # the body line of corpus-wild 101 with one title glyph lost in OCR
+    toc = "\n".join(["## 目 录", "## 【案例】", "朱奕骥投机倒把案  ", "-承包经理虛开增值稅专用发票是否构成单位  ", "犯罪… 21  ",
+                     "蓝海诈骗案  ", "-以传真方式进行经济合同诈骗案件如何确定  ", "审判管辖 38", "王严侵占案  ", "一侵占案是告诉才处理的案件…. 42"])
+    body = ["# 朱奕投机倒把案承包经理虛开增值税专用发票是否构成单位犯罪", "被告人朱奕骥，男。因涉嫌投机倒把罪被逮捕。",
+            "# 蓝海诈骗案以传真方式进行经济合同诈骗案件如何确定审判管辖", "被告人蓝海，男。因涉嫌诈骗罪被逮捕。",
+            "# 王严侵占案侵占案是告诉才处理的案件", "被告人王严，男。因涉嫌侵占罪被起诉。"]
+    issue = parse_text(toc + "\n\n" + "\n\n".join(body) + "\n")
+    assert [(a.title, a.subtitle) for a in issue.articles][0] == ("朱奕骥投机倒把案", "——承包经理虛开增值稅专用发票是否构成单位犯罪")

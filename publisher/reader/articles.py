@@ -174,6 +174,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             continue
         nxt_anchor = next_anchor[k + 1]
         ek = match_key(e.title)
+        eks = _entry_keys(e)
         start = bisect.bisect_right(cands, prev)
         best_score, best_idx = 0.0, None
         for c in cands[start : start + FUZZY_WINDOW]:
@@ -186,7 +187,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
                 options.append([c, nxt[c]])
             for idx in options:
                 ck = "".join(ckeys[i] for i in idx)
-                s = _score(ek, ck)
+                s = max(_score(x, ck) for x in eks)  # the title, or fused with its subtitle / issuer
                 if s > best_score + 1e-9:
                     best_score, best_idx = s, idx
         if best_idx is not None and best_score >= FUZZY_ACCEPT:
@@ -470,6 +471,7 @@ def _entry_keys(e: TocEntry) -> list[str]:
     return keys
 
 
+FUSED_WINDOW_ACCEPT = 0.7  # a fused line's title part with a glyph lost (OCR) still splits
 FUSED_MIN = 8  # shortest entry key accepted as the tail of a longer body line
 
 
@@ -711,10 +713,25 @@ def _split_fused(line: str, e: TocEntry) -> tuple[str | None, str, str | None] |
     if not (e.subtitle or e.issuer):
         return None
     lk, tk = match_key(line), match_key(e.title)
-    p = lk.find(tk) if tk else -1
-    if p < 0 or lk == tk:
+    if not tk or lk == tk:
         return None
-    prefix, suffix = lk[:p], lk[p + len(tk) :]
+    p = lk.find(tk)
+    if p >= 0:
+        prefix, suffix = lk[:p], lk[p + len(tk) :]
+    else:
+        # OCR lost or changed a glyph of the title: the best window at the line's
+        # head (title + subtitle) or tail (issuer + title), a glyph either way
+        best = (FUSED_WINDOW_ACCEPT, None)
+        for w in range(max(2, len(tk) - 1), len(tk) + 2):
+            if w >= len(lk):
+                continue
+            for cut in ((0, w), (len(lk) - w, len(lk))):
+                sim = similarity(lk[cut[0] : cut[1]], tk)
+                if sim > best[0] + 1e-9:
+                    best = (sim, cut)
+        if best[1] is None:
+            return None
+        prefix, suffix = lk[: best[1][0]], lk[best[1][1] :]
     subtitle = None
     if suffix:
         sk = match_key(e.subtitle) if e.subtitle else ""
