@@ -1,6 +1,7 @@
 """Issue-metadata options shared by the commands that read one issue (parse, build).
 
-They override the sidecar TOML key of the same name (publisher/metadata.py).
+They override the sidecar TOML key of the same name (publisher/metadata.py) and are
+checked against the same schema (``metadata.META_SCHEMA``) before anything is written.
 """
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import click
 META_OPTIONS = (
     ("--magazine", "magazine", "Magazine name (overrides the sidecar TOML)."),
     ("--issue-label", "issue_label", "Issue label, e.g. 2023年第1期."),
-    ("--number", "number", "Issue number in the magazine's run."),
-    ("--date", "date", "Issue date, ISO 8601 (fixes output timestamps)."),
+    ("--number", "number", "Issue number in the magazine's run (a whole number)."),
+    ("--date", "date", "Issue date, YYYY-MM-DD, year 1900–2200 (fixes output timestamps)."),
     ("--publisher", "publisher", "Publishing body."),
     ("--page-size", "page_size", "PDF page size: 16开, 大16开, A4, A5, B5 or e.g. '185mm 260mm'."),
 )
