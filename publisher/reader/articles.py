@@ -55,6 +55,7 @@ from .. import typography as ty
 from ..model import Article, Author, Warning
 from . import bylines
 from .contents import Contents, TocEntry
+from .fuzzy import build_index
 from .lines import SourceLine
 from .shape import collapse_spaces, ends_sentence, key, similarity, strip_markup, title_like
 
@@ -161,7 +162,8 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             matches[k] = Match(e, best[1], 1.0)
             prev = best[1][-1]
 
-    # 2. fuzzy pass between anchors
+    # 2. fuzzy pass between anchors; only candidates sharing a bigram can score (fuzzy.py)
+    grams = build_index([ckeys[i] for i in cands], {o: ckeys[i] + ckeys[nxt[i]] for o, i in enumerate(cands) if i in nxt})
     next_anchor = [n] * (len(entries) + 1)  # first exact anchor after entry k
     for k in range(len(entries) - 1, -1, -1):
         mk = matches[k]
@@ -177,7 +179,8 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         eks = _entry_keys(e)
         start = bisect.bisect_right(cands, prev)
         best_score, best_idx = 0.0, None
-        for c in cands[start : start + FUZZY_WINDOW]:
+        for o in grams.query(ek, start, start + FUZZY_WINDOW):
+            c = cands[o]
             if c >= nxt_anchor:
                 break
             options = [[c]]
@@ -492,6 +495,8 @@ def _is_kicker(above: str, title: str) -> bool:
         return False
     if bylines.parse_byline(above) is not None or bylines.is_credits(above):
         return False
+    if collapse_spaces(above).endswith("——"):
+        return True  # 长假7天—— : a kicker that runs on into the title
     a = collapse_spaces(above).rstrip("：:—- ")
     return a.endswith(KICKER_ENDINGS) or collapse_spaces(title).startswith(DOCUMENT_TITLE_STARTS)
 
