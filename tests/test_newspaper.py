@@ -90,7 +90,7 @@ def test_102_newspaper_page_as_a_careful_reader_sees_it():
     issue = read_issue(path)
     assert len(issue.articles) == 1
     a = issue.articles[0]
-    assert a.kind == expected["kind"]
+    assert a.kind == expected["kind"] and a.title == expected["title"] and a.kicker == "长假7天——"
     assert [x.name for x in a.authors] == expected["authors"]
     assert [b.text for b in a.blocks if b.type == "heading"] == expected["headings"]
     assert [b.text for b in a.blocks if b.type == "caption"] == expected["captions"]
@@ -129,3 +129,51 @@ def test_reporter_signatures_at_the_end():
     # 撰稿 names the writers, 审编 an editor: a credits line, writers only as authors
     line = "（撰稿：县委政研室 张三 李四 审编：王五）"
     assert bylines.is_credits(line) and [a.name for a in bylines.credit_authors(line)] == ["张三", "李四"]
+
+
+PARTS = """以实干实绩奋力迈向“县域经济强县”
+
+新年伊始，春山可望。衡东县锚定“三高四新”美好蓝图，聚力区域“中心化”。
+
+1
+
+以制造业兴县带动产业发展实现新突破
+
+链办实体化运行，链式推动七大重点产业发展，深入开展“三送三解三优”行动。
+
+2
+
+持续增进和改善民生福祉
+
+把为民造福作为最大的政绩，衡东县委、县政府始终坚持人民至上，努力让群众的获得感成色更足。
+
+12
+
+第12页之后的正文继续，这是一段足够长的正文，用来确认页码仍被丢弃。
+"""
+
+
+def test_numbered_part_heads_told_from_page_numbers():
+    issue = parse_text(PARTS)
+    a = issue.articles[0]
+    heads = [(b.text, b.source) for b in a.blocks if b.type == "heading"]
+    assert heads == [("1以制造业兴县带动产业发展实现新突破", [5, 7]), ("2持续增进和改善民生福祉", [11, 13])]
+    assert any(w.code == "R161" and w.line == 17 for w in issue.warnings)  # 12 is a page number
+
+
+def test_a_family_of_longer_subheads_is_not_glued_onto_the_text_after_it():
+    subs = ["以制造业兴县带动产业发展实现新突破", "以城乡融合发展推动乡村全面振兴", "以党建高质量引领发展高质量再上台阶"]
+    body = "链办实体化运行，链式推动七大重点产业发展，深入开展“三送三解三优”行动，成效明显。"
+    text = "标题在这里\n\n开篇的一段话，讲清楚背景和来由。\n\n" + "".join(f"{s}\n\n{body}\n\n" for s in subs)
+    a = parse_text(text).articles[0]
+    assert [b.text for b in a.blocks if b.type == "heading"] == subs
+
+
+def test_lines_opened_by_indents_are_never_joined_and_a_doubt_is_a_warning():
+    text = "页面标题在这里\n\n" + "".join(
+        f"\u3000\u3000{t}\n" for t in ["开篇的一段话自成一段。", "国庆假期七天里，这段话写到这里就断了", "第二段是另一段话，自成一段。", "第三段也是独立的一段话。"]
+    )
+    issue = parse_text(text)
+    assert [b.text for b in issue.articles[0].blocks] == [
+        "开篇的一段话自成一段。", "国庆假期七天里，这段话写到这里就断了", "第二段是另一段话，自成一段。", "第三段也是独立的一段话。"]
+    assert [(w.code, w.line) for w in issue.warnings if w.code == "R164"] == [("R164", 5)]

@@ -44,8 +44,12 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     if not items:
         return [], warnings
     literary = kind == "literary"
-    for it in items:
+    parts = headings.part_numbers(lines)
+    for k, it in enumerate(items):
         _classify(it, literary)
+        if it.number in parts and k + 1 < len(items):
+            it.cls, it.family = "heading", "part"  # 1 / its title: one part head
+            items[k + 1].cls = "part_title"
     if not literary:
         newspaper.mark_page(items)
     captions.mark_sign_off(items)
@@ -54,7 +58,7 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     _mark_plain_headings(items, literary)
     captions.mark_layout_captions(items)
     levels = headings.assign_levels(items)
-    blocks = _assemble(items, levels)
+    blocks = _assemble(items, levels, warnings)
     return blocks, warnings
 
 
@@ -114,23 +118,39 @@ def _mark_plain_headings(items: list[Item], literary: bool) -> None:
     (``走进豆垅村`` in a literary piece)."""
     n = len(items)
     limit = headings.PLAIN_HEADING_MAX_LITERARY if literary else headings.PLAIN_HEADING_MAX
-    for i, it in enumerate(items):
-        if it.cls != "text" or it.in_verse:
-            continue
-        if not headings.plain_heading_shaped(it.text, limit):
-            continue
-        prev = items[i - 1] if i > 0 else None
-        nxt = items[i + 1] if i + 1 < n else None
-        if prev is not None and prev.cls in ("text", "numbered") and not ty.is_closed(prev.text) and not prev.in_verse:
-            continue  # a fragment of a split paragraph
-        if nxt is None or nxt.in_verse or nxt.cls not in ("text", "numbered", "lead"):
-            continue
-        if prev is not None and it.gap == 0 and headings.plain_heading_shaped(prev.text, limit):
-            continue  # inside a run of short lines (a list, a poem): not standalone
-        if len(nxt.text) < max(2 * len(it.text), 20) and nxt.cls == "text":
-            continue  # a heading is followed by body text
-        it.cls = "heading"
-        it.family = "plain"
+    # longer subheads (以制造业兴县带动产业发展实现新突破) are headings when the article
+    # prints several of them: a family of standalone lines is evidence, one is not
+    longer = sum(1 for i in range(n) if _plain_heading_at(items, i, PLAIN_SUBHEAD_MAX))
+    if longer >= PLAIN_SUBHEAD_FAMILY:
+        limit = max(limit, PLAIN_SUBHEAD_MAX)
+    for i in range(n):
+        if _plain_heading_at(items, i, limit):
+            items[i].cls = "heading"
+            items[i].family = "plain"
+
+
+PLAIN_SUBHEAD_MAX = 24
+PLAIN_SUBHEAD_FAMILY = 3
+
+
+def _plain_heading_at(items: list[Item], i: int, limit: int) -> bool:
+    n = len(items)
+    it = items[i]
+    if it.cls != "text" or it.in_verse:
+        return False
+    if not headings.plain_heading_shaped(it.text, limit):
+        return False
+    prev = items[i - 1] if i > 0 else None
+    nxt = items[i + 1] if i + 1 < n else None
+    if prev is not None and prev.cls in ("text", "numbered") and not ty.is_closed(prev.text) and not prev.in_verse:
+        return False  # a fragment of a split paragraph
+    if nxt is None or nxt.in_verse or nxt.cls not in ("text", "numbered", "lead"):
+        return False
+    if prev is not None and it.gap == 0 and headings.plain_heading_shaped(prev.text, limit):
+        return False  # inside a run of short lines (a list, a poem): not standalone
+    if len(nxt.text) < max(2 * len(it.text), 20) and nxt.cls == "text":
+        return False  # a heading is followed by body text
+    return True
 
 
 # --- assembly ----------------------------------------------------------------
@@ -233,11 +253,18 @@ def _han_full_stop(raw: str) -> bool:
     return len(raw) > 1 and raw[-1] == "." and "\u4e00" <= raw[-2] <= "\u9fff"
 
 
-def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
+W_NOT_JOINED = "R164"
+
+
+def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning] | None = None) -> list[Block]:
     blocks: list[Block] = []
     para: _Para | None = None
     indent_layout = uses_indent(items)
     width = None if indent_layout else wrap_width(items)
+    # every line opened by an indent and no wrap column: each line is a paragraph the
+    # layout opened; it is never joined onto the one before (only a line that cannot
+    # start a paragraph, ，。… , continues), and a paragraph left open is a warning
+    opened = not indent_layout and width is None and len(items) >= INDENT_MIN and all(it.indent for it in items)
 
     pending: list[Block] = []  # captions met inside a paragraph split around them
 
@@ -254,6 +281,10 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
     label: int | None = None
     while i < n:
         it = items[i]
+        if opened and para is not None and not (it.text[:1] and it.text[0] in headings.CANNOT_START):
+            if warnings is not None and not ty.is_closed(para.parts[-1]) and it.cls == "text" and not it.in_verse:
+                warnings.append(Warning(W_NOT_JOINED, f"a paragraph ends mid-sentence ({para.parts[-1][-12:]!r}) and the next line opens a paragraph: not joined", it.number))
+            flush()
         if para is not None and _continues(para, it, indent_layout, width):
             para.add(it)
             i += 1
@@ -279,8 +310,12 @@ def _assemble(items: list[Item], levels: dict[str, int]) -> list[Block]:
             text = it.text
             last = it.number
             j = i + 1
+            if it.family == "part" and j < n and items[j].cls == "part_title":
+                text = f"{text} {items[j].text}"  # the part number and its title
+                last = items[j].number
+                j += 1
             # a heading broken over two lines
-            if j < n and headings.joins_heading(it, items[j], items[j + 1] if j + 1 < n else None):
+            elif j < n and headings.joins_heading(it, items[j], items[j + 1] if j + 1 < n else None):
                 # a bare number (一) and its title on the next line keep a space
                 sep = " " if headings.body_after_number(text) == "" and it.family == "cn_bare" else ""
                 text = text + sep + items[j].text

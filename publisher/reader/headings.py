@@ -179,6 +179,38 @@ def assign_levels(items) -> dict[str, int]:
     return {f: k + 1 for k, f in enumerate(fams)}
 
 
+# A numbered part head printed as the bare number alone on its line, its title on
+# the next line (1 / 以制造业兴县带动产业发展): told from a page number by the
+# sequence 1, 2, 3… and by a heading-shaped line between closed text and body text.
+PART_NUMBER_RE = re.compile(r"^[#*\s]*(\d{1,2})[*\s]*$")
+PART_TITLE_MAX = 30
+PART_MIN = 2
+
+
+def part_numbers(lines) -> set[int]:
+    """Line numbers of bare part numbers (one linear pass over ``SourceLine`` s)."""
+    from .. import typography as ty
+
+    texts = [(sl.number, sl.text.strip().strip("#*■ \u3000").strip()) for sl in lines]
+    texts = [(n, t) for n, t in texts if t]
+    out: list[int] = []
+    expect = 1
+    for k in range(1, len(texts) - 2):
+        m = PART_NUMBER_RE.match(texts[k][1])
+        if not m or int(m.group(1)) != expect:
+            continue
+        title, after = texts[k + 1][1], texts[k + 2][1]
+        if not ty.is_closed(texts[k - 1][1]) or PART_NUMBER_RE.match(title):
+            continue
+        if not (2 <= len(title) <= PART_TITLE_MAX) or any(c in "。！？；!?;" for c in title[:-1]):
+            continue
+        if title[-1] in "，、：:,;；" or len(after) <= len(title):
+            continue
+        out.append(texts[k][0])
+        expect += 1
+    return set(out) if len(out) >= PART_MIN else set()
+
+
 def joins_heading(it, nxt, after) -> bool:
     """A heading broken over two lines: the second part is short, has no sentence
     punctuation, is not a structure of its own, and body text follows it."""

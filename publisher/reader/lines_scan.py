@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..model import Warning
 from .. import typography as ty
+from .headings import part_numbers
 from .lines import SourceLine
 
 # Warning codes of this stage (R16x: body text noise).
@@ -116,6 +117,7 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
     warnings: list[Warning] = []
     items: list[Item] = []
     gap = 0
+    parts = part_numbers(lines)  # bare part numbers (1 / its title): not page numbers
     for sl in lines:
         raw = sl.text.strip()
         if not raw:
@@ -124,7 +126,7 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
         if EMPTY_MARKUP_RE.match(raw):
             warnings.append(Warning(W_EMPTY_MARKUP, f"dropped a line of markup only: {raw!r}", sl.number))
             continue
-        if PAGE_NUMBER_RE.match(raw):
+        if PAGE_NUMBER_RE.match(raw) and sl.number not in parts:
             warnings.append(Warning(W_PAGE_NUMBER, f"dropped a page number: {raw!r}", sl.number))
             continue
         if MD_IMAGE_RE.match(raw) and not MD_LINK_RE.match(raw).group(1).strip():
