@@ -177,3 +177,14 @@ def test_lines_opened_by_indents_are_never_joined_and_a_doubt_is_a_warning():
     assert [b.text for b in issue.articles[0].blocks] == [
         "开篇的一段话自成一段。", "国庆假期七天里，这段话写到这里就断了", "第二段是另一段话，自成一段。", "第三段也是独立的一段话。"]
     assert [(w.code, w.line) for w in issue.warnings if w.code == "R164"] == [("R164", 5)]
+
+
+def test_bracket_label_above_a_heading_is_its_label():
+    body = "链办实体化运行，链式推动七大重点产业发展，深入开展三送三解三优行动，成效明显。"
+    text = f"标题在这里\n\n开篇的一段话，讲清楚背景和来由。\n\n【动能一】：\n\n以制造业兴县带动产业发展实现新突破\n\n{body}\n\n【动能二】：\n\n以城乡融合发展推动乡村全面振兴\n\n{body}\n"
+    a = parse_text(text).articles[0]
+    assert [(b.type, b.text, b.source) for b in a.blocks if b.type == "heading"] == [
+        ("heading", "【动能一】以制造业兴县带动产业发展实现新突破", [5, 7]),
+        ("heading", "【动能二】以城乡融合发展推动乡村全面振兴", [11, 13]),
+    ]
+    assert [b.type for b in a.blocks] == ["paragraph", "heading", "paragraph", "heading", "paragraph"]

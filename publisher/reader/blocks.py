@@ -54,6 +54,7 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
         newspaper.mark_page(items)
     captions.mark_sign_off(items)
     headings.decide_families(items)
+    headings.mark_labels(items)
     verse.mark_runs(items, literary)
     _mark_plain_headings(items, literary)
     captions.mark_layout_captions(items)
@@ -279,6 +280,7 @@ def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning]
     i = 0
     n = len(items)
     label: int | None = None
+    head_label: Item | None = None
     while i < n:
         it = items[i]
         if opened and para is not None and not (it.text[:1] and it.text[0] in headings.CANNOT_START):
@@ -321,10 +323,19 @@ def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning]
                 text = text + sep + items[j].text
                 last = items[j].number
                 j += 1
+            first = it.number
+            if head_label is not None:
+                text = head_label.text.rstrip("：: ") + text
+                first = head_label.number
+                head_label = None
             blocks.append(
-                Block(type="heading", text=ty.normalise_title(text), level=levels.get(it.family or "plain", 1), source=[it.number, last])
+                Block(type="heading", text=ty.normalise_title(text), level=levels.get(it.family or "plain", 1), source=[first, last])
             )
             i = j
+            continue
+        if it.cls == "heading_label" and i + 1 < n and items[i + 1].cls == "heading":
+            head_label = it  # 【动能一】： above a heading: part of that heading
+            i += 1
             continue
         if it.cls == "caption_label":
             label = it.number  # 图片说明： above a caption list: part of its first caption

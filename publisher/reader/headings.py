@@ -211,6 +211,27 @@ def part_numbers(lines) -> set[int]:
     return set(out) if len(out) >= PART_MIN else set()
 
 
+# A bracketed label alone on its line above a heading (【动能一】：): the heading's label.
+LABEL_ONLY_RE = re.compile(r"^【[^】]{1,16}】\s*[：:]?$")
+LABELLED_HEADING_MAX = 30
+
+
+def mark_labels(items) -> None:
+    """``【动能一】：`` / ``以制造业兴县带动产业发展`` / text: the label and the heading
+    it stands above are one heading (the label item gets cls ``heading_label``)."""
+    n = len(items)
+    for i in range(n - 2):
+        it, nxt, after = items[i], items[i + 1], items[i + 2]
+        if it.cls not in ("text", "numbered", "lead", "heading") or not LABEL_ONLY_RE.match(it.text):
+            continue
+        if nxt.cls not in ("text", "heading") or nxt.in_verse or not plain_heading_shaped(nxt.text, LABELLED_HEADING_MAX):
+            continue
+        if after.cls not in ("text", "lead", "numbered") or len(after.text) <= len(nxt.text):
+            continue
+        it.cls, it.family = "heading_label", None
+        nxt.cls, nxt.family = "heading", "bracket"
+
+
 def joins_heading(it, nxt, after) -> bool:
     """A heading broken over two lines: the second part is short, has no sentence
     punctuation, is not a structure of its own, and body text follows it."""
