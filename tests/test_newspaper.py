@@ -188,3 +188,25 @@ def test_bracket_label_above_a_heading_is_its_label():
         ("heading", "【动能二】以城乡融合发展推动乡村全面振兴", [11, 13]),
     ]
     assert [b.type for b in a.blocks] == ["paragraph", "heading", "paragraph", "heading", "paragraph"]
+
+
+def test_closing_credits_name_the_writers_and_keep_the_editor():
+    text = (
+        "关于青溪县茶产业高质量发展的调研报告\n\n"
+        "茶产业是青溪县的传统优势产业。为摸清全县茶产业发展现状，县委政策研究室组成调研组开展调研。\n\n"
+        "链办实体化运行，链式推动七大重点产业发展，深入开展三送三解三优行动，成效明显。\n\n"
+        "（撰稿：县委政研室 张三 李四 审编：王五）\n"
+    )
+    a = parse_text(text).articles[0]
+    assert [x.name for x in a.authors] == ["张三", "李四"]
+    assert (a.blocks[-1].type, a.blocks[-1].text) == ("credits", "（撰稿：县委政研室 张三 李四 审编：王五）")
+
+
+def test_reporter_byline_under_a_subhead_without_kicker():
+    lines = split_lines(
+        "\u3000\u3000开篇的一段话自成一段。\n\u3000\u3000以制造业兴县带动产业发展\n\u3000\u3000本报记者\xa0\xa0程焕\n"
+        "\u3000\u3000链办实体化运行，链式推动七大重点产业发展，深入开展三送三解三优行动，成效明显。\n"
+    )
+    blocks, _ = build_blocks(lines, "article")
+    assert [(b.type, b.text) for b in blocks[1:3]] == [("heading", "以制造业兴县带动产业发展"), ("credits", "本报记者 程焕")]
+    assert [(a.name, a.role) for a in np.section_authors(blocks)] == [("程焕", "本报记者")]

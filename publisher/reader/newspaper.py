@@ -165,3 +165,12 @@ def section_authors(blocks) -> list[Author]:
             if people:
                 out = bylines.merge_authors(out, people)
     return out
+
+
+def closing_credit_authors(blocks) -> list[Author]:
+    """The writers of a credits line closing the article
+    (``（撰稿：县委政研室 张三 李四 审编：王五）``: 撰稿 names the authors, 审编 an editor,
+    who stays in the credits block)."""
+    if not blocks or blocks[-1].type != "credits":
+        return []
+    return bylines.credit_authors(blocks[-1].text)
