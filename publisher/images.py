@@ -109,7 +109,8 @@ def check_image(path: Path | str, *, what: str = "cover image", max_bytes: int =
     except PublisherError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise PublisherError(f"{what} {path}: too many pixels ({e})") from None
+        raise PublisherError(f"{what} {path}: more than the limit of {max_pixels} pixels "
+                             f"(Pillow: {str(e).splitlines()[0]})") from None
     except Exception as e:  # Pillow raises OSError, SyntaxError, ValueError… on bad data
         raise PublisherError(f"{what} {path}: not a JPEG, PNG, GIF or WebP image Pillow can read "
                              f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
