@@ -176,6 +176,30 @@ def test_many_operators_refused_before_parsing(tmp_path):
     p = _pdf(tmp_path / "ops.pdf", ops)
     r = check_pdf(str(p), limits=Limits(operators=1000))
     assert [(c.code, c.location) for c in r.checks] == [("P012", "page 1")]
+    r = check_pdf(str(p), limits=Limits(operators=10_000, total_operators=5000))
+    assert [c.code for c in r.checks] == ["P012"] and "in all" in r.checks[0].message
+
+
+def test_limits_of_the_child_from_the_command(tmp_path):
+    """A file within the structural limits that is slow to check (90,000 operators, just under
+    the limit): --time-limit stops it with one line (V004)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0].obj
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    page.Contents = pikepdf.Stream(pdf, zlib.compress(b"BT /F1 1 Tf " + b"0 0 Td (a) Tj\n" * 45_000 + b"ET", 9),
+                                   Filter=pikepdf.Name.FlateDecode)
+    p = _save(pdf, tmp_path / "slow.pdf")
+    for opt, code in ((["--time-limit", "1"], "V004"),):
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "publisher", "validate", *opt, str(p)], capture_output=True,
+                              text=True, timeout=60)
+        assert time.perf_counter() - t < 10
+        assert proc.returncode == 1, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert len(lines) == 1 and f": {code}: " in lines[0], proc.stderr
 
 
 def _save(pdf, path: Path) -> Path:

@@ -24,7 +24,11 @@ from ..errors import PublisherError
                    "nav / outline, in order.  Repeatable.")
 @click.option("-r", "--recursive", is_flag=True, help="Look for EPUB and PDF files in subfolders too.")
 @click.option("--no-epubcheck", is_flag=True, help="Skip EPUBCheck (our own checks only).")
-def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
+@click.option("--memory-limit", type=click.IntRange(min=128), default=None, metavar="MB",
+              help="Memory (address space) the checks of one file may use [default: 1024].")
+@click.option("--time-limit", type=click.IntRange(min=1), default=None, metavar="SECONDS",
+              help="CPU time the checks of one file may use; the wall-clock limit is twice it [default: 300].")
+def command(paths, as_json, junit_file, sources, recursive, no_epubcheck, memory_limit, time_limit):
     """Check EPUB and PDF outputs (files or folders); exit 0 all pass, 1 a check fails, 2 usage/I/O error."""
     from ..textio import atomic_write
     from ..validate import collect, load_sources, require_tools, validate
@@ -43,8 +47,18 @@ def command(paths, as_json, junit_file, sources, recursive, no_epubcheck):
         if interactive:
             click.echo(f"checked {r.path}", err=True)
 
+    import dataclasses
+
+    from ..validate.guard import DEFAULT, MB
+
+    limits = DEFAULT
+    if memory_limit is not None:
+        limits = dataclasses.replace(limits, memory_bytes=memory_limit * MB)
+    if time_limit is not None:
+        limits = dataclasses.replace(limits, cpu_seconds=time_limit, wall_seconds=2.0 * time_limit)
     info: dict = {}
-    results = validate(list(paths), srcs, epubcheck=not no_epubcheck, recursive=recursive, progress=progress, info=info)
+    results = validate(list(paths), srcs, epubcheck=not no_epubcheck, recursive=recursive, progress=progress, info=info,
+                       limits=limits)
     if as_json:
         click.echo(to_json(results, info), nl=False)
     else:

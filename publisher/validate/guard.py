@@ -46,11 +46,12 @@ class Limits:
     ratio: float = 100.0  # uncompressed / compressed, for members over ratio_floor
     ratio_floor: int = 1 * MB  # smaller members may compress as well as they like
     stream_bytes: int = 128 * MB  # one decoded PDF stream
-    operators: int = 1_000_000  # operators in one content stream
+    operators: int = 100_000  # operators in one content stream (ours: at most ~1,200)
+    total_operators: int = 1_000_000  # operators in all content streams of a PDF (ours: ~200 a page)
     pages: int = 20_000  # pages of a PDF
-    memory_bytes: int = 1024 * MB  # address space of the checking child (RLIMIT_AS)
-    cpu_seconds: int = 120  # CPU time of the checking child (RLIMIT_CPU)
-    wall_seconds: float = 300.0  # wall-clock time of the checking child
+    memory_bytes: int = 1024 * MB  # address space of the checking child (RLIMIT_AS); ``--memory-limit``
+    cpu_seconds: int = 300  # CPU time of the checking child (RLIMIT_CPU); ``--time-limit``
+    wall_seconds: float = 600.0  # wall-clock time of the checking child (twice the CPU limit)
 
 
 DEFAULT = Limits()
@@ -335,6 +336,7 @@ def pdf_problems(pdf, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
             out.append(("P011", f"a stream decodes to more than {_size(limits.stream_bytes)}; refused before decoding it",
                         f"object {obj.objgen[0]} {obj.objgen[1]}"))
             return out
+    total = 0
     for pno, owner in _content_owners(pdf):
         try:
             if isinstance(owner, pikepdf.Stream):
@@ -345,8 +347,14 @@ def pdf_problems(pdf, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
                 data = b"\n".join(c.read_bytes() for c in parts if isinstance(c, pikepdf.Stream))
         except pikepdf.PdfError:
             continue
-        if count_operators(data, limits.operators) is None:
+        n = count_operators(data, limits.operators)
+        if n is None:
             out.append(("P012", f"a content stream has more than {limits.operators:,} operators; "
                                 f"refused before parsing it", f"page {pno}"))
+            return out
+        total += n
+        if total > limits.total_operators:
+            out.append(("P012", f"the content streams have more than {limits.total_operators:,} operators in all; "
+                                f"refused before parsing them", f"page {pno}"))
             return out
     return out

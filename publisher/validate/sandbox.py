@@ -22,11 +22,6 @@ import time
 from .checks import FileResult
 from .guard import DEFAULT, Limits, _size
 
-# Address space the child may map beyond what it inherits: the limit is the larger of
-# ``limits.memory_bytes`` and what is already mapped plus a quarter of it, so a parent that
-# is already large (a test runner) still leaves the checks room.
-
-
 def _mapped_bytes() -> int:
     try:
         with open("/proc/self/statm") as f:
@@ -45,14 +40,25 @@ def _limit(which: int, value: int) -> None:
     resource.setrlimit(which, (value, hard))
 
 
-def _child(fn, args, limits: Limits, w: int) -> None:
+def memory_limit(limits: Limits) -> int:
+    """The address-space limit of the child: ``limits.memory_bytes``, or what the parent has
+    already mapped plus a quarter of it when that is more (never above an inherited limit)."""
+    mem = max(limits.memory_bytes, _mapped_bytes() + limits.memory_bytes // 4)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    for lim in (soft, hard):
+        if lim != resource.RLIM_INFINITY:
+            mem = min(mem, lim)
+    return mem
+
+
+def _child(fn, args, limits: Limits, mem: int, w: int) -> None:
     faulthandler.disable()  # a crash is reported by the parent, in one line
     try:
         os.setpgid(0, 0)
     except OSError:
         pass
     try:
-        _limit(resource.RLIMIT_AS, max(limits.memory_bytes, _mapped_bytes() + limits.memory_bytes // 4))
+        _limit(resource.RLIMIT_AS, mem)
         _limit(resource.RLIMIT_CPU, max(1, int(limits.cpu_seconds)))
         payload = ("ok", fn(*args))
     except MemoryError:
@@ -72,12 +78,13 @@ def _child(fn, args, limits: Limits, w: int) -> None:
 
 def run_limited(fn, args: tuple, path: str, kind: str, limits: Limits = DEFAULT) -> FileResult:
     """``fn(*args)`` (a FileResult) run in a limited child; a child that ends early gives V003/V004/V005."""
+    mem = memory_limit(limits)
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         os.close(r)
         try:
-            _child(fn, args, limits, w)
+            _child(fn, args, limits, mem, w)
         finally:
             os._exit(0)
     os.close(w)
@@ -110,7 +117,7 @@ def run_limited(fn, args: tuple, path: str, kind: str, limits: Limits = DEFAULT)
     except OSError:
         pass
     res = FileResult(path, kind)
-    limit_note = f"memory limit {_size(limits.memory_bytes)}, CPU limit {limits.cpu_seconds} s"
+    limit_note = f"memory limit {_size(mem)}, CPU limit {limits.cpu_seconds} s"
     if timed_out:
         res.add("V004", f"checks stopped at the time limit ({limits.wall_seconds:.0f} s wall clock)")
         return res
@@ -131,7 +138,7 @@ def run_limited(fn, args: tuple, path: str, kind: str, limits: Limits = DEFAULT)
     if what == "ok":
         return value
     if what == "memory":
-        res.add("V003", f"checks stopped at the memory limit ({_size(limits.memory_bytes)})")
+        res.add("V003", f"checks stopped at the memory limit ({_size(mem)})")
     else:
         res.add("V005", f"internal error in the checks: {value}")
     return res
