@@ -210,3 +210,20 @@ def test_reporter_byline_under_a_subhead_without_kicker():
     blocks, _ = build_blocks(lines, "article")
     assert [(b.type, b.text) for b in blocks[1:3]] == [("heading", "以制造业兴县带动产业发展"), ("credits", "本报记者 程焕")]
     assert [(a.name, a.role) for a in np.section_authors(blocks)] == [("程焕", "本报记者")]
+
+
+def test_photo_page_caption_label_duplicate_and_credit_with_agency():
+    # corpus-wild 103's shape: a converter's combined line, the label, the caption, its credit
+    text = (
+        "工业遗存焕新，赋能城市更新\n\n开篇的一段话自成一段。\n\n"
+        "文化新空间\u3000\u3000市民游客在北京市首钢园“秀冰场”滑冰。首钢园曾是首钢集团主厂区。\u3000\u3000崔  峻摄（影像中国）\n\n"
+        "文化新空间\n\n市民游客在北京市首钢园“秀冰场”滑冰。首钢园曾是首钢集团主厂区。\n\n崔  峻摄（影像中国）\n\n"
+        "烟囱高耸、厂房林立曾是城市工业化的鲜明印记，如今这些工业遗存正焕发新的生机。\n\n——编  者\n"
+    )
+    issue = parse_text(text)
+    a = issue.articles[0]
+    caps = [(b.text, b.credit, b.source) for b in a.blocks if b.type == "caption"]
+    assert caps == [("市民游客在北京市首钢园“秀冰场”滑冰。首钢园曾是首钢集团主厂区。", "崔峻摄（影像中国）", [7, 11])]
+    assert any(w.code == "R165" and w.line == 5 for w in issue.warnings)
+    assert a.authors == [] and (a.blocks[-1].type, a.blocks[-1].text) == ("note", "——编者")
+    assert bylines.signature_line("——编  者") is None

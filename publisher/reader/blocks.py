@@ -55,6 +55,7 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     captions.mark_sign_off(items)
     headings.decide_families(items)
     headings.mark_labels(items)
+    captions.mark_credit_pairs(items)
     verse.mark_runs(items, literary)
     _mark_plain_headings(items, literary)
     captions.mark_layout_captions(items)
@@ -70,6 +71,8 @@ def _classify(it: Item, literary: bool) -> None:
     t = it.text
     if it.image:
         it.cls = "caption_layout"  # ![石门村的数字大屏](a.jpg)
+    elif newspaper.is_editors_sign(t):
+        it.cls = "note"  # ——编  者
     elif captions.is_editor_credit(t):
         it.cls = "credits"  # 版式设计：… / 责任编辑：…
     elif captions.is_note(t):
@@ -255,6 +258,7 @@ def _han_full_stop(raw: str) -> bool:
 
 
 W_NOT_JOINED = "R164"
+W_DUPLICATE = "R165"
 
 
 def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning] | None = None) -> list[Block]:
@@ -337,7 +341,12 @@ def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning]
             head_label = it  # 【动能一】： above a heading: part of that heading
             i += 1
             continue
-        if it.cls == "caption_label":
+        if it.cls == "duplicate":
+            if warnings is not None:
+                warnings.append(Warning(W_DUPLICATE, f"dropped a converter's duplicate of the caption after it: {it.text[:30]!r}", it.number))
+            i += 1
+            continue
+        if it.cls == "caption_label" and i + 1 < n and items[i + 1].cls in CAPTION_CLASSES:
             label = it.number  # 图片说明： above a caption list: part of its first caption
             i += 1
             continue
@@ -384,7 +393,7 @@ def _caption_block(items: list[Item], i: int, blocks: list[Block]) -> tuple[Bloc
     last = it.number
     j = i + 1
     if credit is None and j < n and items[j].cls == "credit":
-        credit = captions.credit_only(items[j].text) or items[j].text  # an agency alone: 人民视觉
+        credit = newspaper.credit_text(captions.credit_only(items[j].text) or items[j].text)  # or an agency alone: 人民视觉
         last = items[j].number
         j += 1
     block = Block(

@@ -289,8 +289,13 @@ def signature_line(text: str) -> list[Author] | None:
         return _names(m.group("names")) or None
     m = _DASH_SIGNATURE.match(t)
     if m:
+        if _EDITORS.match(collapse_spaces(m.group(1))):
+            return None  # ——编  者: the editors sign a note, they are not its authors
         return parse_byline(m.group(1))
     return None
+
+
+_EDITORS = re.compile(r"^(?:编\s*者|(?:本[报刊])?编\s*辑\s*部)$")
 
 
 def _names(s: str) -> list[Author]:

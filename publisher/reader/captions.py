@@ -48,6 +48,9 @@ CREDIT_ONLY_RES = [
     re.compile(r"^[■□]?\s*[（(](?P<c>[^（）()]{2,24}\s*(?:摄|供图))[）)]$"),
     re.compile(r"^[■□]?\s*(?P<c>(?:图|摄影|图片|照片)\s*[/／:：]\s*\S.{0,30})$"),
     re.compile(r"^[■□]?\s*(?P<c>(?:图片|照片)来源\s*[:：]\s*\S.{0,30})$"),
+    # 本报记者  蒋雨师摄 / 王  剑摄（人民视觉） / 樊绍光摄（影像中国）: names (padded), 摄, an agency
+    re.compile(r"^[■□]?\s*(?P<c>(?:[^\s，。：:；（）()]{1,8}[ \u3000\u00a0]+){1,3}[^\s，。：:；（）()]{1,4}摄(?:\s*[（(][^（）()，。]{2,12}[）)])?)$"),
+    re.compile(r"^[■□]?\s*(?P<c>[^\s，。：:；（）()]{2,4}摄\s*[（(][^（）()，。]{2,12}[）)])$"),
 ]
 # "图为…" marks a caption wherever it stands.
 CAPTION_WORD_RE = re.compile(r"(?:^|[。])[（(]?(?:图为|上图|下图|左图|右图)|^图\s*\d*\s*[：:]")
@@ -177,3 +180,44 @@ def mark_layout_captions(items) -> None:
             continue
         if wide_before and wide_after and ty.is_closed(it.text) or wide_before and wide_after and not any(c in it.text for c in "，。！？；："):
             it.cls = "caption_layout"
+
+
+# Separators a converter leaves between the parts of a photo's combined text
+# (文化新空间　　市民在…锻炼。　　王  剑摄（人民视觉）): two or more wide spaces.
+_PARTS_SEP = re.compile(r"[\u3000]{2,}|\s{3,}")
+CAPTION_LABEL_MAX = 10
+PAIRED_CAPTION_MAX = 160
+
+
+def mark_credit_pairs(items) -> None:
+    """A caption line right above its credit line is a caption (even a long one);
+    a short punctuation-free line right above that caption is its label
+    (``文化新空间``: cls ``caption_label``); and a line just above, that is the label,
+    the caption and the credit run together, is a converter's duplicate
+    (cls ``duplicate``: dropped with a warning).  One linear pass."""
+    n = len(items)
+    for i in range(1, n):
+        if items[i].cls != "credit":
+            continue
+        cap = items[i - 1]
+        if cap.cls != "text" or cap.in_verse or len(cap.text) > PAIRED_CAPTION_MAX or not ty.is_closed(cap.text):
+            continue
+        cap.cls = "caption_layout"
+        k = i - 2
+        if k >= 0 and items[k].cls in ("text", "heading") and _label_shaped(items[k].text):
+            items[k].cls, items[k].family = "caption_label", None
+            k -= 1
+        if k >= 0 and items[k].cls == "text" and _duplicate_of(items[k].text, cap.text):
+            items[k].cls = "duplicate"
+
+
+def _label_shaped(text: str) -> bool:
+    return 2 <= len(text) <= CAPTION_LABEL_MAX and not any(c in "，。！？；：、,.;:!?" for c in text)
+
+
+def _duplicate_of(text: str, caption: str) -> bool:
+    parts = [p for p in _PARTS_SEP.split(text) if p]
+    if len(parts) < 2:
+        return False
+    head = caption[: min(len(caption), 12)]
+    return any(p.startswith(head) or caption.startswith(p[:12]) and len(p) >= 12 for p in parts[1:])

@@ -38,6 +38,10 @@ CREDIT_LINE_MAX = 24
 _SENTENCE = re.compile(r"[，。！？；：:,.!?;]")
 
 
+def is_editors_sign(text: str) -> bool:
+    return bool(EDITORS_SIGN_RE.match(collapse_spaces(text)))
+
+
 def is_kicker(text: str) -> bool:
     t = collapse_spaces(text)
     return bool(KICKER_LABEL_RE.match(t) or KICKER_DASH_RE.match(t))
@@ -121,7 +125,7 @@ def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
 def _mark_editors_note(items, limit: int) -> None:
     """The paragraphs before a ``——编者`` sign-off (ahead of the first story) are notes."""
     for s in range(min(limit, len(items))):
-        if EDITORS_SIGN_RE.match(collapse_spaces(items[s].text)) and items[s].cls == "text":
+        if is_editors_sign(items[s].text) and items[s].cls in ("text", "note"):
             if all(items[k].cls == "text" for k in range(s)):
                 for k in range(s + 1):
                     items[k].cls = "note"
@@ -153,7 +157,7 @@ def _credit_line(text: str) -> bool:
 def credit_text(text: str) -> str:
     """``本报记者  王永战摄`` → ``本报记者 王永战摄``; ``辛  鑫摄`` → ``辛鑫摄`` (padding inside a name)."""
     t = collapse_spaces(text)
-    return re.sub(r"(?:(?<=\s)|^)([\u4e00-\u9fff]) ([\u4e00-\u9fff]{1,2}摄?)(?=\s|$)", r"\1\2", t)
+    return re.sub(r"(?:(?<=\s)|^)([\u4e00-\u9fff]) ([\u4e00-\u9fff]{1,2}摄?)(?=\s|$|[（(])", r"\1\2", t)
 
 
 def section_authors(blocks) -> list[Author]:
