@@ -173,6 +173,10 @@ def test_many_operators_refused_before_parsing(tmp_path):
     assert count_operators(ops, 10 ** 6) == 9000
     assert count_operators(b"BT /F1 12 Tf (a) Tj [(b) -3 (c)] TJ <4e2d> Tj ET q 1 0 0 1 0 0 cm Q", 100) == 9
     assert count_operators(ops, 1000) is None
+    for run in (b"(" * 2_000_000, b"<" + b"a" * 2_000_000, b"(\\" * 1_000_000, b"< " * 1_000_000):
+        t = time.perf_counter()
+        count_operators(run, 10 ** 6)  # linear on runs of one opening: no rescan from each position
+        assert time.perf_counter() - t < 2, run[:4]
     p = _pdf(tmp_path / "ops.pdf", ops)
     r = check_pdf(str(p), limits=Limits(operators=1000))
     assert [(c.code, c.location) for c in r.checks] == [("P012", "page 1")]

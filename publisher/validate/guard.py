@@ -265,7 +265,9 @@ def decoded_size(stream, limit: int) -> int | None:
     return data
 
 
-_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]()<>{}%]*|%[^\r\n]*"
+# Strings and hex strings may be left open (the rest of the stream is one operand), so that
+# no run of "(" or "<" is scanned again from each position: linear on any input.
+_TOKEN = re.compile(rb"\((?:\\.|[^\\)])*\)?|<<|>>|<[0-9A-Fa-f\s]*>?|/[^\s/\[\]()<>{}%]*|%[^\r\n]*"
                     rb"|[-+.0-9]+|[\[\]{}]|([A-Za-z'\"][^\s/\[\]()<>{}%]*)|\s+|.", re.S)
 
 
