@@ -126,6 +126,25 @@ def test_zip_limits_come_from_the_central_directory(tmp_path):
     assert [c for c, _, _ in zip_problems(infos * 3, Limits(members=10))] == ["E012"]
 
 
+def test_member_count_read_from_the_tail_before_zipfile(tmp_path, monkeypatch):
+    p = tmp_path / "many.epub"
+    with zipfile.ZipFile(p, "w") as zf:
+        for i in range(300):
+            zf.writestr(f"EPUB/{i}.txt", "")
+    p64 = tmp_path / "many64.epub"
+    with zipfile.ZipFile(p64, "w") as zf:
+        for i in range(70_000):  # over 65,535: the count is in the ZIP64 record
+            zf.writestr(zipfile.ZipInfo(f"{i}"), b"")
+    from publisher.validate.guard import zip_entry_count
+
+    assert zip_entry_count(p) == 300 and zip_entry_count(p64) == 70_000
+    assert zip_entry_count(tmp_path / "none.epub") is None
+    monkeypatch.setattr(zipfile, "ZipFile", None)  # refused without building the member list
+    for path, n in ((p, 300), (p64, 70_000)):
+        r = check_epub(str(path), limits=Limits(members=100))
+        assert [c.code for c in r.checks] == ["E012"] and f"{n} ZIP members" in r.checks[0].message
+
+
 def test_small_zip_bomb_refused_before_a_member_is_read(tmp_path, monkeypatch):
     p = _deflated_bomb(tmp_path / "bomb.epub", "EPUB/a.xhtml", 8 << 20)
     read = []

@@ -26,7 +26,7 @@ from lxml import etree
 
 from . import css as csslib
 from .checks import ERROR, FileResult
-from .guard import DEFAULT, XML_PARSER, Limits, doctype_problem, looks_like_xml, zip_problems
+from .guard import DEFAULT, XML_PARSER, Limits, doctype_problem, looks_like_xml, zip_entry_count, zip_problems
 from .titles import norm_title, unmatched_in_order
 
 NS = {
@@ -174,6 +174,11 @@ def guard_members(zf: zipfile.ZipFile, result: FileResult, limits: Limits = DEFA
 def open_package(path: str, result: FileResult, limits: Limits = DEFAULT) -> Package | None:
     """Open the container; on failure add E001 (or a guard code) and return None."""
     result.mark("E001")
+    declared = zip_entry_count(path)
+    if declared is not None and declared > limits.members:
+        result.mark("E010", "E011", "E012", "E020")
+        result.add("E012", f"{declared} ZIP members (limit {limits.members}); refused before reading")
+        return None
     try:
         zf = zipfile.ZipFile(path)
         if not guard_members(zf, result, limits):

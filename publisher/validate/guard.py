@@ -109,6 +109,32 @@ def zip_problems(infos, limits: Limits = DEFAULT) -> list[tuple[str, str, str]]:
     return out
 
 
+def zip_entry_count(path: str | os.PathLike) -> int | None:
+    """The number of entries the end-of-central-directory record declares (ZIP64 too), read
+    from the file's tail before ``zipfile`` builds an object for each; None when not found."""
+    import struct
+
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - 65_557))
+            tail = f.read()
+            at = tail.rfind(b"PK\x05\x06")
+            if at < 0 or len(tail) < at + 22:
+                return None
+            n = struct.unpack_from("<H", tail, at + 10)[0]
+            if n != 0xFFFF or at < 20 or tail[at - 20:at - 16] != b"PK\x06\x07":
+                return n
+            f.seek(struct.unpack_from("<Q", tail, at - 12)[0])
+            rec = f.read(56)
+            if len(rec) < 40 or rec[:4] != b"PK\x06\x06":
+                return None
+            return struct.unpack_from("<Q", rec, 32)[0]
+    except (OSError, struct.error, ValueError, OverflowError):
+        return None
+
+
 _XML_NAMES = (".xml", ".opf", ".xhtml", ".xht", ".html", ".htm", ".ncx", ".svg", ".smil", ".rdf")
 
 
