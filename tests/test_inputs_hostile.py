@@ -41,6 +41,15 @@ def test_one_nul_inside_a_utf8_character_is_dropped_not_read_as_utf16():
     assert [(w.code, w.line) for w in d.warnings] == [("R001", 3)]
 
 
+def test_one_nul_in_gb18030_text_is_dropped_too():
+    text = "衡东决策参考\n" + BODY
+    data = text.encode("gb18030")
+    i = data.index("参".encode("gb18030"))
+    d = decode_text(data[:i + 1] + b"\x00" + data[i + 1:])
+    assert d.encoding == "gb18030" and d.text == text
+    assert [(w.code, w.line) for w in d.warnings] == [("R001", 1)]
+
+
 def test_utf16_without_bom_still_needs_its_nuls_on_one_parity():
     text = "关于在全党大兴调查研究的工作方案\n" * 20
     assert decode_text(text.encode("utf-16-le")).text == text
