@@ -227,3 +227,21 @@ def test_photo_page_caption_label_duplicate_and_credit_with_agency():
     assert any(w.code == "R165" and w.line == 5 for w in issue.warnings)
     assert a.authors == [] and (a.blocks[-1].type, a.blocks[-1].text) == ("note", "——编者")
     assert bylines.signature_line("——编  者") is None
+
+
+@pytest.mark.parametrize("layout", ["indent", "blank", "indent-all"])
+def test_102_reads_the_same_in_other_layouts(layout):
+    path = corpus_file("102_")
+    src = [ln.strip().strip("\u3000") for ln in path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n") if ln.strip()]
+    if layout == "indent":  # as printed: headline flush, paragraphs indented
+        text = "\n".join(src[:2] + ["\u3000\u3000" + s for s in src[2:]])
+    elif layout == "blank":
+        text = "\n\n".join(src)
+    else:
+        text = "\n".join("\u3000\u3000" + s for s in src)
+    issue = parse_text(text)
+    assert len(issue.articles) == 1
+    a = issue.articles[0]
+    assert a.title == "168小时 他们在一线（干部状态新观察）" and len(a.authors) == 13
+    assert len([b for b in a.blocks if b.type == "heading"]) == 10
+    assert len([b for b in a.blocks if b.type == "caption" and b.credit]) == 10

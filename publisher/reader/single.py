@@ -39,12 +39,16 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
     d = Draft(entry=None, column="", start=0, end=n, title_idx=title_idx)
     # several articles without a 目录: each further one starts at a headline + role byline
     kids = _unlisted_in(text, [False] * n, {i for i in range(n) if title_like(text[i], TITLE_MAX)}, d)
-    if kids and title_idx and not _indented(lines[title_idx[0]].text):
+    if kids:
         # a newspaper page: story heads set in the flow of the text (indented like its
-        # paragraphs, under an unindented page headline) are sections of one article
-        # (reader.newspaper), not further articles
-        starts = [st for st, _ in kids if not _indented(lines[st].text)]
-        kids = [(st, starts[k + 1] if k + 1 < len(starts) else n) for k, st in enumerate(starts)]
+        # paragraphs, under an unindented page headline) or each under a kicker
+        # (地点：…) are sections of one article (reader.newspaper), not further articles
+        flow = bool(title_idx) and not _indented(lines[title_idx[0]].text)
+        if all(_kicker_above(text, st) for st, _ in kids):
+            kids = []
+        elif flow:
+            starts = [st for st, _ in kids if not _indented(lines[st].text)]
+            kids = [(st, starts[k + 1] if k + 1 < len(starts) else n) for k, st in enumerate(starts)]
     warnings: list[Warning] = []
     drafts = [d]
     if kids:
@@ -75,3 +79,11 @@ def _is_head_line(t: str) -> bool:
 
 def _indented(raw: str) -> bool:
     return raw[:1].isspace()
+
+
+def _kicker_above(text: list[str], start: int) -> bool:
+    """The nearest non-blank line above ``start`` is a story kicker (地点：云南普洱)."""
+    k = start - 1
+    while k >= 0 and not text[k]:
+        k -= 1
+    return k >= 0 and newspaper.is_kicker(text[k])
