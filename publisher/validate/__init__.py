@@ -2,7 +2,9 @@
 
 Modules: ``checks`` (the result type and the code table), ``epub`` (our EPUB checks),
 ``epubcheck_batch`` (EPUBCheck, many EPUBs per JVM), ``css`` (which font sets which
-character), ``pdf`` (PDF checks), ``report`` (human, JSON, JUnit output).
+character), ``pdf`` (PDF checks), ``report`` (human, JSON, JUnit output), ``guard`` (the limits
+that keep a hostile file bounded, checked before the data is read) and ``sandbox`` (each
+file's checks in a child process with memory and time limits).
 
 Errors and warnings fail; usage notes (EPUBCheck's feature-usage messages) are shown
 and never fail.  Exit status of the command: 0 all passed, 1 a check failed, 2 usage
