@@ -245,3 +245,25 @@ def test_102_reads_the_same_in_other_layouts(layout):
     assert a.title == "168小时 他们在一线（干部状态新观察）" and len(a.authors) == 13
     assert len([b for b in a.blocks if b.type == "heading"]) == 10
     assert len([b for b in a.blocks if b.type == "caption" and b.credit]) == 10
+
+
+def test_001_with_indented_paragraphs_keeps_its_captions_and_joins():
+    # 001 re-laid out as paragraphs opened by indents (no blank lines): the first line
+    # of each paragraph indented, a page-break continuation and everything else flush
+    path = corpus_file("001")
+    original = read(path)
+    first_lines = {b.source[0] for b in original.articles[0].blocks if b.type == "paragraph"}
+    src = path.read_text(encoding="utf-8").split("\n")
+    text = "\n".join(("\u3000\u3000" + t if k in first_lines else t) for k, t in enumerate(src, 1) if t.strip())
+    again = parse_text(text).articles[0]
+
+    def shape(a):
+        return [(b.type, b.text) for b in a.blocks]
+
+    assert shape(again) == shape(original.articles[0])
+
+
+def read(path):
+    from publisher.reader import read_issue
+
+    return read_issue(path)

@@ -58,6 +58,7 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     captions.mark_credit_pairs(items)
     verse.mark_runs(items, literary)
     _mark_plain_headings(items, literary)
+    _mark_flush_captions(items)
     captions.mark_layout_captions(items)
     levels = headings.assign_levels(items)
     blocks = _assemble(items, levels, warnings)
@@ -155,6 +156,34 @@ def _plain_heading_at(items: list[Item], i: int, limit: int) -> bool:
     if len(nxt.text) < max(2 * len(it.text), 20) and nxt.cls == "text":
         return False  # a heading is followed by body text
     return True
+
+
+def _mark_flush_captions(items: list[Item]) -> None:
+    """Paragraphs opened by indents: a flush, closed, caption-shaped line right after
+    a closed paragraph and before an indented line (or a heading, or the end) is a
+    caption set between paragraphs, not a wrapped last line — unless the paragraph
+    before it ran to the wrap column (the width of lines cut mid-sentence)."""
+    if not uses_indent(items):
+        return
+    n = len(items)
+    # the wrap column: widths of lines cut mid-sentence with a flush line after them
+    cut = [
+        visual_width(items[k].text)
+        for k in range(n - 1)
+        if not items[k + 1].indent and items[k + 1].gap == 0 and not ty.is_closed(items[k].text)
+    ]
+    column = Counter(cut).most_common(1)[0][0] if cut else None
+    for i in range(n - 1, 0, -1):  # backwards: a run of captions is read from its end
+        it, prev = items[i], items[i - 1]
+        if it.cls != "text" or it.indent or it.in_verse or it.gap > 0:
+            continue
+        if not ty.is_closed(prev.text) or not ty.is_closed(it.text) or not captions._caption_shaped(it.text):
+            continue
+        if column is not None and abs(visual_width(prev.text) - column) <= WRAP_SLACK:
+            continue  # the line before ran to the column: this one is its continuation
+        nxt = items[i + 1] if i + 1 < n else None
+        if nxt is None or nxt.indent or nxt.cls in ("heading", "caption", "caption_layout", "credit"):
+            it.cls = "caption_layout"
 
 
 # --- assembly ----------------------------------------------------------------
