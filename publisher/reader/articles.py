@@ -76,7 +76,7 @@ DOCUMENT_TITLE_STARTS = ("关于",)
 # Subtitle lines: "——乡村调研杂记", "—— 写在…", "--副题".
 _SUBTITLE = re.compile(r"^(?:——|—|－－|--|──|－|―)\s*(?=\S)")
 
-_DASH_SPLIT = re.compile(r"\s*(?:——|—|--)\s*")
+_DASH_SPLIT = re.compile(r"(?:(?<!\s)\s++)?(?:——|—|--)\s*")  # white space from its run's start: linear
 
 # Article kinds.  Each table names the case that motivates it.
 EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论")  # 卷首语

@@ -107,7 +107,7 @@ def is_editor_credit(text: str) -> bool:
 def credits_text(text: str) -> str:
     """``策划 / 邓 智 统筹 / 李永民`` with runs of spaces collapsed and ``/`` spaced."""
     t = bylines.unglue_labels(text.lstrip("■□ \u3000"))
-    t = re.sub(r"\s*[/／]\s*", " / ", t)
+    t = re.sub(r"(?:(?<!\s)\s++)?[/／]\s*", " / ", t)  # white space taken from its run's start only: linear
     t = SPACED_NAME_RE.sub(r"\1\2", t)
     return ty.normalise_title(t)
 

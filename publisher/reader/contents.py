@@ -71,7 +71,7 @@ _LIST_MARKER = re.compile(r"^[-*+•·▪●◆]\s+")
 # Each pattern names the case that motivates it.
 NOISE_PATTERNS = (
     re.compile(r"^\d{1,4}$"),  # a stray page number on its own line
-    re.compile(r"\d{4}\s*年.*第\s*[\d一二三四五六七八九十]+\s*期"),  # "衡东决策参考 2023年第1期"
+    re.compile(r"^(?>.*?\d{4}\s*年).*第\s*[\d一二三四五六七八九十]+\s*期"),  # "衡东决策参考 2023年第1期" (first 年 only: linear)
     re.compile(r"^(?:总\s*)?第\s*[\d一二三四五六七八九十]+\s*期"),  # "第3期", "总第45期"
     re.compile(r"^(?:主\s*办|协\s*办|承\s*办|主\s*编|编\s*辑|出\s*版|印\s*刷|地\s*址|电\s*话|邮\s*编|刊\s*号)\s*[：:]"),  # masthead
     re.compile(r"\b(?:ISSN|CN)\s*[\dA-Z]", re.IGNORECASE),  # serial numbers in a tagline
