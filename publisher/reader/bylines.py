@@ -180,7 +180,7 @@ def unglue_labels(text: str) -> str:
     labels = WRITER_LABELS + OTHER_LABELS
 
     def split(m: re.Match[str]) -> str:
-        head = text[: m.end()]
+        head = text[max(0, m.end() - 8) : m.end()]  # labels are short: a bounded look-back
         # the tail of a longer label (插图) is no label of its own
         if any(len(lb) > len(m.group(1)) and head.endswith(lb) for lb in labels):
             return m.group(1)
@@ -191,9 +191,10 @@ def unglue_labels(text: str) -> str:
 
 def is_credits(text: str) -> bool:
     """A credits line: labelled parts such as ``文/陈晓 图/王磊`` or ``■策划 / …``."""
-    t = unglue_labels(strip_markup(text))
+    t = strip_markup(text)
     if len(t) > 200:
         return False
+    t = unglue_labels(t)
     labels = _LABEL_RE.findall(t)
     if not labels:
         return False
@@ -248,9 +249,12 @@ def credit_authors(text: str) -> list[Author]:
 
 def split_signature(text: str) -> tuple[str, list[Author]] | None:
     """``……增光添彩。（沫声）`` → (``……增光添彩。``, [沫声]); None if no signature."""
-    m = _REPORTED_TAIL.match(text.rstrip())
-    if m and _reported(m):
-        return m.group("body").rstrip(), _reported(m)
+    t = text.rstrip()
+    cut = max(t.rfind("（"), t.rfind("("))  # the signature is the last parenthesis (linear)
+    if cut > 0 and t[:cut].rstrip()[-1:] in "。！？!?…”』」":
+        m = _REPORTED_LINE.match(t[cut:])
+        if m and _reported(m):
+            return t[:cut].rstrip(), _reported(m)
     m = _SIGNATURE_TAIL.match(text.rstrip())
     if not m:
         return None
@@ -266,7 +270,6 @@ _REPORTED = (
     rf"(?P<names>[{HAN}]{{2,3}}?(?:[\s、，,]+[{HAN}]{{2,3}}?)*)\s*(?:采访整理|整理|采写|报道|综合报道)?\s*[）)]"
 )
 _REPORTED_LINE = re.compile(rf"^{_REPORTED}$")
-_REPORTED_TAIL = re.compile(rf"^(?P<body>.*[。！？!?…”』」])\s*{_REPORTED}\s*$")
 
 
 def _reported(m: re.Match[str]) -> list[Author]:
