@@ -50,8 +50,14 @@ def expected_structures(path) -> dict[int, str]:
     def blank(k: int) -> bool:
         return k < 0 or k >= n or not texts[k]
 
-    # verse: runs of three or more consecutive short lines
-    k = 0
+    # verse: runs of three or more consecutive short lines -- a layout signal only where
+    # the text separates its paragraphs by blank lines.  Where it does not (102, 105:
+    # a crawler's page, one paragraph a line, no blank lines), a story head (kicker,
+    # subhead, byline) or a salutation is three short lines too, and the layout alone
+    # cannot tell them from a stanza.
+    nonblank = sum(1 for t in texts if t)
+    blank_separated = nonblank and (n - nonblank) >= 0.2 * nonblank
+    k = 0 if blank_separated else n
     while k < n:
         if texts[k] and len(texts[k]) <= 26:
             j = k
