@@ -15,6 +15,9 @@ Parts:
 * parse — ``publisher.reader.read_issue`` on each corpus file and the sample; then
   scaling: a synthetic issue whose body is 20× that of 000 against 000 itself
   (time ratio; 20 means linear).
+* adversarial — 100 KB of each adversarial shape of ``tests/reader_adversary.py``
+  (runs of marks, leaders, spaces, brackets, numbering) against 100 KB of corpus
+  text (target ≤ 3×), and 10,000 目录 entries none of which matches exactly (< 5 s).
 * epub — ``publisher.epub.write_epub`` of 000.
 * pdf — ``publisher.pdf.write_pdf`` of 000.
 * anthology — 12 issues (the corpus issues and the sample, repeated): a cold full
@@ -86,6 +89,33 @@ def stage_parse(path: str) -> dict:
     issue = read_issue(path)
     dt = time.perf_counter() - t
     return {"seconds": dt, "articles": len(issue.articles), "columns": len(issue.columns)}
+
+
+def stage_adversarial(size: str) -> dict:
+    """Parse time of each adversarial shape (issue 12) at ``size`` characters against
+    corpus text of the same size, and of 10,000 目录 entries (none exact: all fuzzy)."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from publisher.model import Meta
+    from publisher.reader import parse_text
+    from reader_adversary import many_entries, shapes
+
+    n = int(size)
+    files = corpus_files() or [SAMPLE]
+    text = files[0].read_text(encoding="utf-8")
+    while len(text) < n:
+        text += "\n" + text
+    text = text[:n]
+
+    def timed(t: str) -> float:
+        c = time.perf_counter()
+        parse_text(t, Meta())
+        return time.perf_counter() - c
+
+    timed(text)  # warm up
+    base = min(timed(text) for _ in range(3))
+    worst = sorted(((timed(t), name) for name, t in shapes(n)), reverse=True)
+    toc = many_entries(10_000)
+    return {"base": base, "worst": worst[:8], "shapes": len(worst), "entries_10k": timed(toc)}
 
 
 def stage_epub(path: str, out: str) -> dict:
@@ -170,7 +200,7 @@ def stage_onedoc(folder: str, out: str) -> dict:
 
 
 STAGES = {"parse": stage_parse, "epub": stage_epub, "pdf": stage_pdf, "anthology": stage_anthology,
-          "onedoc": stage_onedoc}
+          "onedoc": stage_onedoc, "adversarial": stage_adversarial}
 
 
 def run_stage(name: str, *args: str) -> dict:
@@ -227,6 +257,21 @@ def part_parse(tmp: Path) -> None:
     ratio = large["seconds"] / base["seconds"]
     print(f"   scaling: body ×20 ({big.stat().st_size // 1024} KB): {large['seconds']:.3f} s vs 000 "
           f"{base['seconds']:.3f} s → ratio {ratio:.1f} (20 = linear); memory {large['rss']:.0f} MB vs {base['rss']:.0f} MB")
+
+
+def part_adversarial(tmp: Path) -> None:
+    print("== adversarial parse (issue 12): 100 KB of each shape vs 100 KB of corpus text (target ≤ 3×)")
+    d = run_stage("adversarial", "100000")
+    if "error" in d:
+        print(f"   error: {d['error']}")
+        return
+    ratio = d["worst"][0][0] / d["base"]
+    print(f"   corpus text 100 KB: {d['base']:.3f} s; {d['shapes']} shapes, slowest:")
+    for sec, name in d["worst"]:
+        print(f"     {sec:.3f} s  {sec / d['base']:4.1f}×  {name}")
+    print(f"   worst ratio {ratio:.1f}× ({'ok' if ratio <= 3 else 'OVER 3×'})")
+    print(f"   10,000 目录 entries, none exact: {d['entries_10k']:.2f} s "
+          f"({'ok' if d['entries_10k'] < 5 else 'OVER 5 s'}; process {d['wall']:.1f} s, {fmt_mem(d)})")
 
 
 def part_build(tmp: Path, stage: str) -> None:
@@ -343,7 +388,7 @@ def part_anthology(tmp: Path, n_many: int, jobs: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="parse,epub,pdf,anthology", help="comma-separated parts")
+    ap.add_argument("--only", default="parse,adversarial,epub,pdf,anthology", help="comma-separated parts")
     ap.add_argument("--issues", type=int, default=100, help="synthetic issues for the scaling build (0 = skip)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
@@ -357,7 +402,7 @@ def main() -> int:
         print(json.dumps(d))
         return 0
     parts = [p.strip() for p in a.only.split(",") if p.strip()]
-    unknown = set(parts) - {"parse", "epub", "pdf", "anthology"}
+    unknown = set(parts) - {"parse", "adversarial", "epub", "pdf", "anthology"}
     if unknown:
         ap.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     # Pin the anthology cache's environment digest for this run: the tree may be edited
@@ -375,6 +420,8 @@ def main() -> int:
     try:
         if "parse" in parts:
             part_parse(tmp)
+        if "adversarial" in parts:
+            part_adversarial(tmp)
         if "epub" in parts:
             part_build(tmp, "epub")
         if "pdf" in parts:
