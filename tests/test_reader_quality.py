@@ -69,12 +69,28 @@ def expected_structures(path) -> dict[int, str]:
             k = j
         else:
             k += 1
+    def clause(k: int) -> bool:
+        """A numbered line that is an item of an enumeration: it ends as a clause
+        (； between items, ： before them), or the numbered line before it does or
+        is a whole sentence (101's legal texts: 八、犯本决定…。 九、本决定自公布之日起施行。)."""
+        t = texts[k]
+        if t[-1] in "；;：:":
+            return True
+        j = k - 1
+        while j >= 0 and not texts[j]:
+            j -= 1
+        p = texts[j] if j >= 0 else ""
+        return bool(p and _NUM_HEAD.match(p)) and (
+            p[-1] in "；;：:" or len(p) > 30 or any(c in "。！？" for c in p[:-1])
+        )
+
     for k, t in enumerate(texts):
         if not t or lines[k].number in out:
             continue
         no_inner_stop = not any(c in "。！？" for c in t[:-1])
-        # headings: a numbered short line standing alone, sentence-free
-        if _NUM_HEAD.match(t) and len(t) <= 30 and no_inner_stop and blank(k - 1) and blank(k + 1):
+        # headings: a numbered short line standing alone, sentence-free, not a clause
+        if (_NUM_HEAD.match(t) and len(t) <= 30 and no_inner_stop and blank(k - 1) and blank(k + 1)
+                and not clause(k)):
             out[lines[k].number] = "heading"
         # captions: a credit, 图为, or a short closed line between runs of 2+ blanks
         elif len(t) <= 60 and _CAPTION_WORD.search(t):

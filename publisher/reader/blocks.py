@@ -89,9 +89,10 @@ def _classify(it: Item, literary: bool) -> None:
     else:
         fam = headings.family(t)
         whole_bold = bool(it.bold) and it.bold[0][0] == 0 and it.bold[0][1] >= len(t)
-        if fam is not None and whole_bold and headings.heading_shaped(t):
+        if fam is not None and (whole_bold or it.md_level) and headings.heading_shaped(t):
             it.family = fam
-            it.cls = "heading"  # **一、总体要求** : a heading in Markdown sources
+            # **一、总体要求** or ``## (三)本案…？`` (101): a heading in Markdown sources
+            it.cls = "heading"
         elif fam is not None:
             it.family = fam
             it.cls = "numbered"

@@ -48,6 +48,9 @@ LEAD_MAX = 40  # a lead clause longer than this is a sentence, not a lead
 # clause up to ，/； when that is at most this long (一是抓实基础产业，…).
 SERIES_CLAUSE_MAX = 20
 SENTENCE_STOP = "。！？"
+# a numbered line ending so is an item of an enumeration, never a heading: ； between
+# items, ： before the items it introduces (101's legal texts: 一、…；二、…；三、…：)
+CLAUSE_ENDS = "；;：:"
 
 # Symbols newspapers put before a subhead (■ 小标题).
 SUBHEAD_MARKERS = ("■",)
@@ -87,6 +90,8 @@ def heading_shaped(text: str) -> bool:
         return text != body  # a bare number (一) is a heading by shape
     if len(body) > HEADING_MAX:
         return False
+    if body != text and body[-1] in CLAUSE_ENDS:
+        return False  # （一）非法买卖外汇二十万美元以上的； : a clause of a list (101)
     inner = body[:-1]
     return not any(c in "。！？；!?;" for c in inner)
 
@@ -135,9 +140,19 @@ def decide_families(items) -> None:
         for i in idxs:
             it = items[i]
             nxt = items[i + 1] if i + 1 < n else None
+            prev = items[i - 1] if i > 0 else None
             shaped = heading_shaped(it.text)
             followed_by_sibling = nxt is not None and nxt.family == fam and nxt.cls == "numbered"
-            votes.append(shaped and nxt is not None and not (followed_by_sibling and it.text[-1:] in SENTENCE_STOP))
+            # the last item of an enumeration (…；（二）…的。) closes the list it is in
+            in_list = prev is not None and prev.family == fam and prev.cls == "numbered" and (
+                prev.text[-1:] in CLAUSE_ENDS
+            )
+            votes.append(
+                shaped
+                and nxt is not None
+                and not in_list
+                and not (followed_by_sibling and it.text[-1:] in SENTENCE_STOP)
+            )
         if fam == "bracket" or sum(votes) * 2 > len(votes):
             for i, v in zip(idxs, votes):
                 t = items[i].text
