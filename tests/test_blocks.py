@@ -810,3 +810,16 @@ def test_editor_note_end_mark_and_sign_off():
     blocks, _ = build(text)
     assert types(blocks) == ["note", "paragraph", "note", "note", "note"]
     assert [b.text for b in blocks[2:]] == ["中共衡东县委办公室", "2023年3月19日", "（完）"]
+
+
+def test_inline_credit_of_spaced_words_after_the_caption():
+    """104: the web copy's photo caption carries its credit on the same line, with no
+    space after the caption's last stop and the reporter's title and name spaced."""
+    from publisher.reader.captions import split_credit
+
+    line = "2月3日，湖南省第十四届人民代表大会第四次会议在省人民会堂开幕。省长毛伟明作政府工作报告。湖南日报全媒体记者 刘尚文 摄"
+    text, credit = split_credit(line)
+    assert text == "2月3日，湖南省第十四届人民代表大会第四次会议在省人民会堂开幕。省长毛伟明作政府工作报告。"
+    assert credit == "湖南日报全媒体记者 刘尚文 摄"
+    # a paragraph that merely ends in a sentence is untouched
+    assert split_credit("他们在现场拍摄。大家都很高兴。")[1] is None

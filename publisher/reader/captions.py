@@ -38,7 +38,8 @@ CREDITS_RE = re.compile(r"(?:^|\s)(?:" + "|".join(CREDIT_ROLES) + r")\s*[/／]")
 INLINE_CREDIT_RES = [
     re.compile(r"^(?P<t>.+?)\s*[■□]\s*(?P<c>[^■□。！？]{1,24}?\s*(?:摄|供图|图))$"),
     re.compile(r"^(?P<t>.+?[。！？])\s*[（(](?P<c>[^（）()]{1,24}?\s*(?:摄|供图))[）)]$"),
-    re.compile(r"^(?P<t>.+?[。！？])\s+(?P<c>[^\s，。]{2,12}\s*摄)$"),
+    # …开幕。湖南日报全媒体记者 刘尚文 摄 (104): up to three spaced words, then 摄
+    re.compile(r"^(?P<t>.+?[。！？])\s*(?P<c>(?:[^\s，。！？]{1,12}\s+){0,3}[^\s，。]{1,12}\s*摄)$"),
 ]
 # A line that is only a credit: 县委宣传部供图 / 唐俊 摄 / 图/王磊 / 摄影：唐俊
 CREDIT_ONLY_RES = [
