@@ -26,8 +26,8 @@ from test_reader_fuzz import FIXTURE
 
 CI = bool(os.environ.get("CI"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261201"))
-SHAPE_SIZE = 30_000 if CI else 6_000  # characters of the hostile run
-MUTANTS_PER_FILE = 100 if CI else 3
+SHAPE_SIZE = 40_000 if CI else 6_000  # characters of the hostile run
+MUTANTS_PER_FILE = 250 if CI else 3
 HANG_S = 10.0  # per input, wall clock: far above any honest parse of these sizes
 SHAPE_CPU_FLOOR_S = 0.5  # a shape may always take this long (imports are warm)
 SHAPE_CPU_RATIO = 6  # ... or this many times the corpus text of the same size
