@@ -195,14 +195,15 @@ class Watchdog:
                 self._proc.join()
 
 
-def many_entries(n: int, seed: int = 1) -> str:
+def many_entries(n: int, seed: int = 1, changed: bool = True) -> str:
     """An issue of ``n`` 目录 entries, each article printed with one word changed (清廉 →
-    勤廉), so that no entry matches exactly and every one goes through fuzzy matching."""
+    勤廉), so that no entry matches exactly and every one goes through fuzzy matching
+    (``changed=False``: the same issue with every title as the 目录 prints it)."""
     rng = random.Random(seed)
     alphabet = HAN + "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经"
     titles = ["".join(rng.choice(alphabet) for _ in range(rng.randint(6, 14))) for _ in range(n)]
     out = ["目录", ""] + [f"{t}……{k % 999 + 1}" for k, t in enumerate(titles)] + [""]
     for t in titles:
-        changed = t[:2] + rng.choice(alphabet) + t[3:]
-        out += [changed, "", "".join(rng.choice(alphabet) for _ in range(60)) + "。", ""]
+        other = rng.choice(alphabet)
+        out += [t[:2] + other + t[3:] if changed else t, "", "".join(rng.choice(alphabet) for _ in range(60)) + "。", ""]
     return "\n".join(out)
