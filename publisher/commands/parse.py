@@ -15,11 +15,16 @@ from ..model import BLOCK_TYPES, Issue
 from .metaopts import meta_options, pop_meta
 
 
-def outline(issue: Issue) -> str:
+def outline(issue: Issue, layout: str = "", from_text: dict[str, str] | None = None) -> str:
     meta = issue.meta
     out: list[str] = []
     head = meta.title or meta.name or (issue.source_path or "")
     out.append(head)
+    if layout:
+        out.append(layout)  # how the input marks paragraphs, what else it carries
+    if from_text:
+        out.append("from the text: " + "; ".join(f"{k} {v}" for k, v in from_text.items())
+                   + " (a sidecar or the command line overrides)")
     n_art = len(issue.articles)
     out.append(
         f"{len(issue.columns)} column{'s' if len(issue.columns) != 1 else ''}, "
@@ -65,10 +70,10 @@ def outline(issue: Issue) -> str:
 @meta_options
 def command(input: str, as_json: bool, **meta) -> None:
     """Rebuild the structure of INPUT and print it (an outline, or the model as JSON)."""
-    from ..reader import read_issue
+    from ..reader import read_issue_report
 
-    issue = read_issue(input, pop_meta(meta))
+    issue, layout, from_text = read_issue_report(input, pop_meta(meta))
     if as_json:
         click.echo(issue.dumps())
     else:
-        click.echo(outline(issue), nl=False)
+        click.echo(outline(issue, layout.describe(), from_text), nl=False)

@@ -3,6 +3,10 @@
 Stages (each a module here):
 
 * ``lines``     — input lines with their 1-based numbers;
+* ``layout``    — how the input marks paragraphs and what else it carries (CRLF,
+  Markdown, front matter, HTML…), found first; the lines normalised to it;
+* ``debris``    — web and converter debris (front matter, page furniture, database
+  headers, HTML remnants) dropped or read as metadata: R051–R056;
 * ``contents``  — the 目录 block and its entries (columns, pages, titles, authors);
 * ``articles``  — the body split into articles anchored on the entries (fuzzy,
   linear), heads (kicker, title, subtitle, bylines) and signatures;
@@ -18,6 +22,7 @@ blocks, or its signature), or named by a warning.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from ..metadata import load_meta
@@ -25,28 +30,61 @@ from ..model import Column, Issue, Meta, Warning
 from ..textio import DECODE_CODES, read_input
 from .articles import read_articles
 from .contents import find_contents
+from .debris import blank_out, find_debris, running_meta
+from .layout import Layout, detect_layout, normalise
 from .lines import split_lines
 from .single import read_single
 
-__all__ = ["read_issue", "parse_text", "unaccounted_lines"]
+__all__ = ["read_issue", "read_issue_report", "parse_text", "parse_text_report", "unaccounted_lines"]
+
+# Meta fields the text itself may fill when neither the sidecar nor the command line does.
+TEXT_META_FIELDS = ("magazine", "issue_label", "date")
 
 
 def read_issue(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Issue:
     """Read, decode and parse one input file with its sidecar metadata."""
+    return read_issue_report(path, overrides)[0]
+
+
+def read_issue_report(
+    path: str | os.PathLike, overrides: dict[str, Any] | None = None
+) -> tuple[Issue, Layout, dict[str, str]]:
+    """``read_issue``, with the layout found and the metadata taken from the text."""
     decoded = read_input(path)
     meta = load_meta(path, overrides)
-    issue = parse_text(decoded.text, meta)
+    issue, layout, from_text = parse_text_report(decoded.text, meta)
     issue.warnings[:0] = decoded.warnings  # the decoder's (R001–R004) come first
     issue.source_path = str(path)
-    return issue
+    return issue, layout, from_text
 
 
 def parse_text(text: str, meta: Meta | None = None) -> Issue:
     """Parse decoded issue text.  Never raises on odd text: problems become warnings."""
+    return parse_text_report(text, meta)[0]
+
+
+def parse_text_report(text: str, meta: Meta | None = None) -> tuple[Issue, Layout, dict[str, str]]:
+    """Parse decoded issue text: (issue, its layout, the meta fields filled from the text).
+
+    The text's own masthead, issue label and date (front matter, source line, cover,
+    running heads) fill only what the given ``meta`` (sidecar, command line) leaves empty."""
     meta = meta if meta is not None else Meta()
-    lines = split_lines(text)
+    raw_lines = split_lines(text)
+    layout = detect_layout(text, raw_lines)
+    drop, debris_warnings, found = find_debris(raw_lines)
+    lines = normalise(blank_out(raw_lines, drop), layout)
+    heads = running_meta(lines)
+    from_text: dict[str, str] = {}
+    for name in TEXT_META_FIELDS:
+        value = getattr(found, name) or getattr(heads, name)
+        if value and not getattr(meta, name):
+            from_text[name] = value
+    if from_text:
+        meta = replace(meta, **from_text)
+        if "date" in from_text and meta.year is None:
+            meta = replace(meta, year=int(from_text["date"][:4]))
     contents = find_contents(lines)
-    warnings: list[Warning] = []
+    warnings: list[Warning] = list(debris_warnings)
     columns: list[Column] = []
     if contents is None:
         arts, w = read_single(lines)
@@ -72,7 +110,7 @@ def parse_text(text: str, meta: Meta | None = None) -> Issue:
     issue = Issue(meta=meta, columns=columns, warnings=warnings)
     if contents is not None:
         issue.contents_source = [contents.first, contents.last]
-    return issue
+    return issue, layout, from_text
 
 
 def unaccounted_lines(issue: Issue, text: str) -> list[int]:
