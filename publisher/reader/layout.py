@@ -93,10 +93,10 @@ def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
         followed = sum(1 for i in idx[:-1] if i + 1 < len(body) and not body[i + 1].text.strip())
         indented = sum(1 for i in idx if _indented(body[i].text))
         lengths = [len(body[i].text.strip()) for i in idx]
-        if followed >= BLANK_SHARE * max(1, n - 1):
+        if indented >= INDENT_ALL_SHARE * n:
+            paragraphs = "indent-all"  # whether or not blank lines separate the paragraphs
+        elif followed >= BLANK_SHARE * max(1, n - 1):
             paragraphs = "blank"
-        elif indented >= INDENT_ALL_SHARE * n:
-            paragraphs = "indent-all"
         else:
             common = Counter(x for x in lengths if x >= WRAP_MIN_WIDTH).most_common(1)
             if common:
@@ -124,10 +124,28 @@ def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
 
 def normalise(lines: list[SourceLine], layout: Layout) -> list[SourceLine]:
     """The lines as later stages read them (same numbers): Markdown escapes undone;
-    an indent on every line (which marks nothing) removed."""
+    the indent every line opens with (which marks nothing) removed."""
     out = lines
     if layout.md_escapes:
         out = [SourceLine(sl.number, MD_ESCAPE_RE.sub(r"\1", sl.text)) if "\\" in sl.text else sl for sl in out]
     if layout.paragraphs == "indent-all":
-        out = [SourceLine(sl.number, sl.text.lstrip(" \t\u3000\u00a0")) for sl in out]
+        k = len(_common_indent([sl.text for sl in out if sl.text.strip()]))
+        out = [SourceLine(sl.number, sl.text[k:]) if sl.text.strip() else sl for sl in out]
     return out
+
+
+def _common_indent(texts: list[str]) -> str:
+    """The leading white space every one of ``texts`` opens with (an indent a line
+    has beyond it is its own)."""
+    if not texts:
+        return ""
+    lead = [t[: len(t) - len(t.lstrip(" \t\u3000\u00a0"))] for t in texts]
+    common = lead[0]
+    for x in lead[1:]:
+        n = 0
+        while n < min(len(common), len(x)) and common[n] == x[n]:
+            n += 1
+        common = common[:n]
+        if not common:
+            break
+    return common
