@@ -41,17 +41,20 @@ def cli():
 
 
 def main(argv=None):
+    from .procs import terminate_like_interrupt
+
+    terminate_like_interrupt()  # SIGTERM unwinds like Ctrl-C: workers ended, temp files removed
     try:
         rv = cli.main(args=argv, prog_name="publisher", standalone_mode=False)
     except PublisherError as e:
         click.echo(f"publisher: error: {e.message}", err=True)
         sys.exit(e.code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:
         click.echo("publisher: interrupted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
+        sys.exit(getattr(e.__context__, "exit_code", 130))
+    except KeyboardInterrupt as e:
         click.echo("publisher: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(getattr(e, "exit_code", 130))
     except click.ClickException as e:
         e.show()
         sys.exit(2 if isinstance(e, click.UsageError) else e.exit_code)

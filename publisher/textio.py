@@ -309,7 +309,10 @@ def atomic_output(path: str | os.PathLike) -> Iterator[BinaryIO]:
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+        from .procs import sweep_temp_files, tagged_prefix
+
+        sweep_temp_files(p)  # temp files of this output left by a killed process
+        fd, tmp = tempfile.mkstemp(prefix=tagged_prefix(f".{p.name}."), suffix=".tmp", dir=p.parent)
     except OSError as e:
         raise PublisherError(f"{p.parent}: cannot write output ({e.strerror})") from None
     try:
@@ -371,7 +374,10 @@ def staged_outputs(finals: list[Path]) -> Iterator[list[Path]]:
     try:
         for final in finals:
             final.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+            from .procs import sweep_temp_files, tagged_prefix
+
+            sweep_temp_files(final)  # temp files of this output left by a killed process
+            fd, tmp = tempfile.mkstemp(prefix=tagged_prefix(f".{final.name}."), suffix=".tmp", dir=final.parent)
             os.close(fd)
             temps.append(Path(tmp))
     except OSError as e:

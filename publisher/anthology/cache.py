@@ -15,12 +15,21 @@ Two keys per issue:
 Entries are written atomically (a temp file and a rename), so an interrupted build
 leaves the cache consistent; stale temp files and entries unused for a long time are
 pruned.  ``hits`` / ``stores`` count what a build took from the cache and put into it.
+
+The cache owns only what it made.  Its folder carries a marker (``CACHEDIR.TAG``, the
+Cache Directory Tagging convention, with a line naming publisher): a ``--cache-dir``
+that is neither a cache nor empty is refused (:func:`open_cache`), and pruning deletes
+only files named as the cache names its entries, never anything else in the folder.
+Every entry is checked when read (types, ranges, the PDF's digest and page count): a
+bad one is ignored and rendered again, never fatal.  A cache that cannot be written
+means a build without cache and one warning.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -28,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..errors import PublisherError
 from ..paths import FONTS_DIR, ROOT, STYLES_DIR, TEMPLATES_DIR
 from ..textio import atomic_write
 
@@ -153,10 +163,8 @@ class RenderCache:
             return self._counts[ckey]
         if not self.folder:
             return None
-        p = self.folder / "counts" / f"{ckey}.json"
-        try:
-            n = int(json.loads(p.read_text(encoding="utf-8"))["page_count"])
-        except (OSError, ValueError, KeyError, TypeError):
+        n = _page_count_of(self.folder / "counts" / f"{ckey}.json")
+        if n is None:
             return None
         self._counts[ckey] = n
         self.count_hits += 1
@@ -165,22 +173,28 @@ class RenderCache:
     def put_count(self, ckey: str, n: int) -> None:
         self._counts[ckey] = n
         if self.folder:
-            atomic_write(self.folder / "counts" / f"{ckey}.json", json.dumps({"page_count": n}))
+            _quiet_write(self.folder / "counts" / f"{ckey}.json", json.dumps({"page_count": n}))
+
+    def forget_count(self, ckey: str) -> None:
+        """A stored page count proved wrong by a render: dropped (the render's is kept)."""
+        self._counts.pop(ckey, None)
+        if self.folder:
+            try:
+                (self.folder / "counts" / f"{ckey}.json").unlink(missing_ok=True)
+            except OSError:
+                pass
 
     # -- last known page count of a source file, a guess for speculation -----
     def last_count(self, source_id: str) -> int | None:
         if not self.folder:
             return None
         p = self.folder / "sources" / (hashlib.sha256(source_id.encode()).hexdigest()[:32] + ".json")
-        try:
-            return int(json.loads(p.read_text(encoding="utf-8"))["page_count"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
+        return _page_count_of(p)  # only a guess: a wrong one costs a render, not the build
 
     def put_last_count(self, source_id: str, n: int) -> None:
         if self.folder:
             p = self.folder / "sources" / (hashlib.sha256(source_id.encode()).hexdigest()[:32] + ".json")
-            atomic_write(p, json.dumps({"source": source_id, "page_count": n}, ensure_ascii=False))
+            _quiet_write(p, json.dumps({"source": source_id, "page_count": n}, ensure_ascii=False))
 
     # -- rendered issues (render key) -----------------------------------------
     def pdf_path(self, key: str) -> Path:
@@ -193,15 +207,9 @@ class RenderCache:
             return self._memory[key]
         if not self.folder:
             return None
-        pdf = self.pdf_path(key)
-        meta = pdf.with_suffix(".json")
-        try:
-            d = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if d.get("format") != FORMAT or not intact(pdf, d.get("sha256")):
-            return None  # an older format, or a damaged or missing PDF: rendered again
-        e = Entry(key, pdf, int(d["page_count"]), list(d["toc"]), int(d["first_folio"]))
+        e = read_entry(self.pdf_path(key), key)
+        if e is None:
+            return None  # missing, an older format, damaged or wrong: rendered again
         self._memory[key] = e
         return e
 
@@ -251,34 +259,52 @@ class RenderCache:
         front = self.folder / "front"
         if front.is_dir():
             sets = sorted(front.glob("front-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+            sets = [m for m in sets if _FRONT_META.fullmatch(m.name)]
             for meta in sets[keep_fronts:]:
                 key = meta.stem[len("front-"):]
                 for p in list(front.glob(f"front-{key}*")) + list(front.glob(f"blanks-{key}*")):
-                    p.unlink(missing_ok=True)
-                    removed += 1
+                    if _FRONT_FILE.fullmatch(p.name) and p.is_file() and not p.is_symlink():
+                        p.unlink(missing_ok=True)
+                        removed += 1
         fonts = self.folder / "fonts"  # the book's font cuts (merge._BookFonts), touched when used
         if fonts.is_dir():
             for p in fonts.iterdir():
+                if not p.is_file() or p.is_symlink():
+                    continue
                 try:
                     age = now - p.stat().st_mtime
                 except OSError:
                     continue
-                stale = (age > 3600 if p.suffix == ".tmp" else  # another build may be writing it
-                         age > max_age_days * 86400 if p.suffix == ".cut" else True)  # .font: the old format
-                if stale and p.is_file():
+                if _stale_temp(p, age):
+                    stale = True
+                elif _FONT_CUT.fullmatch(p.name):
+                    stale = age > max_age_days * 86400
+                else:
+                    stale = bool(_OLD_FONT.fullmatch(p.name))  # the old format; anything else is not ours
+                if stale:
                     p.unlink(missing_ok=True)
                     removed += 1
+        for sub in ("counts", "sources", "front"):
+            d = self.folder / sub
+            if d.is_dir():
+                for p in d.iterdir():
+                    try:
+                        if p.is_file() and _stale_temp(p, now - p.stat().st_mtime):
+                            p.unlink(missing_ok=True)
+                            removed += 1
+                    except OSError:
+                        pass
         files = []
         for p in (self.folder / "renders").rglob("*"):
-            if not p.is_file():
+            if not p.is_file() or p.is_symlink():
                 continue
             st = p.stat()
-            if p.name.endswith(".tmp"):
-                if now - st.st_mtime > 3600:
+            if _TEMP.fullmatch(p.name) or _OLD_TEMP.fullmatch(p.name):
+                if _stale_temp(p, now - st.st_mtime):
                     p.unlink(missing_ok=True)
                     removed += 1
                 continue
-            if p.suffix == ".pdf":
+            if p.suffix == ".pdf" and _own_render(self.folder / "renders", p):
                 files.append((st.st_mtime, st.st_size, p))
         total = sum(s for _, s, _ in files)
         for mtime, size, p in sorted(files):
@@ -287,7 +313,9 @@ class RenderCache:
             if total <= max_bytes and now - mtime < max_age_days * 86400:
                 continue
             p.unlink(missing_ok=True)
-            p.with_suffix(".json").unlink(missing_ok=True)
+            meta = p.with_suffix(".json")
+            if meta.is_file() and not meta.is_symlink():
+                meta.unlink(missing_ok=True)
             total -= size
             removed += 1
         return removed
@@ -300,3 +328,167 @@ def entry_dict(e: Entry) -> dict[str, Any]:
     d = asdict(e)
     d["pdf_path"] = str(e.pdf_path)
     return d
+
+
+# -- what the cache owns ------------------------------------------------------------
+
+MARKER = "CACHEDIR.TAG"
+_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # https://bford.info/cachedir/
+_OWNER_LINE = "# publisher anthology cache: publisher deletes only its own entries here."
+MARKER_TEXT = f"{_SIGNATURE}\n{_OWNER_LINE}\n"
+
+_HEX64 = r"[0-9a-f]{64}"
+_FONT_CUT = re.compile(r"[0-9a-f]{40}\.cut")
+_OLD_FONT = re.compile(r"[0-9a-f]{40}\.font")
+_FRONT_META = re.compile(_HEX64 .join(["front-", r"\.json"]))
+_FRONT_FILE = re.compile(r"(?:front-" + _HEX64 + r"(?:-\d+\.pdf|\.json)|blanks-" + _HEX64 + r"\.pdf)")
+# Temp files of textio.atomic_output: ``.NAME.PID-XXXX.tmp`` (older builds: ``.NAME.XXXX.tmp``).
+_TEMP = re.compile(r"\.(?P<name>[0-9a-f]{32,64}(?:-\d+)?\.(?:pdf|json|cut))\.(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp")
+_OLD_TEMP = re.compile(r"\.[0-9a-f]{32,64}(?:-\d+)?\.(?:pdf|json|cut)\.[A-Za-z0-9_]+\.tmp")
+
+
+def _stale_temp(p: Path, age: float) -> bool:
+    """A temp file of the cache's whose writer is gone (dead pid), or an old one (an hour)."""
+    m = _TEMP.fullmatch(p.name)
+    if m:
+        from ..procs import owner_alive
+
+        return age > 3600 or not owner_alive(int(m.group("pid")), time.time() - age)
+    return bool(_OLD_TEMP.fullmatch(p.name)) and age > 3600
+
+
+def _own_render(renders: Path, p: Path) -> bool:
+    """Is ``p`` (a .pdf under ``renders/``) named as the cache names a render or a typeset part?"""
+    rel = p.relative_to(renders).parts
+    if len(rel) == 2 and re.fullmatch(_HEX64 + r"\.pdf", rel[1]) and rel[0] == rel[1][:2]:
+        return True  # renders/<key[:2]>/<key>.pdf
+    return len(rel) == 2 and rel[0] == "parts" and bool(re.fullmatch(r"[0-9a-f]{40}\.pdf", rel[1]))
+
+
+def is_marked(folder: Path) -> bool:
+    try:
+        p = Path(folder) / MARKER
+        if not p.is_file() or p.is_symlink():
+            return False
+        with open(p, encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return head.startswith(_SIGNATURE) and _OWNER_LINE in head
+
+
+def open_cache(folder: Path, *, explicit: bool) -> tuple[RenderCache, str | None]:
+    """The cache at ``folder`` and a warning (or None).
+
+    ``folder`` must be a cache (its marker) or empty or missing; otherwise, when the user
+    named it (``explicit``), a one-line PublisherError: the cache never adopts a folder
+    with files of the user's in it.  The default folder (``.cache/anthology`` beside the
+    output) is the cache's by its name and is adopted.  A folder that cannot be written
+    gives no cache and a warning: the build goes on without it.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise PublisherError(f"{folder}: --cache-dir is not a folder")
+    if folder.is_dir() and not is_marked(folder):
+        try:
+            empty = not any(folder.iterdir())
+        except OSError as e:
+            return RenderCache(None), f"{folder}: cache not readable ({e.strerror}); building without cache"
+        if not empty and explicit:
+            raise PublisherError(f"{folder}: not a publisher cache (no {MARKER} of publisher's) and not empty; "
+                                 f"choose an empty or new folder for --cache-dir")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not is_marked(folder):
+            atomic_write(folder / MARKER, MARKER_TEXT)
+        probe = folder / "renders"
+        probe.mkdir(exist_ok=True)
+        atomic_write(probe / f".probe.{os.getpid()}", b"")  # the renders must be writable too
+        (probe / f".probe.{os.getpid()}").unlink()
+    except (OSError, PublisherError) as e:
+        why = e.strerror if isinstance(e, OSError) else e.message.rsplit("(", 1)[-1].rstrip(")")
+        return RenderCache(None), f"{folder}: cache not writable ({why}); building without cache"
+    return RenderCache(folder), None
+
+
+def _quiet_write(path: Path, data: str) -> None:
+    """A best-effort write of a small cache file (an unwritable one is no cache, not an error)."""
+    try:
+        atomic_write(path, data)
+    except (OSError, PublisherError):
+        pass
+
+
+def _int(v: Any, lo: int, hi: int = 1 << 30) -> int | None:
+    """``v`` if it is a true int (not a bool, not a string) in [lo, hi]."""
+    return v if type(v) is int and lo <= v <= hi else None
+
+
+def _page_count_of(p: Path) -> int | None:
+    try:
+        if p.stat().st_size > 1 << 16:
+            return None
+        d = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return _int(d.get("page_count"), 1) if isinstance(d, dict) else None
+
+
+def valid_toc(toc: Any, page_count: int) -> list[dict[str, Any]] | None:
+    """The contents entries as stored, if every one has the shape the merge reads."""
+    if not isinstance(toc, list):
+        return None
+    out = []
+    for t in toc:
+        if not isinstance(t, dict):
+            return None
+        if _int(t.get("level"), 1, 3) is None or not isinstance(t.get("title"), str):
+            return None
+        if _int(t.get("page_index"), 0, max(0, page_count - 1)) is None:
+            return None
+        if not isinstance(t.get("anchor", ""), (str, type(None))):
+            return None
+        if not isinstance(t.get("article_id"), (str, int, type(None))) or isinstance(t.get("article_id"), bool):
+            return None
+        out.append(t)
+    return out
+
+
+def pdf_page_count(path: Path) -> int | None:
+    try:
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # not a PDF pikepdf opens: not an entry
+        return None
+
+
+def read_entry(pdf: Path, key: str, first_folio: int | None = None) -> Entry | None:
+    """The entry at ``pdf`` (and its .json) if everything in it is what was written:
+    the format, the types and ranges of its fields, the PDF's digest and page count."""
+    meta = pdf.with_suffix(".json")
+    try:
+        if meta.stat().st_size > 8 << 20:
+            return None
+        d = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(d, dict) or d.get("format") != FORMAT:
+        return None
+    n = _int(d.get("page_count"), 1)
+    folio = _int(d.get("first_folio"), 1)
+    if n is None or folio is None or (first_folio is not None and folio != first_folio):
+        return None
+    if render_key_ok(key) is False:
+        return None
+    toc = valid_toc(d.get("toc"), n)
+    if toc is None or not isinstance(d.get("sha256"), str) or not intact(pdf, d["sha256"]):
+        return None
+    if pdf_page_count(pdf) != n:
+        return None
+    return Entry(key, pdf, n, toc, folio)
+
+
+def render_key_ok(key: str) -> bool:
+    return bool(re.fullmatch(_HEX64, key))

@@ -1,7 +1,7 @@
 """Worker processes that read and typeset issues, one issue per task.
 
 Workers are forked from the building process (so WeasyPrint and the fonts' Python
-side are imported once), ignore SIGINT (a Ctrl-C reaches the whole process group;
+side are imported once), end when it ends, whatever ends it (procs.die_with_parent), ignore SIGINT (a Ctrl-C reaches the whole process group;
 the parent alone decides: it terminates the workers and exits with one line), and are
 replaced after ``MAX_TASKS`` tasks so that no process's memory grows with the number
 of issues.  Each task writes its PDF into the cache itself (atomically) and sends
@@ -202,7 +202,10 @@ def _laid_out(task: Task, n: int, toc, parts_kept: bool = False) -> int | None:
     return None
 
 
-def _init_worker() -> None:
+def _init_worker(parent: int | None = None) -> None:
+    from ..procs import die_with_parent
+
+    die_with_parent(parent)  # a killed build leaves no worker behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The workers yield to the building process and to the front matter's process:
     # those are the book's critical path once every issue is laid out (the general
@@ -263,7 +266,8 @@ class WorkerPool:
         backends()
         warm_up(load_fonts=self.load_fonts)
         _EXACT, _MESSAGES = self.exact, self.messages
-        self._pool = self._ctx.Pool(self.jobs, initializer=_init_worker, maxtasksperchild=MAX_TASKS)
+        self._pool = self._ctx.Pool(self.jobs, initializer=_init_worker, initargs=(os.getpid(),),
+                                    maxtasksperchild=MAX_TASKS)
         return self
 
     def publish_offset(self, index: int, first_folio: int) -> None:
@@ -320,7 +324,12 @@ class ChildCall:
         ctx = multiprocessing.get_context("fork")
         recv, send = ctx.Pipe(duplex=False)
 
+        parent = os.getpid()
+
         def target():
+            from ..procs import die_with_parent
+
+            die_with_parent(parent)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             # Terminated (the build stopped): unwind, so that this call's own children
             # are terminated by its ``finally`` blocks (front.render_front's opening pages).

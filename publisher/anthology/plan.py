@@ -35,7 +35,7 @@ import click
 
 from ..errors import PublisherError
 from . import jobs as jobs_mod
-from .cache import Entry, RenderCache, content_key, render_key
+from .cache import Entry, RenderCache, content_key, open_cache, render_key
 from .config import AnthologyConfig
 
 PAD_ISSUE = 2  # every issue ends on a verso so the next starts on a recto
@@ -47,6 +47,7 @@ class BuildStats:
     renders: int = 0  # renders done by workers in this build (speculative ones included)
     rendered: list[int] = field(default_factory=list)  # issues whose final pages were rendered now
     cached: list[int] = field(default_factory=list)  # issues whose final pages came from the cache
+    warnings: list[str] = field(default_factory=list)  # e.g. a cache that cannot be written
     wasted: int = 0  # speculative renders at an offset that turned out wrong
     aborted: int = 0  # of those, the ones stopped after layout (no PDF written)
     cache_hits: int = 0
@@ -132,6 +133,11 @@ class _Estimator:
         return _round_up(self.a + size * self.b, PAD_ISSUE)
 
 
+class _StaleCount(Exception):
+    """A page count taken from the cache was proved wrong by a render: it is dropped and
+    the book planned again (the renders made meanwhile stay in the cache)."""
+
+
 def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: bool = False,
                     jobs: int | None = None, cache_dir: str | Path | None = None, use_cache: bool = True,
                     progress: Progress | bool | None = None, read: Callable | None = None,
@@ -146,11 +152,19 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
     if not isinstance(progress, Progress):
         progress = Progress(n, progress)
     stats = BuildStats(issues=n)
+    from ..procs import SCRATCH_PATTERN, sweep_stale, tagged_prefix
+
+    sweep_stale(tempfile.gettempdir(), SCRATCH_PATTERN)  # scratch folders of killed builds
     if use_cache:
-        cache = RenderCache(Path(cache_dir) if cache_dir else out.parent / ".cache" / "anthology")
+        cache, warning = open_cache(Path(cache_dir) if cache_dir else out.parent / ".cache" / "anthology",
+                                    explicit=cache_dir is not None)
+        if warning:
+            stats.warnings.append(warning)
+            click.echo(f"publisher: warning: {warning}", err=True)
     else:
         cache = RenderCache(None)
-    scratch_ctx = tempfile.TemporaryDirectory(prefix="anthology-") if not use_cache else None
+    # Named with this process's pid: a folder left by a SIGKILL is removed by the next build.
+    scratch_ctx = tempfile.TemporaryDirectory(prefix=tagged_prefix("anthology-")) if cache.folder is None else None
     scratch = Path(scratch_ctx.name) if scratch_ctx else None
     try:
         from .front import render_front
@@ -164,28 +178,37 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
             return jobs_mod.ChildCall(render_front, config.book, placed_now, print_mode=print_mode,
                                       cache=RenderCache(cache.folder), scratch=scratch)
 
-        holder: list[jobs_mod.ChildCall] = []
-        try:
-            # The book is written as the issues are done, in book order (merge.Binder),
-            # beside the renders of the later issues and the front matter's setting.
-            with Binder(config.book, out, print_mode=print_mode,
-                        font_cache=(cache.folder / "fonts") if cache.folder else None) as binder:
-                placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
-                              read=read, render=render, binder=binder,
-                              start_front=lambda pl: holder.append(start_front(pl)))
-                if not holder:
-                    holder.append(start_front(placed))
-                progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
-                # The book's fonts are cut at the end: the faces loaded for the workers go first.
-                from ..pdf import speed
+        for attempt in range(2):
+            holder: list[jobs_mod.ChildCall] = []
+            try:
+                # The book is written as the issues are done, in book order (merge.Binder),
+                # beside the renders of the later issues and the front matter's setting.
+                with Binder(config.book, out, print_mode=print_mode,
+                            font_cache=(cache.folder / "fonts") if cache.folder else None) as binder:
+                    placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
+                                  read=read, render=render, binder=binder,
+                                  start_front=lambda pl: holder.append(start_front(pl)))
+                    if not holder:
+                        holder.append(start_front(placed))
+                    progress.say(f"binding {sum(p.entry.page_count for p in placed)} pages into {out}")
+                    # The book's fonts are cut at the end: the faces loaded for the workers go first.
+                    from ..pdf import speed
 
-                speed.forget_face_bytes()
-                front, front_rss = holder[0].result()
-                total, blanks = binder.finish(front)
-        except BaseException:
-            for h in holder:
-                h.terminate()
-            raise
+                    speed.forget_face_bytes()
+                    front, front_rss = holder[0].result()
+                    total, blanks = binder.finish(front)
+            except _StaleCount:
+                for h in holder:
+                    h.terminate()
+                if attempt:
+                    raise PublisherError("page counts changed between renders") from None
+                stats = BuildStats(issues=n, warnings=stats.warnings)  # again, without the wrong count
+                continue
+            except BaseException:
+                for h in holder:
+                    h.terminate()
+                raise
+            break
         stats.front_cached = front.cached
         stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, front_rss)
         stats.front_pages = front.page_count
@@ -221,10 +244,12 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     titles = [m.title or inp.path.stem for m, inp in zip(config.metas, config.issues)]
     est = _Estimator([len(s) for s in sources])
     counts: dict[int, int] = {}
+    from_cache: set[int] = set()  # counts read from the cache, not laid out in this build
     for i, k in enumerate(ckeys):
         c = cache.count(k)
         if c is not None:
             counts[i] = c
+            from_cache.add(i)
     last = {i: cache.last_count(str(config.issues[i].path)) for i in range(n) if i not in counts}
     renders_at: list[dict[int, Entry]] = [{} for _ in range(n)]
     in_flight: list[set[int]] = [set() for _ in range(n)]
@@ -259,6 +284,9 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
         key = render_key(ckeys[i], off)
         if e is None and key not in submitted:
             e = cache.lookup(key)
+        if e is not None and i in from_cache and counts[i] != e.page_count:
+            cache.forget_count(ckeys[i])  # a wrong stored count: the render's pages are the truth
+            raise _StaleCount()
         if e is not None and i not in counts:
             counts[i] = e.page_count
         if e is not None:
@@ -278,6 +306,9 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     pool = jobs_mod.WorkerPool(jobs, n)
 
     def learn_count(i: int, count: int) -> None:
+        if counts.get(i) not in (None, count) and i in from_cache:
+            cache.forget_count(ckeys[i])  # a wrong stored count: the render's pages are the truth
+            raise _StaleCount()
         if counts.get(i) not in (None, count):
             raise PublisherError(f"{config.issues[i].path}: page count changed between renders "
                                  f"({counts[i]} then {count})")

@@ -6,7 +6,8 @@ the fonts and the parsed stylesheets loaded before the fork are shared, not load
 again; shares are made longest first (:func:`lpt_bins`).  Messages come back
 pickled through a pipe, as they are sent.
 
-No processes are started inside a daemonic process (:func:`can_fork`: the
+A forked process ends with the process that forked it, whatever signal ends that
+one (procs.die_with_parent).  No processes are started inside a daemonic process (:func:`can_fork`: the
 anthology's workers, which are the parallelism there).
 """
 from __future__ import annotations
@@ -54,7 +55,7 @@ class Forked:
 
         ctx = multiprocessing.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_stream_child, args=(send, fn))
+        self.proc = ctx.Process(target=_stream_child, args=(send, fn, os.getpid()))
         self.proc.start()
         send.close()
         # A thread empties the pipe as messages come: a child sending a PDF larger
@@ -93,7 +94,10 @@ class Forked:
         self._recv.close()
 
 
-def _stream_child(send, fn) -> None:
+def _stream_child(send, fn, parent: int | None = None) -> None:
+    from ..procs import die_with_parent
+
+    die_with_parent(parent)  # however the parent ends (SIGKILL included), this process ends too
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         fn(lambda message: send.send(("msg", message)))
