@@ -186,7 +186,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
                 with Binder(config.book, out, print_mode=print_mode,
                             font_cache=(cache.folder / "fonts") if cache.folder else None) as binder:
                     placed = _run(config, cache, scratch, stats, progress, print_mode=print_mode, jobs=jobs,
-                                  read=read, render=render, binder=binder,
+                                  read=read, render=render, binder=binder, trust_counts=attempt == 0,
                                   start_front=lambda pl: holder.append(start_front(pl)))
                     if not holder:
                         holder.append(start_front(placed))
@@ -202,7 +202,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
                     h.terminate()
                 if attempt:
                     raise PublisherError("page counts changed between renders") from None
-                stats = BuildStats(issues=n, warnings=stats.warnings)  # again, without the wrong count
+                stats = BuildStats(issues=n, warnings=stats.warnings)  # again, without the stored counts
                 continue
             except BaseException:
                 for h in holder:
@@ -228,7 +228,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
 
 
 def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stats: BuildStats,
-         progress: Progress, *, print_mode: bool, jobs: int, read, render, binder,
+         progress: Progress, *, print_mode: bool, jobs: int, read, render, binder, trust_counts: bool = True,
          start_front: Callable[[list[PlacedIssue]], None] | None = None) -> list[PlacedIssue]:
     n = len(config.issues)
     sources: list[bytes] = []
@@ -246,11 +246,11 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
     counts: dict[int, int] = {}
     from_cache: set[int] = set()  # counts read from the cache, not laid out in this build
     for i, k in enumerate(ckeys):
-        c = cache.count(k)
+        c = cache.count(k) if trust_counts else None  # after a wrong one: every count laid out again
         if c is not None:
             counts[i] = c
             from_cache.add(i)
-    last = {i: cache.last_count(str(config.issues[i].path)) for i in range(n) if i not in counts}
+    last = {i: cache.last_count(str(config.issues[i].path)) for i in range(n) if i not in counts and trust_counts}
     renders_at: list[dict[int, Entry]] = [{} for _ in range(n)]
     in_flight: list[set[int]] = [set() for _ in range(n)]
     aborted_at: list[set[int]] = [set() for _ in range(n)]  # speculative offsets stopped after layout
