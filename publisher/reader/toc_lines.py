@@ -45,10 +45,51 @@ AUTHOR_MARK = "\x00"  # marks a logical line read as the author part (internal)
 PLAIN_LABEL_MAX = 8  # longest column label printed as a plain line ("法律、法规、司法解释" is bracketed)
 MIN_ENTRIES = 3  # fewer page-bearing entries than this is not a wrapped 目录 (a cover 要目 has none)
 
-# "标题…… 27", "标题…. 42", "标题.. 65", "标题 10", "黄太云68" (author fused with the page)
-_PAGE_END = re.compile(r"^(.*?)\s*(?:[.。·•…⋯_]+\s*)?(\d{1,3})$")
-# a leader with the page lost: "单位走私犯罪在法律文书中如何表述…"
-_LEADER_END = re.compile(r"^(.*?\S)\s*(?:…+|\.{2,}|…\.|·{2,})$")
+# "标题…… 27", "标题…. 42", "标题.. 65", "标题 10", "黄太云68" (author fused with the page).
+# Both ends are read by stripping from the right, not by a lazy regex, which is
+# quadratic on a long run of leader dots (issue 12: hostile 目录 lines).
+_LEADER_CHARS = ".。·•…⋯_"
+_TRAIL_PAGE = re.compile(r"(\d{1,3})$")
+
+
+class _End:
+    """What a match of ``^(head)\s*(?:leader\s*)?(page)$`` gives: ``group(1)``, ``group(2)``."""
+
+    def __init__(self, *groups: str):
+        self._g = groups
+
+    def group(self, k: int) -> str:
+        return self._g[k - 1]
+
+
+def _page_end(s: str) -> _End | None:
+    """``(head, page)`` of a line ending in a page number, after a leader if any."""
+    m = _TRAIL_PAGE.search(s)
+    if not m:
+        return None
+    head = s[: m.start()].rstrip()
+    if head and head[-1] in _LEADER_CHARS:
+        head = head.rstrip(_LEADER_CHARS).rstrip()
+    return _End(head, m.group(1))
+
+
+def _leader_end(s: str) -> _End | None:
+    """``(head,)`` of a line ending in a leader whose page was lost:
+    "单位走私犯罪在法律文书中如何表述…" (…+, ..+, …., ··+)."""
+    if not s:
+        return None
+    last = s[-1]
+    run = len(s) - len(s.rstrip(last)) if last in "….·" else 0
+    if last == "…":
+        cut = run
+    elif last in ".·" and run >= 2:
+        cut = run
+    elif last == "." and s[-2:] == "….":
+        cut = 2
+    else:
+        return None
+    head = s[: len(s) - cut].rstrip()
+    return _End(head) if head else None
 # OCR readings of —— opening a subtitle; "一" only where other subtitles show a dash
 _DASH_OPEN = re.compile(r"^(?:——|—|－－|--|──|－|―|-)\s*(?=\S)")
 _ONE_OPEN = re.compile(r"^一(?=\S)")
@@ -132,7 +173,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             if _running(s) or is_heading(s):
                 break
             items.append((i, s))
-            if _label(lines[i].text, s) is None and (_PAGE_END.match(s) and han_count(s) >= 2 or _LEADER_END.match(s)):
+            if _label(lines[i].text, s) is None and (_page_end(s) and han_count(s) >= 2 or _leader_end(s)):
                 last_end = len(items)
                 gap = 0
             else:
@@ -244,12 +285,12 @@ def _strip_end(s: str) -> tuple[str, int | None, bool, bool]:
     """``(text, page, ended, glued)``: the line without its leader and page; ``ended``
     if it closes an entry (a page, or a leader whose page was lost); ``glued`` if the
     page follows Han text directly (``黄太云68``: an author fused with the page)."""
-    m = _PAGE_END.match(s)
+    m = _page_end(s)
     if m and han_count(m.group(1)) >= 2 and re.search(f"[{HAN}》>）)\\].…]$", m.group(1).rstrip()):
         head = m.group(1)
         glued = len(head) + len(m.group(2)) == len(s) and bool(re.search(f"[{HAN}]$", head))
         return _fix_brackets(head.rstrip(" .。·•…⋯_")), int(m.group(2)), True, glued
-    m = _LEADER_END.match(s)
+    m = _leader_end(s)
     if m:
         return m.group(1), None, True, False
     return s, None, False, False
