@@ -30,8 +30,11 @@ def measured(name: str):
 def test_body_lines_reach_the_right_edge(name):
     """≥ 99.5% of non-final body lines end within 0.5 pt of the block's right edge
     (or hang a closing mark at most ½ em past it)."""
-    _, _, rep, _ = measured(name)
-    assert rep.lines >= 25, "too few body lines found: the measurement is not seeing the text"
+    issue, _, rep, _ = measured(name)
+    # 25 lines where the body has the text for them; a photo page (103: 368 characters of
+    # paragraphs, the rest captions) is held to a line for every 60 characters it has
+    chars = sum(len(b.text) for a in issue.articles for b in a.blocks if b.type == "paragraph")
+    assert rep.lines >= min(25, chars // 60), "too few body lines found: the measurement is not seeing the text"
     detail = [(ln.page + 1, ln.text[-8:], round(ln.x1, 1)) for ln in rep.short[:10]]
     assert rep.ratio >= 0.995, f"{rep.flush}/{rep.lines} flush; short: {detail}"
 

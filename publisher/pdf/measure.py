@@ -19,6 +19,7 @@ from .html import BODY_SIZE, Geometry
 
 CLOSING = "，。、；：？！）》」』】〕〉”’…—·"  # may not start a line (clreq §3.1.7)
 CLOSING_HANG = "，。、；：？！）》」』】〕〉”’"  # may hang past the edge
+PARAGRAPH_ENDS = "。！？）》」』】〕”：…"  # a line so ended may close its paragraph
 OPENING = "（《「『【〔〈“‘"  # may not end a line
 
 
@@ -119,7 +120,10 @@ def justification(pdf: bytes, geom: Geometry, *, first_folio: int = 1, offset: f
         left, right = block_edges(geom, ln.page, first_folio, offset)
         if ln.x0 < left - 1 or ln.x1 > right + BODY_SIZE:
             continue  # not in the text block (running head, folio)
-        if ln.text[0] in CLOSING:
+        # —— and …… may open a paragraph (105's speech: "——李大钊同志是…的表率"): its
+        # first line is indented; inside a paragraph they may not start a line
+        opens_paragraph = ln.x0 > left + BODY_SIZE / 2
+        if ln.text[0] in CLOSING and not (ln.text[0] in "—…" and opens_paragraph):
             starts.append(ln)
         if ln.text[-1] in OPENING:
             ends.append(ln)
@@ -134,6 +138,9 @@ def justification(pdf: bytes, geom: Geometry, *, first_folio: int = 1, offset: f
         last = (
             nxt is None or not nxt.is_body
             or abs(nxt.x0 - (block_edges(geom, nxt.page, first_folio, offset)[0] + 2 * BODY_SIZE)) < 1.0
+            # a one-line paragraph (opened by the indent, closed by its mark) before a
+            # flush line: 105's dateline （2019年10月27日） above the salutation
+            or opens_paragraph and ln.text[-1] in PARAGRAPH_ENDS
         )
         if last:
             continue
