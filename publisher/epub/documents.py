@@ -73,8 +73,10 @@ def book_title(issue: Issue) -> str:
 
 
 def is_single_piece(issue: Issue) -> bool:
-    """One article and no magazine name: no title page, contents page or column openers."""
-    return len(issue.articles) == 1 and not issue.meta.magazine
+    """One article and no issue of a magazine (no magazine name, or a masthead with no issue
+    label: 103, a newspaper page whose archive names the paper): no title page, contents
+    page or column openers."""
+    return len(issue.articles) == 1 and not (issue.meta.magazine and issue.meta.issue_label)
 
 
 def date_label(issue: Issue) -> str:
