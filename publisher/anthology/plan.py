@@ -155,6 +155,10 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
     from ..procs import SCRATCH_PATTERN, sweep_stale, tagged_prefix
 
     sweep_stale(tempfile.gettempdir(), SCRATCH_PATTERN)  # scratch folders of killed builds
+    try:  # an output folder that cannot be made is the error, before any cache is opened in it
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise PublisherError(f"{out.parent}: cannot write output ({e.strerror or e})") from None
     if use_cache:
         cache, warning = open_cache(Path(cache_dir) if cache_dir else out.parent / ".cache" / "anthology",
                                     explicit=cache_dir is not None)
