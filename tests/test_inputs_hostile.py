@@ -236,21 +236,17 @@ def test_anthology_input_without_han_is_refused(tmp_path):
 
 # --- never an output over an input; all or none -------------------------------------
 
-def test_text_named_pdf_built_into_its_own_folder_is_refused(tmp_path):
-    src = tmp_path / "notes.pdf"
+@pytest.mark.parametrize("name,args", [
+    ("notes.pdf", ("build", "notes.pdf", "-o", ".")),  # a text input named .pdf built into its own folder
+    ("src.pdf", ("anthology", "src.pdf", "-o", "./sub/../src.pdf")),  # an anthology written over its source
+], ids=["build", "anthology"])
+def test_output_over_the_input_is_refused(tmp_path, name, args):
+    src = tmp_path / name
     src.write_text(SAMPLE_TEXT, encoding="utf-8")
-    r = run("build", "notes.pdf", "-o", ".", cwd=tmp_path)
+    r = run(*args, cwd=tmp_path)
     assert one_line_error(r) and "would overwrite the input" in r.stderr
     assert src.read_text(encoding="utf-8") == SAMPLE_TEXT
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.pdf"]
-
-
-def test_anthology_over_its_source_is_refused(tmp_path):
-    src = tmp_path / "src.pdf"
-    src.write_text(SAMPLE_TEXT, encoding="utf-8")
-    r = run("anthology", "src.pdf", "-o", "./sub/../src.pdf", cwd=tmp_path)
-    assert one_line_error(r) and "would overwrite the input" in r.stderr
-    assert src.read_text(encoding="utf-8") == SAMPLE_TEXT
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_same_file_sees_through_links(tmp_path):
