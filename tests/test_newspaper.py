@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import CORPUS_DIR, corpus_file
-from publisher.reader import bylines, parse_text
+from publisher.reader import bylines, parse_text, unaccounted_lines
 from publisher.reader import newspaper as np
 from publisher.reader.blocks import build_blocks
 from publisher.reader.lines import split_lines
@@ -200,6 +200,29 @@ def test_closing_credits_name_the_writers_and_keep_the_editor():
     a = parse_text(text).articles[0]
     assert [x.name for x in a.authors] == ["张三", "李四"]
     assert (a.blocks[-1].type, a.blocks[-1].text) == ("credits", "（撰稿：县委政研室 张三 李四 审编：王五）")
+
+
+def test_closing_credits_of_contents_articles_name_their_writers():
+    # the court journal's case reports (corpus-wild 101's family): each closes with its
+    # credits; 撰稿 names the writers with their courts, 审编 the editor (no author);
+    # a credits line the page broke in two is still read
+    text = "\n\n".join([
+        "目录", "案例", "03 张某某走私普通货物案", "05 李某某骗购外汇案", "07 王某侵占案",
+        "张某某走私普通货物案", "一、基本案情", "被告人张某某，男，1960年生，原系某公司经理。",
+        "（撰稿：北京市第一中级人民法院 王  明  审编：张军）",
+        "李某某骗购外汇案", "一、基本案情", "被告人李某某骗购外汇，数额巨大。",
+        "（撰稿：最高人民法院刑一庭 南英", "审编：任卫华）",
+        "王某侵占案", "综上，某区法院将被告人王严侵占案作为公诉案件审理，是不正确的。",
+        "(审编：高憬宏)",  # 101, line 759
+    ])
+    issue = parse_text(text)
+    a = issue.articles
+    assert [[(x.name, x.role) for x in art.authors] for art in a] == [
+        [("王明", "北京市第一中级人民法院")], [("南英", "最高人民法院刑一庭")], []]
+    assert (a[0].blocks[-1].type, a[0].blocks[-1].text) == ("credits", "（撰稿：北京市第一中级人民法院 王明 审编：张军）")
+    assert [b.type for b in a[1].blocks[-2:]] == ["credits", "credits"]
+    assert (a[2].blocks[-1].type, a[2].blocks[-1].text) == ("credits", "（审编：高憬宏）")
+    assert unaccounted_lines(issue, text) == []
 
 
 def test_reporter_byline_under_a_subhead_without_kicker():

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 
 from .. import typography as ty
 from ..model import Article, Author, Warning
-from . import bylines
+from . import bylines, newspaper
 from .contents import Contents, TocEntry
 from .fuzzy import build_index
 from .lines import SourceLine
@@ -694,6 +694,8 @@ def build_article(
     kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, body_text)
     blocks, bw = build_blocks(body, kind)
     warnings.extend(bw)
+    # closing credits (（撰稿：单位 姓名 审编：…）): the writers are authors, the editor stays a credit
+    authors = bylines.merge_authors(authors, newspaper.closing_credit_authors(blocks))
     nonblank = [sl.number for sl in lines[d.start : d.end] if sl.text.strip()]
     source = [nonblank[0], nonblank[-1]] if nonblank else None
     if not blocks:

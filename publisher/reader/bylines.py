@@ -242,9 +242,21 @@ def credit_authors(text: str) -> list[Author]:
         if people:
             authors.extend(people)
         elif seg:
-            names = [n for n in re.split(r"[\s、，,]+", seg) if is_name(n)]
-            authors.extend(Author(name=n) for n in names)
+            authors.extend(_names_after_units(seg))
     return authors
+
+
+def _names_after_units(seg: str) -> list[Author]:
+    """The names of a credit segment that is not all roles and names: a word before
+    names is their unit (``最高人民法院刑一庭 南英`` → 南英 of 最高人民法院刑一庭)."""
+    out: list[Author] = []
+    unit: str | None = None
+    for t in _merge_single_chars([x for x in re.split(r"[\s、，,]+", seg) if x]):
+        if is_name(t):
+            out.append(Author(name=t, role=unit))
+        elif len(t) >= 2 and not _SENTENCE_MARK.search(t):
+            unit = t
+    return out
 
 
 def split_signature(text: str) -> tuple[str, list[Author]] | None:

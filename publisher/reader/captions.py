@@ -31,7 +31,7 @@ SALUTATION_RE = re.compile(r"^[^。！？；]{0,30}(?:们|代表|来宾|嘉宾|�
 CREDIT_ROLES = ("策划", "统筹", "文", "图", "摄影", "摄", "编辑", "记者", "通讯员", "设计", "制图", "视频", "撰文", "监制", "执行")
 # Two-character names are printed spaced out to align with three-character ones
 # (唐 翔, 王 峰): a lone Han character, a space, a lone Han character.
-SPACED_NAME_RE = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fff])[ \u3000]([\u4e00-\u9fff])(?=\s|$)")
+SPACED_NAME_RE = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fff])[ \u3000\u00a0]{1,3}([\u4e00-\u9fff])(?=\s|$)")
 CREDITS_RE = re.compile(r"(?:^|\s)(?:" + "|".join(CREDIT_ROLES) + r")\s*[/／]")
 
 # A photo credit at the end of a caption: …。 ■唐俊 摄 / …。（唐俊 摄）
@@ -91,8 +91,21 @@ def is_salutation(text: str) -> bool:
 
 
 def is_credits(text: str) -> bool:
-    """Two or more labelled credits (``文/陈晓 插图/王磊``), with any label ``bylines`` knows."""
-    return len(CREDITS_RE.findall(" " + text)) >= 2 or len(text) <= 200 and len(bylines.credit_labels(text)) >= 2
+    """Two or more labelled credits (``文/陈晓 插图/王磊``), with any label ``bylines`` knows,
+    or a writers' credit alone (``（撰稿：单位 姓名``, the first line of one the page broke)."""
+    return (
+        len(CREDITS_RE.findall(" " + text)) >= 2
+        or len(text) <= 200 and len(bylines.credit_labels(text)) >= 2
+        or is_writer_credit(text)
+    )
+
+
+# A writers' credit: （撰稿：北京市第一中级人民法院 王明 — names and units only.
+WRITER_CREDIT_RE = re.compile(r"^[（(]?\s*(?:撰稿|执笔|撰文|作者)\s*[：:]\s*[^，。！？；：:,.!?;]{2,80}$")
+
+
+def is_writer_credit(text: str) -> bool:
+    return bool(WRITER_CREDIT_RE.match(text)) and bool(bylines.credit_authors(text))
 
 
 # A page's production credit alone on its line: 版式设计：蔡华伟 / 责任编辑：张三

@@ -34,6 +34,8 @@ EDITORS_SIGN_RE = re.compile(r"^(?:——|—)\s*(?:编\s*者|(?:本[报刊])?�
 CAPTION_LIST_LABEL_RE = re.compile(r"^(?:图片说明|图说|图注)\s*[：:]?$")
 CAPTION_NUMBER_RE = re.compile(r"^图\s*(?:[①-⑳]|\d{1,2}|[一二三四五六七八九十]{1,3})\s*[：:]\s*")
 CREDIT_LINE_MAX = 24
+# A closing credits line broken over lines: at most this many credits blocks at the end.
+CLOSING_CREDITS_MAX = 3
 # A credit for a photo: …摄 / …供图 / an agency name (no sentence marks, short).
 _SENTENCE = re.compile(r"[，。！？；：:,.!?;]")
 
@@ -174,7 +176,12 @@ def section_authors(blocks) -> list[Author]:
 def closing_credit_authors(blocks) -> list[Author]:
     """The writers of a credits line closing the article
     (``（撰稿：县委政研室 张三 李四 审编：王五）``: 撰稿 names the authors, 审编 an editor,
-    who stays in the credits block)."""
-    if not blocks or blocks[-1].type != "credits":
-        return []
-    return bylines.credit_authors(blocks[-1].text)
+    who stays in the credits block).  A credits line the page broke in two
+    (``（撰稿：…`` / ``审编：…）``) is the run of credits blocks that ends the article."""
+    k = len(blocks)
+    while k > 0 and blocks[k - 1].type == "credits" and len(blocks) - k < CLOSING_CREDITS_MAX:
+        k -= 1
+    out: list[Author] = []
+    for b in blocks[k:]:
+        out = bylines.merge_authors(out, bylines.credit_authors(b.text))
+    return out
