@@ -106,3 +106,93 @@ def epubcheck(paths: list[Path]) -> dict[Path, list]:
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         return dict(pool.map(one, paths))
+
+
+# --- Rendering a book's documents with only its embedded fonts ------------------------
+
+def extract(book_path: Path, into: Path) -> Path:
+    """The EPUB unpacked into ``into``; returns its package folder."""
+    with zipfile.ZipFile(book_path) as z:
+        z.extractall(into)
+    return into / "EPUB"
+
+
+def render_document(package: Path, href: str) -> bytes:
+    """One content document as WeasyPrint sets it (a real CSS engine) with the book's own
+    stylesheets and fonts, on a narrow page so that paragraphs wrap."""
+    from weasyprint import CSS, HTML
+
+    page = CSS(string="@page { size: 110mm 180mm; margin: 10mm; }")
+    return HTML(filename=str(package / href)).write_pdf(stylesheets=[page])
+
+
+class InkBoxes:
+    """The ink extent (in em, left/right) of each character in the book's embedded fonts,
+    keyed by the PDF's font name (the subset's PostScript name)."""
+
+    def __init__(self, package: Path):
+        import re
+
+        from fontTools.pens.boundsPen import BoundsPen
+        from fontTools.ttLib import TTFont
+
+        # WeasyPrint names a face after its @font-face rule: "Pub Kai" 700 → Pub-Kai-Bold.
+        self._fonts = {}
+        self._pen = BoundsPen
+        css = (package / "styles" / "fonts.css").read_text(encoding="utf-8")
+        for fam, weight, src in re.findall(
+                r'font-family: "([^"]+)";.*?font-weight: (\d+);.*?src: url\("\.\./([^"]+)"\)', css, re.S):
+            tt = TTFont(str(package / src))
+            name = fam.replace(" ", "-") + ("-Bold" if int(weight) >= 700 else "")
+            self._fonts[name] = (tt, tt.getBestCmap(), tt.getGlyphSet(), tt["head"].unitsPerEm)
+        self._cache: dict = {}
+
+    def names(self) -> set[str]:
+        return set(self._fonts)
+
+    def ink(self, font: str, ch: str) -> tuple[float, float] | None:
+        key = (font, ch)
+        if key not in self._cache:
+            tt, cmap, glyphs, upm = self._fonts[font]
+            name = cmap.get(ord(ch))
+            box = None
+            if name is not None:
+                pen = self._pen(glyphs)
+                glyphs[name].draw(pen)
+                if pen.bounds:
+                    box = (pen.bounds[0] / upm, pen.bounds[2] / upm)
+            self._cache[key] = box
+        return self._cache[key]
+
+
+def overlapping_glyphs(pdf: bytes, inks: InkBoxes, tolerance: float = 0.02) -> tuple[list[str], set[str]]:
+    """Pairs of neighbouring characters on one line whose ink overlaps (more than
+    ``tolerance`` em), as text around them; and the fonts the PDF drew with."""
+    import io
+
+    import pdfplumber
+
+    bad, fonts = [], set()
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            lines: dict = {}
+            for c in page.chars:
+                font = c["fontname"].split("+", 1)[-1]
+                fonts.add(font)
+                lines.setdefault(round(c["top"]), []).append(c)
+            for chars in lines.values():
+                chars.sort(key=lambda c: c["x0"])
+                for a, b in zip(chars, chars[1:]):
+                    fa, fb = a["fontname"].split("+", 1)[-1], b["fontname"].split("+", 1)[-1]
+                    if fa not in inks.names() or fb not in inks.names() or a["text"].isspace() or b["text"].isspace():
+                        continue
+                    ia, ib = inks.ink(fa, a["text"]), inks.ink(fb, b["text"])
+                    if not ia or not ib:
+                        continue
+                    right = a["x0"] + ia[1] * a["size"]
+                    left = b["x0"] + ib[0] * b["size"]
+                    if right - left > tolerance * min(a["size"], b["size"]):
+                        line = "".join(c["text"] for c in chars)
+                        i = chars.index(a)
+                        bad.append(line[max(0, i - 6): i + 8])
+    return bad, fonts

@@ -42,6 +42,9 @@ class FontUse:
     """Characters per role, found by :func:`collect`."""
 
     chars: dict[str, set[str]] = field(default_factory=dict)  # role → characters
+    # Per document (in the order given): the compressed marks of the markup
+    # (span.pc / span.pc-l, document order) as (class, mark, face that draws it or None).
+    marks: list[list[tuple[str, str, FontFace | None]]] = field(default_factory=list)
 
     def roles(self) -> list[str]:
         return [r for r, cs in self.chars.items() if cs]
@@ -146,6 +149,20 @@ def _text_runs(root, styles):
                 yield child.tail, styles[el], el
 
 
+def _marks(root, styles, chain_for) -> list[tuple[str, str, FontFace | None]]:
+    """The markup's compressed marks of one document with the face each is drawn in."""
+    out = []
+    for el in root.iter(f"{{{XHTML_NS}}}span"):
+        cls = el.get("class")
+        if cls not in ("pc", "pc-l") or not el.text or len(el.text) != 1:
+            continue
+        style = styles[el]
+        face = next((f for f in chain_for((style.families, style.weight))
+                     if font_source(f.path, f.index).covers(ord(el.text))), None)
+        out.append((cls, el.text, face))
+    return out
+
+
 def collect(documents: list[tuple[str, bytes]], stylesheets: list[str], faces: list[FontFace]) -> FontUse:
     """Characters per role over ``documents`` ((label, XHTML bytes)); raises on uncovered ones."""
     by_family: dict[str, list[FontFace]] = {}
@@ -163,6 +180,13 @@ def collect(documents: list[tuple[str, bytes]], stylesheets: list[str], faces: l
     # Characters per computed style first (set operations), faces per character after.
     by_style: dict[tuple[tuple[str, ...], int], set[str]] = {}
     runs: list[tuple[str, str, tuple[tuple[str, ...], int]]] = []  # for error messages only
+    chains: dict[tuple[tuple[str, ...], int], list[FontFace]] = {}
+
+    def chain_for(key: tuple[tuple[str, ...], int]) -> list[FontFace]:
+        if key not in chains:
+            chains[key] = [f for f in (face_for(fam, key[1]) for fam in key[0]) if f is not None]
+        return chains[key]
+
     for label, data in documents:
         root = etree.fromstring(data)
         styles = cascade.styles(root)
@@ -170,8 +194,9 @@ def collect(documents: list[tuple[str, bytes]], stylesheets: list[str], faces: l
             key = (style.families, style.weight)
             by_style.setdefault(key, set()).update(text)
             runs.append((label, text, key))
+        use.marks.append(_marks(root, styles, chain_for))
     for (families, weight), chars in by_style.items():
-        chain = [f for f in (face_for(fam, weight) for fam in families) if f is not None]
+        chain = chain_for((families, weight))
         if not chain:
             continue  # set in the reader's own fonts only
         for ch in sorted(chars):

@@ -19,6 +19,7 @@ from ..errors import PublisherError
 from ..fonts import FontFace, font_faces
 from ..model import Issue
 from ..paths import STYLES_DIR
+from ..render import marks as punct
 from ..render.env import render
 from ..textio import atomic_write
 from . import documents, fontuse, metadata
@@ -143,6 +144,12 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
         for role, chars in more.chars.items():
             use.chars.setdefault(role, set()).update(chars)
         used = [f for f in faces if use.chars.get(f.role)]
+        # Adjacent marks: the cut each face's own advance allows (render/marks.py).
+        cut_classes: set[str] = set()
+        for d, found in zip([*plan.docs, colophon], [*use.marks[: len(plan.docs)], *more.marks]):
+            classes = punct.classes_for(found)
+            cut_classes.update(c for c in classes if c)
+            d.content = punct.retune(d.content.decode("utf-8"), classes).encode("utf-8")
         embedded = []
         for face in used:
             data = font_source(face.path, face.index).subset(use.chars[face.role])
@@ -150,7 +157,7 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
             href = f"fonts/{face.role}.{ext}"
             font_items.append((href, data, media_type))
             embedded.append((face, f"../{href}"))
-        fonts_css = _font_face_css(embedded)
+        fonts_css = _font_face_css(embedded) + punct.cut_css(cut_classes)
     else:
         colophon = documents.colophon(issue, stylesheets=style_hrefs, fonts=[], has_pages=bool(plan.pages))
     plan.docs.append(colophon)

@@ -1,0 +1,126 @@
+"""Adjacent-punctuation compression measured on the faces themselves (clreq §3.1.6).
+
+The markup (:mod:`publisher.render.markup`) wraps the first of two adjacent marks in
+``span.pc`` (its blank right half to go) and the second of two opening marks in
+``span.pc-l`` (its blank left half to go); the stylesheet takes ½ em off, which is right
+for a full-width mark (Noto CJK: every mark is 1 em with its ink on one half).  A face
+with proportional marks is different: LXGW WenKai's curly quotes are 0.35 em with no
+blank half at all, and taking ½ em off them draws ``”，`` on top of each other.
+
+So the amount is read from the face that draws the mark: the mark keeps at least half
+an em and all of its ink,
+
+    cut = max(0, min(advance − ½ em, blank on the compressed side))
+
+where the blank side is ``advance − ink right`` for ``pc`` and ``ink left`` for ``pc-l``.
+Amounts are in em, floored to 0.01 em (a cut never reaches into the ink).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .markup import CLOSING, OPENING, PAUSE_STOP
+
+# What the stylesheet takes off (styles/base.css: .pc / .pc-l).
+DEFAULT_CUT = 0.5
+MARKS = OPENING + CLOSING + PAUSE_STOP
+
+
+@dataclass(frozen=True)
+class MarkMetrics:
+    """One mark in one face, in em: its advance and its ink's left and right edges."""
+
+    advance: float
+    ink_left: float
+    ink_right: float
+
+
+def cut(m: MarkMetrics, side: str) -> float:
+    """How much of ``m`` may go: ``side`` is "pc" (the right) or "pc-l" (the left)."""
+    blank = m.advance - m.ink_right if side == "pc" else m.ink_left
+    amount = max(0.0, min(m.advance - 0.5, blank, DEFAULT_CUT))
+    return int(amount * 100 + 1e-6) / 100
+
+
+@lru_cache(maxsize=16)
+def face_marks(path: Path, index: int = 0) -> dict[str, MarkMetrics]:
+    """The metrics of every compressible mark the face has (fontTools, read once per face)."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    out: dict[str, MarkMetrics] = {}
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        upm = font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        glyphs = font.getGlyphSet()
+        hmtx = font["hmtx"]
+        for ch in MARKS:
+            name = cmap.get(ord(ch))
+            if name is None:
+                continue
+            adv = hmtx[name][0]
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
+            lo, hi = (pen.bounds[0], pen.bounds[2]) if pen.bounds else (0, 0)
+            out[ch] = MarkMetrics(adv / upm, lo / upm, hi / upm)
+    return out
+
+
+def cut_class(amount: float, side: str) -> str | None:
+    """The class for a cut: the stylesheet's own for ½ em, a generated one otherwise,
+    None for no cut (the span is dropped)."""
+    if amount <= 0:
+        return None
+    if abs(amount - DEFAULT_CUT) < 1e-9:
+        return side
+    return f"{side}-{round(amount * 100):02d}"
+
+
+def cut_css(classes: set[str]) -> str:
+    """CSS rules for generated cut classes (``pc-35``, ``pc-l-20`` …), sorted."""
+    rules = []
+    for cls in sorted(classes):
+        m = re.fullmatch(r"(pc|pc-l)-(\d\d)", cls)
+        if not m:
+            continue
+        prop = "letter-spacing" if m[1] == "pc" else "margin-left"
+        rules.append(f".{cls} {{ {prop}: -0.{m[2]}em; }}")
+    return "\n".join(rules) + ("\n" if rules else "")
+
+
+def classes_for(marks) -> list[str | None]:
+    """The cut class of each (class, mark, face) that :func:`publisher.epub.fontuse.collect`
+    found; a mark drawn by no face of ours (the reader's font) keeps the ½ em cut."""
+    out: list[str | None] = []
+    for side, ch, face in marks:
+        metrics = face_marks(face.path, face.index).get(ch) if face is not None else None
+        out.append(side if metrics is None else cut_class(cut(metrics, side), side))
+    return out
+
+
+_SPAN = re.compile(r'<span class="(pc|pc-l)">([^<])</span>')
+
+
+def retune(html: str, classes: list[str | None]) -> str:
+    """``html`` with its n-th ``span.pc``/``span.pc-l`` (document order) given
+    ``classes[n]``, or unwrapped where that is None.  Text escaped by the markup never
+    holds ``<span class="``, so the spans found are exactly the markup's."""
+    n = 0
+
+    def sub(m: re.Match) -> str:
+        nonlocal n
+        if n >= len(classes):
+            raise ValueError("fewer classes than compressed marks")
+        cls = classes[n]
+        n += 1
+        if cls is None:
+            return m[2]
+        return f'<span class="{cls}">{m[2]}</span>'
+
+    out = _SPAN.sub(sub, html)
+    if n != len(classes):
+        raise ValueError("more classes than compressed marks")
+    return out
