@@ -225,6 +225,36 @@ def test_closing_credits_of_contents_articles_name_their_writers():
     assert unaccounted_lines(issue, text) == []
 
 
+def test_reporters_signatures_closing_each_story_are_credits_and_authors():
+    # stories told in the first person, each closed by the reporter who wrote it down:
+    # alone on its line (padded names too) or closing the last paragraph
+    text = (
+        "我们的新时代\r\n\u3000\u3000开篇的一段话自成一段，讲清楚背景和来由。\r\n"
+        "\u3000\u3000我是一名乡村教师，在大山里教书已经二十年了。这是最好的时代。\r\n"
+        "\u3000\u3000（本报记者程焕采访整理）\r\n"
+        "\u3000\u3000我是一名护士，在急诊科工作了十年\r\n"
+        "\u3000\u3000（本报记者\xa0\xa0王\xa0\xa0浩采访整理）\r\n"
+        "\u3000\u3000我是一名工人，这是最好的时代。（记者 张三 李四 报道）\r\n"
+        "\u3000\u3000最后一段，写在这里。\r\n"
+    )
+    issue = parse_text(text)
+    a = issue.articles[0]
+    assert [(b.type, b.text, b.source) for b in a.blocks[1:]] == [
+        ("paragraph", "我是一名乡村教师，在大山里教书已经二十年了。这是最好的时代。", [3, 3]),
+        ("credits", "（本报记者程焕采访整理）", [4, 4]),
+        ("paragraph", "我是一名护士，在急诊科工作了十年", [5, 5]),
+        ("credits", "（本报记者 王浩采访整理）", [6, 6]),
+        ("paragraph", "我是一名工人，这是最好的时代。", [7, 7]),
+        ("credits", "（记者 张三 李四 报道）", [7, 7]),
+        ("paragraph", "最后一段，写在这里。", [8, 8]),
+    ]
+    assert [(x.name, x.role) for x in a.authors] == [
+        ("程焕", "本报记者"), ("王浩", "本报记者"), ("张三", "记者"), ("李四", "记者")]
+    assert bylines.split_reported("这是最好的时代（本报记者程焕采访整理）") is None  # no finished sentence
+    assert bylines.reported_line("（本报评论员文章）") is None
+    assert unaccounted_lines(issue, text) == []
+
+
 def test_reporter_byline_under_a_subhead_without_kicker():
     lines = split_lines(
         "\u3000\u3000开篇的一段话自成一段。\n\u3000\u3000以制造业兴县带动产业发展\n\u3000\u3000本报记者\xa0\xa0程焕\n"

@@ -679,7 +679,7 @@ def build_article(
             if split:
                 rest, names = split
                 authors = bylines.merge_authors(authors, names)
-                body[last] = SourceLine(body[last].number, rest)
+                body[last] = SourceLine(body[last].number, rest, body[last].last)
     if not authors:
         authors = [Author(a.name, a.role) for a in toc_authors]
     else:
@@ -694,10 +694,12 @@ def build_article(
     kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, body_text)
     blocks, bw = build_blocks(body, kind)
     warnings.extend(bw)
-    # closing credits (（撰稿：单位 姓名 审编：…）): the writers are authors, the editor stays a credit
+    # section bylines and reporters' signatures (本报记者 李茂颖, （本报记者程焕采访整理）) and
+    # closing credits (（撰稿：单位 姓名 审编：…）: the writers; the editor stays a credit)
+    authors = bylines.merge_authors(authors, newspaper.section_authors(blocks))
     authors = bylines.merge_authors(authors, newspaper.closing_credit_authors(blocks))
-    nonblank = [sl.number for sl in lines[d.start : d.end] if sl.text.strip()]
-    source = [nonblank[0], nonblank[-1]] if nonblank else None
+    nonblank = [sl for sl in lines[d.start : d.end] if sl.text.strip()]
+    source = [nonblank[0].number, nonblank[-1].end] if nonblank else None
     if not blocks:
         warnings.append(Warning("R208", f"article {title!r} has no body text", lines[d.start].number if d.start < len(lines) else None))
     art = Article(

@@ -263,10 +263,8 @@ def split_signature(text: str) -> tuple[str, list[Author]] | None:
     """``……增光添彩。（沫声）`` → (``……增光添彩。``, [沫声]); None if no signature."""
     t = text.rstrip()
     cut = max(t.rfind("（"), t.rfind("("))  # the signature is the last parenthesis (linear)
-    if cut > 0 and t[:cut].rstrip()[-1:] in "。！？!?…”』」":
-        m = _REPORTED_LINE.match(t[cut:])
-        if m and _reported(m):
-            return t[:cut].rstrip(), _reported(m)
+    if cut > 0 and t[:cut].rstrip()[-1:] in "。！？!?…”』」" and (reporters := reported_line(t[cut:])):
+        return t[:cut].rstrip(), reporters
     m = _SIGNATURE_TAIL.match(text.rstrip())
     if not m:
         return None
@@ -292,13 +290,41 @@ def _reported(m: re.Match[str]) -> list[Author]:
 _REPORT_WORDS = ("采访整理", "整理", "采写", "报道", "综合报道")
 
 
+def reported_line(text: str) -> list[Author] | None:
+    """The reporters of a reporter's signature alone on its line
+    (``（本报记者程焕采访整理）``, ``（记者 张三 李四 报道）``), else None."""
+    m = _REPORTED_LINE.match(unpad(text))
+    return (_reported(m) or None) if m else None
+
+
+def unpad(text: str) -> str:
+    """Runs of spaces collapsed and a name padded to the width of three joined:
+    ``（本报记者  王  浩采访整理）`` → ``（本报记者 王浩采访整理）``."""
+    return _PADDED_CHAR.sub(r"\1", collapse_spaces(strip_markup(text)))
+
+
+# A lone character of a name padded to the width of three (王  浩).
+_PADDED_CHAR = re.compile(rf"(?<= )([{HAN}]) (?=[{HAN}])")
+
+
+def split_reported(text: str) -> tuple[str, str, list[Author]] | None:
+    """``……最好的时代。（本报记者程焕采访整理）`` → (paragraph, signature, reporters); None
+    unless a reporter's signature closes a finished sentence."""
+    t = text.rstrip()
+    cut = max(t.rfind("（"), t.rfind("("))
+    if cut <= 0 or t[:cut].rstrip()[-1:] not in "。！？!?…”』」":
+        return None
+    people = reported_line(t[cut:])
+    return (t[:cut].rstrip(), t[cut:], people) if people else None
+
+
 def signature_line(text: str) -> list[Author] | None:
     """A signature alone on its line: ``（陈康 苏伟哲）``, ``——本刊评论员 王平``,
     ``（本报记者程焕采访整理）``."""
     t = strip_markup(text)
-    m = _REPORTED_LINE.match(t)
-    if m and _reported(m):
-        return _reported(m)
+    reporters = reported_line(t)
+    if reporters:
+        return reporters
     m = _SIGNATURE_LINE.match(t)
     if m:
         return _names(m.group("names")) or None

@@ -18,6 +18,7 @@ shape; nothing is keyed to one page's strings.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Author
 from . import bylines
@@ -97,6 +98,27 @@ def mark_page(items) -> None:
         i = by + 1
     _mark_editors_note(items, first_head if first_head is not None else n)
     _mark_caption_list(items)
+    _mark_reporter_signatures(items)
+
+
+def _mark_reporter_signatures(items) -> None:
+    """A story closed by its reporter's signature (``（本报记者程焕采访整理）``, alone on its
+    line or closing the story's last paragraph) keeps it as a ``credits`` item of its own:
+    never a paragraph, never glued to the next story (one pass; a split adds one item)."""
+    k = 0
+    while k < len(items):
+        it = items[k]
+        if it.cls in ("text", "lead") and bylines.reported_line(it.text):
+            it.cls = "credits"
+            it.text = bylines.unpad(it.text)
+        elif it.cls in ("text", "lead") and (cut := bylines.split_reported(it.text)) is not None:
+            body, sig, _ = cut
+            it.text = body
+            it.bold = [(s, min(e, len(body))) for s, e in it.bold if s < len(body)]
+            items.insert(k + 1, replace(it, text=bylines.unpad(sig), bold=[], gap=0, cls="credits", family=None))
+            it.gap_after = 0
+            k += 1
+        k += 1
 
 
 def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
@@ -163,13 +185,16 @@ def credit_text(text: str) -> str:
 
 
 def section_authors(blocks) -> list[Author]:
-    """The people of the section bylines (a ``credits`` block right after a heading)."""
+    """The people of the section bylines (a ``credits`` block right after a heading) and
+    of the reporters' signatures closing sections (``（本报记者程焕采访整理）``)."""
     out: list[Author] = []
-    for prev, b in zip(blocks, blocks[1:]):
-        if prev.type == "heading" and b.type == "credits":
-            people = bylines.parse_byline(b.text)
-            if people:
-                out = bylines.merge_authors(out, people)
+    for prev, b in zip([None] + blocks, blocks):
+        if b.type != "credits":
+            continue
+        people = bylines.parse_byline(b.text) if prev is not None and prev.type == "heading" else None
+        people = people or bylines.reported_line(b.text)
+        if people:
+            out = bylines.merge_authors(out, people)
     return out
 
 

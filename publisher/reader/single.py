@@ -61,7 +61,6 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
     articles: list[Article] = []
     for dr in drafts:
         art, w = build_article(lines, dr, toc_title=None, toc_authors=[], stripped=text)
-        art.authors = bylines.merge_authors(art.authors, newspaper.section_authors(art.blocks))
         articles.append(art)
         warnings.extend(w)
     return articles, warnings
