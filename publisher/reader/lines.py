@@ -8,6 +8,12 @@ from dataclasses import dataclass
 class SourceLine:
     number: int  # 1-based line number in the input
     text: str  # the line without its newline and trailing white space
+    last: int = 0  # the last input line this one stands for, when later lines were joined onto it (0: itself)
+
+    @property
+    def end(self) -> int:
+        """The last input line this line stands for (its own number unless lines were joined onto it)."""
+        return self.last or self.number
 
 
 def split_lines(text: str) -> list[SourceLine]:
