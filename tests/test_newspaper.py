@@ -157,8 +157,14 @@ def test_numbered_part_heads_told_from_page_numbers():
     issue = parse_text(PARTS)
     a = issue.articles[0]
     heads = [(b.text, b.source) for b in a.blocks if b.type == "heading"]
-    assert heads == [("1以制造业兴县带动产业发展实现新突破", [5, 7]), ("2持续增进和改善民生福祉", [11, 13])]
+    assert heads == [("1 以制造业兴县带动产业发展实现新突破", [5, 7]), ("2 持续增进和改善民生福祉", [11, 13])]
     assert any(w.code == "R161" and w.line == 17 for w in issue.warnings)  # 12 is a page number
+    # the number stays apart from its title in every layout (it was glued: 1以制造业…)
+    src = [ln for ln in PARTS.split("\n") if ln.strip()]
+    for text in ("\n".join(src[:1] + ["\u3000\u3000" + s for s in src[1:]]), "\n".join(src)):
+        blocks = parse_text(text).articles[0].blocks
+        assert [(b.text, b.source) for b in blocks if b.type == "heading"] == [
+            ("1 以制造业兴县带动产业发展实现新突破", [3, 4]), ("2 持续增进和改善民生福祉", [6, 7])]
 
 
 def test_a_family_of_longer_subheads_is_not_glued_onto_the_text_after_it():

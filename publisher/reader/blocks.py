@@ -45,11 +45,12 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
         return [], warnings
     literary = kind == "literary"
     parts = headings.part_numbers(lines)
-    for k, it in enumerate(items):
+    for it in items:
         _classify(it, literary)
+    for k, it in enumerate(items):  # after classifying: the title's own class must not undo it
         if it.number in parts and k + 1 < len(items):
             it.cls, it.family = "heading", "part"  # 1 / its title: one part head
-            items[k + 1].cls = "part_title"
+            items[k + 1].cls, items[k + 1].family = "part_title", None
     if not literary:
         newspaper.mark_page(items)
     captions.mark_sign_off(items)
