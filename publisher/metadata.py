@@ -204,8 +204,12 @@ def check_value(key: str, value: Any, where: str, schema: dict = META_SCHEMA, fr
 
 
 def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
-              overrides_where: str = "command line") -> Meta:
-    """Metadata for one input: defaults ← sidecar TOML ← overrides (non-None values).
+              overrides_where: str = "command line", front: dict[str, Any] | None = None,
+              front_where: str = "front matter") -> Meta:
+    """Metadata for one input: defaults ← front matter ← sidecar TOML ← overrides (non-None values).
+
+    ``front`` is the metadata a publisher source carries in its front matter (its cover
+    relative to the source's folder); the sidecar and the overrides still win over it.
 
     Every value is checked against META_SCHEMA here, so a bad one stops a command
     before it writes anything.  Command-line overrides are strings (``--number 9``);
@@ -213,6 +217,10 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
     """
     p = Path(input_path)
     meta = Meta(name=p.stem)
+    if front:
+        meta = apply(meta, front, front_where)
+        if meta.cover and not Path(meta.cover).is_absolute():
+            meta.cover = str((p.parent / meta.cover).resolve())
     side = sidecar_path(p)
     if side.exists() and not side.is_dir():
         data = read_toml(side, "metadata TOML")

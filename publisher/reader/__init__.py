@@ -51,6 +51,13 @@ def read_issue_report(
 ) -> tuple[Issue, Layout, dict[str, str]]:
     """``read_issue``, with the layout found and the metadata taken from the text."""
     decoded = read_input(path)
+    from ..source import is_source, read_source_report
+
+    if is_source(decoded.text):  # a publisher source (issue 13): read as written, no heuristics
+        issue, layout = read_source_report(decoded.text, path, overrides)
+        issue.warnings[:0] = decoded.warnings
+        issue.source_path = str(path)
+        return issue, layout, {}
     meta = load_meta(path, overrides)
     issue, layout, from_text = parse_text_report(decoded.text, meta)
     issue.warnings[:0] = decoded.warnings  # the decoder's (R001–R004) come first
