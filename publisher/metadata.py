@@ -182,6 +182,7 @@ META_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "language": _language,
     "page_size": _page_size,
     "new_page_per_article": _flag,
+    "print_profile": _optional_text,
 }
 # The anthology TOML's own keys (besides ``issues``) share the checkers.
 BOOK_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
@@ -192,6 +193,7 @@ BOOK_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "date": _date,
     "name": _name,
     "page_size": _page_size,
+    "print_profile": _optional_text,
 }
 
 
@@ -227,6 +229,8 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
         meta = apply(meta, data, str(side))
         if meta.cover and not Path(meta.cover).is_absolute():
             meta.cover = str((side.parent / meta.cover).resolve())
+        if meta.print_profile and not Path(meta.print_profile).is_absolute():
+            meta.print_profile = str((side.parent / meta.print_profile).resolve())
     if overrides:
         meta = apply(meta, {k: v for k, v in overrides.items() if v is not None}, overrides_where,
                      from_cli=overrides_where == "command line")

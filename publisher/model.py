@@ -152,6 +152,7 @@ class Meta:
     language: str = "zh-CN"
     page_size: str = "185mm 260mm"  # CSS size; 16开 by default
     new_page_per_article: bool = False
+    print_profile: str | None = None  # the printer's CMYK ICC profile (--print), relative to the sidecar
 
     @property
     def title(self) -> str:
