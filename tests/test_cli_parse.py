@@ -86,3 +86,37 @@ def test_gb18030_and_utf16_inputs_parse_like_utf8(tmp_path):
         r = run(str(p), "--json")
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["columns"] == want
+
+
+# --- parse --to markdown (issue 13): the publisher source --------------------------------
+
+
+def test_to_markdown_writes_the_source_and_reads_it_back(tmp_path):
+    src = tmp_path / "sample.md"
+    r = run(str(SAMPLE), "--to", "markdown", "-o", str(src))
+    assert r.returncode == 0 and r.stdout == "", r.stderr
+    text = src.read_text(encoding="utf-8")
+    assert text.startswith("---\npublisher-source: 1\n")
+    assert run(str(SAMPLE), "--to", "markdown").stdout == text  # stdout without -o
+    again = run(str(src), "--to", "markdown")  # the source of the source is itself
+    assert again.returncode == 0 and again.stdout == text
+    outline_ = run(str(src))
+    assert "layout: publisher source (Markdown), read as written" in outline_.stdout
+    assert "5 columns, 7 articles, 0 warnings" in outline_.stdout
+    as_json = Issue.loads(run(str(src), "--to", "json").stdout)
+    assert [a.title for a in as_json.articles] == [a.title for a in read_issue(SAMPLE).articles]
+
+
+def test_to_markdown_never_overwrites_its_input_and_errors_are_one_line(tmp_path):
+    src = tmp_path / "sample.md"
+    src.write_text(run(str(SAMPLE), "--to", "markdown").stdout, encoding="utf-8")
+    before = src.read_bytes()
+    r = run(str(src), "--to", "markdown", "-o", str(src))
+    assert r.returncode != 0 and "overwrite the input" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert src.read_bytes() == before
+    src.write_text(before.decode("utf-8").replace("::: kicker", "::: kiker"), encoding="utf-8")
+    r = run(str(src))
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()]
+    assert f"{src}: line " in r.stderr and "unknown div ::: kiker" in r.stderr
+    assert run(str(SAMPLE), "--json", "--to", "markdown").returncode == 2

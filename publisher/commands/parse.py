@@ -1,9 +1,12 @@
-"""``publisher parse INPUT [--json]``: the structure the reader rebuilt.
+"""``publisher parse INPUT [--json | --to outline|json|markdown] [-o FILE]``: the structure the reader rebuilt.
 
 Without ``--json`` it prints an outline an editor can check against the print
 issue: the 目录 lines, every column with its articles (id, page, kind, kicker,
 title, subtitle, authors, input lines, block counts by type) and the warnings.
-With ``--json`` it prints the model (``publisher/issue.schema.json``) on stdout.
+With ``--json`` it prints the model (``publisher/issue.schema.json``) on stdout; with
+``--to markdown`` the publisher source an editor corrects and builds from
+(``publisher/source``, ``docs/markdown.md``).  ``-o FILE`` writes it atomically instead,
+never over the input.
 """
 from __future__ import annotations
 
@@ -67,13 +70,39 @@ def outline(issue: Issue, layout: str = "", from_text: dict[str, str] | None = N
 @click.command("parse")
 @click.argument("input", type=click.Path(dir_okay=True, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the model as JSON (publisher/issue.schema.json).")
+@click.option("--to", "to", type=click.Choice(["outline", "json", "markdown"]), default=None,
+              help="What to write: the outline (default), the model as JSON, or the publisher source "
+                   "(Markdown an editor corrects and builds from: docs/markdown.md).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write to FILE (atomically; never over the input) instead of stdout.")
 @meta_options
-def command(input: str, as_json: bool, **meta) -> None:
-    """Rebuild the structure of INPUT and print it (an outline, or the model as JSON)."""
+def command(input: str, as_json: bool, to: str | None, output: str | None, **meta) -> None:
+    """Rebuild the structure of INPUT and print it (an outline, the model as JSON, or the
+    publisher source in Markdown)."""
+    from ..errors import PublisherError
     from ..reader import read_issue_report
+    from ..textio import atomic_write, refuse_overwrite
 
+    if as_json and to not in (None, "json"):
+        raise PublisherError(f"--json and --to {to}: choose one", code=2)
+    to = "json" if as_json else (to or "outline")
+    if output:
+        refuse_overwrite([output], [input])
     issue, layout, from_text = read_issue_report(input, pop_meta(meta))
-    if as_json:
-        click.echo(issue.dumps())
+    if to == "json":
+        text = issue.dumps() + "\n"
+    elif to == "markdown":
+        from pathlib import Path
+
+        from ..source import notes, to_markdown
+
+        try:
+            text = to_markdown(issue, notes(Path(input).name, layout, from_text))
+        except ValueError as e:  # a model the syntax cannot hold (not one the reader makes)
+            raise PublisherError(f"{input}: cannot be written as Markdown: {e}") from None
     else:
-        click.echo(outline(issue, layout.describe(), from_text), nl=False)
+        text = outline(issue, layout.describe(), from_text)
+    if output:
+        atomic_write(output, text)
+    else:
+        click.echo(text, nl=False)

@@ -227,7 +227,9 @@ def _match(tokens: list[Token], i: int) -> int:
 
 
 def _describe(t: Token) -> str:
-    return {"bullet_list_open": "a list", "ordered_list_open": "a numbered list",
+    return {"paragraph_open": "a paragraph", "heading_open": "a heading", "container_div_open": "a div",
+            "line_block_open": "a line block", "html_block": "HTML",
+            "bullet_list_open": "a list", "ordered_list_open": "a numbered list",
             "blockquote_open": "a block quote", "fence": "a code block", "code_block": "an indented code block",
             "hr": "a horizontal rule", "table_open": "a table"}.get(t.type, t.type)
 
@@ -240,6 +242,8 @@ def read_source(text: str, where: str = "source") -> tuple[dict[str, tuple[Any, 
     r = _Reader(text, where)
     tokens = r.md.parse(text)
     if not tokens or tokens[0].type != "front_matter":
+        if r.lines[0].lstrip("\ufeff").rstrip("\r ") == "---":
+            r.fail(1, "the front matter opened here is never closed (a line --- closes it)")
         r.fail(1, "a publisher source opens with front matter: a line ---, publisher-source: 1, the metadata, a line ---")
     front = _front_matter(r, tokens[0])
     notes = tuple(_note(line) for line in tokens[0].content.split("\n") if line.lstrip().startswith("#"))
@@ -415,13 +419,18 @@ def _only_paragraph(r: _Reader, inner: list[Token], name: str, line: int) -> lis
     """The inline children of the one paragraph inside a div (none: an empty text)."""
     if not inner:
         return []
-    if inner[0].type != "paragraph_open" or len(inner) != 3:
-        bad = next((t for t in inner if t.type != "paragraph_open"), inner[min(3, len(inner) - 1)])
-        where = bad.map[0] + 1 if bad.map else line
-        if bad.type == "paragraph_open":
-            r.fail(where, f"a second paragraph in the ::: {name} div (it holds one)")
-        r.fail(where, f"{_describe(bad)} inside the ::: {name} div (it holds one paragraph)")
-    return inner[1].children or []
+    tops: list[Token] = []  # the div's blocks
+    k = 0
+    while k < len(inner):
+        tops.append(inner[k])
+        k = _match(inner, k) + 1
+    if len(tops) == 1 and tops[0].type == "paragraph_open":
+        return inner[1].children or []
+    bad = tops[1] if tops[0].type == "paragraph_open" else tops[0]
+    what = "a second paragraph" if bad.type == "paragraph_open" else _describe(bad)
+    r.fail(bad.map[0] + 1 if bad.map else line,
+           f"{what} inside the ::: {name} div of line {line}, which holds one paragraph "
+           f"(a line ::: closes the div)")
 
 
 def _authors(r: _Reader, inner: list[Token], line: int) -> list[Author]:
