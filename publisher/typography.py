@@ -107,7 +107,53 @@ def _fold(text: str) -> str:
 _AFTER_CLOSE = ("", "，", "。", "！", "？", "；", "：", "、", "）", ",", ".", ";", ":", "!", "?", ")")
 
 # Characters the scanner must look at; everything else is copied in chunks.
-_SPECIAL = re.compile(r"[ \t\u3000\u00a0.。…⋯\-－—―─()（）\"“”'‘’,;:?!<>]")
+_SPECIAL_CHARS = r" \t\u3000\u00a0.。…⋯\-－—―─()（）\"“”'‘’,;:?!<>"
+_SPECIAL = re.compile(f"[{_SPECIAL_CHARS}]")
+
+# Per-character classes for the scanner's context tests (one lookup instead of a
+# regex call): 1 Han, 2 full-width Chinese punctuation, 4 ASCII letter or digit.
+_CLS = bytearray(0x110000)
+for _a, _b in HAN_RANGES:
+    _CLS[_a : _b + 1] = b"\x01" * (_b - _a + 1)
+for _ch in CJK_PUNCT:
+    _CLS[ord(_ch)] = 2
+for _ch in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz":
+    _CLS[ord(_ch)] = 4
+
+
+def _han(ch: str) -> bool:
+    """is_han for '' or one character."""
+    return ch != "" and _CLS[ord(ch)] == 1
+
+
+def _cjk(ch: str) -> bool:
+    """is_cjk for '' or one character."""
+    return ch != "" and 0 < _CLS[ord(ch)] < 4
+
+
+def _west(ch: str) -> bool:
+    """is_western for '' or one character."""
+    return ch != "" and _CLS[ord(ch)] == 4
+
+
+# Symbols that are neither Chinese nor special to the scanner: a single space between
+# two of them (or ASCII letters and digits) is kept as it is, in body text and titles.
+_PLAIN_SYM = r"A-Za-z0-9/\\|_*#+=&@^`~■□●◆▲★※→•"
+# What the scanner copies in one piece because its output is known without looking
+# further: ordinary characters, a half-width mark between two Han characters (full
+# width), 。 or < or > that does not start a 。。。 / << / >>, curly quotes (the quote
+# state is read off the piece afterwards), and one space between plain symbols.
+_CHUNK = re.compile(
+    rf"(?:[^{_SPECIAL_CHARS}]++"
+    rf"|(?<=[{_HAN_CLASS}])[,;:?!.](?=[{_HAN_CLASS}])"
+    r"|。(?!。。)|<(?!<)|>(?!>)|[“”‘’]"
+    rf"|(?<=[{_PLAIN_SYM}]) (?=[{_PLAIN_SYM}])"
+    r")++"
+)
+_CHUNK_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"})
+_WS_RUN = re.compile(r"[ \t\u3000\u00a0]+")
+_ELLIPSIS_RUN = re.compile(r"[…⋯.。]+")
+_DASH_RUN = re.compile(r"[-－—―─]+")
 
 
 def is_closed(text: str) -> bool:
@@ -166,7 +212,7 @@ def _paren_chinese(t: str, i: int, j: int, han: list[int]) -> bool:
     while k >= 0 and t[k] in _WS:
         k -= 1
     left = t[k] if k >= 0 else ""
-    return is_cjk(left) or is_cjk(_next_nonspace(t, j + 1))
+    return _cjk(left) or _cjk(_next_nonspace(t, j + 1))
 
 
 def _next_nonspace(t: str, i: int) -> str:
@@ -181,7 +227,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     t = _fold(text)  # 1:1, indices preserved
     n = len(t)
     pairs = _paren_pairs(t)
-    han = _han_prefix(t) if pairs else []
+    han: list[int] = []  # Han prefix counts, made when a pair first needs them
     out: list[str] = []
     org: list[int] = []
     dq_open = False  # inside a “ … ” pair (per call = per paragraph)
@@ -197,19 +243,24 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
 
     i = 0
     while i < n:
-        m = _SPECIAL.search(t, i)
-        j0 = m.start() if m else n
-        if j0 > i:  # a chunk of ordinary characters
-            out.extend(t[i:j0])
+        m = _CHUNK.match(t, i)
+        if m:  # a piece whose output is known (see _CHUNK)
+            j0 = m.end()
+            piece = t[i:j0]
+            out.extend(piece.translate(_CHUNK_FULL))
             org.extend(range(i, j0))
+            d_open, d_close = piece.rfind("“"), piece.rfind("”")
+            if d_open != d_close:  # both -1: no curly double quote in the piece
+                dq_open = d_open > d_close
+            s_open, s_close = piece.rfind("‘"), piece.rfind("’")
+            if s_open != s_close:
+                sq_open = s_open > s_close
             i = j0
             continue
         c = t[i]
         # runs of white space: drop next to Chinese, keep one between Western words
         if c in _WS:
-            j = i
-            while j < n and t[j] in _WS:
-                j += 1
+            j = _WS_RUN.match(t, i).end()
             left, right = last(), (t[j] if j < n else "")
             if left and right and (
                 _keep_space(left, right, title) or dq_open and _parallel_phrases(out, t, j)
@@ -219,40 +270,33 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             continue
         # ellipsis: ... / 。。。 / … / ⋯ runs → ……  (clreq §3.1.4)
         if c in ELLIPSIS_CHARS or (c in ".。" and t[i : i + 3] in ("...", "。。。")):
-            j = i
-            while j < n and (t[j] in ELLIPSIS_CHARS or t[j] in ".。"):
-                j += 1
-            run = t[i:j]
-            if c in ".。" and run.strip(".。") == "" and len(run) < 3:
-                pass  # fall through (not an ellipsis)
+            j = _ELLIPSIS_RUN.match(t, i).end()
+            if c == "." and _west(last()) and _west(t[j : j + 1]):
+                emit(t[i:j], i)  # a..b in Latin context
             else:
-                if c == "." and is_western(last()) and is_western(t[j : j + 1]):
-                    emit(run, i)  # a..b in Latin context
-                else:
-                    emit("……", i)
-                i = j
-                continue
+                emit("……", i)
+            i = j
+            continue
         # dashes: two or more → ——  (clreq §3.1.5); a lone ― → ——
         if c in DASHES:
-            j = i
-            while j < n and t[j] in DASHES:
-                j += 1
+            j = _DASH_RUN.match(t, i).end()
             run = t[i:j]
             if (len(run) >= 2 or c == "―") and not (
-                set(run) <= {"-"} and is_western(last()) and is_western(t[j : j + 1])
+                run.count("-") == len(run) and _west(last()) and _west(t[j : j + 1])
             ):
                 emit("——", i)
-                i = j
-                continue
-            emit(run, i)
+            else:
+                emit(run, i)
             i = j
             continue
         if c in "(（)）":
             if i in pairs:
                 a, b = sorted((i, pairs[i]))
+                if not han and t[a] == "(" and t[b] == ")":
+                    han = _han_prefix(t)
                 chinese = _paren_chinese(t, a, b, han)
             else:
-                chinese = c in "（）" or is_cjk(last()) or is_cjk(_next_nonspace(t, i + 1))
+                chinese = c in "（）" or _cjk(last()) or _cjk(_next_nonspace(t, i + 1))
             if chinese:
                 emit("（" if c in "(（" else "）", i)
             else:
@@ -262,7 +306,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
         if c == '"' or c in "“”":
             # a straight quote with no quote open, right after text and before a
             # stop or the end, closes a quote the source opened without a mark
-            closes = c == '"' and not dq_open and is_cjk(last()) and t[i + 1 : i + 2] in _AFTER_CLOSE
+            closes = c == '"' and not dq_open and _cjk(last()) and t[i + 1 : i + 2] in _AFTER_CLOSE
             if c == "“" or (c == '"' and not dq_open and not closes):
                 emit("“", i)
                 dq_open = True
@@ -272,7 +316,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             i += 1
             continue
         if c == "'" or c in "‘’":
-            if c == "'" and is_western(last()) and is_western(t[i + 1 : i + 2]):
+            if c == "'" and _west(last()) and _west(t[i + 1 : i + 2]):
                 emit("'", i)  # apostrophe: don't, it's
             elif c == "‘" or (c == "'" and not sq_open):
                 emit("‘", i)
@@ -283,8 +327,26 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             i += 1
             continue
         if c in HALF_TO_FULL:
-            emit(_half_mark(c, _left_context(out), _next_nonspace(t, i + 1), t[i + 1 : i + 2], _before_run(out)), i)
+            o = _half_mark(c, _left_context(out), _next_nonspace(t, i + 1), t[i + 1 : i + 2], _before_run(out))
+            emit(o, i)
             i += 1
+            if c in ",;:?!" and t[i : i + 2] == c + c:
+                # a run of one mark: each mark but the run's last is decided by the
+                # output before it alone (its right neighbour is the same mark), so
+                # once one repeats the one before, the rest up to the last do too
+                j = i + 1
+                while j < n and t[j] == c:
+                    j += 1
+                while i < j - 1:
+                    o2 = _half_mark(c, o, c, c, "")
+                    if o2 == o:
+                        out.extend(o * (j - 1 - i))
+                        org.extend(range(i, j - 1))
+                        i = j - 1
+                        break
+                    emit(o2, i)
+                    o = o2
+                    i += 1
             continue
         if c == "<" and t[i : i + 2] == "<<":
             emit("《", i)
@@ -311,12 +373,12 @@ PARALLEL_MIN = 3
 
 def _parallel_phrases(out: list[str], t: str, j: int) -> bool:
     k = 0
-    while k < PARALLEL_MIN and k < len(out) and is_han(out[-1 - k]):
+    while k < PARALLEL_MIN and k < len(out) and _han(out[-1 - k]):
         k += 1
     if k < PARALLEL_MIN:
         return False
     r = 0
-    while r < PARALLEL_MIN and j + r < len(t) and is_han(t[j + r]):
+    while r < PARALLEL_MIN and j + r < len(t) and _han(t[j + r]):
         r += 1
     return r >= PARALLEL_MIN
 
@@ -335,14 +397,14 @@ def _left_context(out: list[str]) -> str:
 
 def _keep_space(left: str, right: str, title: bool) -> bool:
     """Keep a (single) space between ``left`` and ``right``?"""
-    if is_western(left) and is_western(right):
+    if _west(left) and _west(right):
         return True  # between Latin words / numbers
-    if right in ",;:?!" and (is_cjk(left) or title):
+    if right in ",;:?!" and (_cjk(left) or title):
         return False  # the mark becomes full width: no space before it
-    if left in "%.,;:?!)" and is_western(right) or is_western(left) and right in "(":
+    if left in "%.,;:?!)" and _west(right) or _west(left) and right in "(":
         return True
     if not title:
-        if is_cjk(left) or is_cjk(right):
+        if _cjk(left) or _cjk(right):
             return False
         return True  # other symbols: keep, collapsed
     # headlines: keep the deliberate space between parts (坚持首位战略 凝心聚力…)
@@ -355,26 +417,26 @@ def _keep_space(left: str, right: str, title: bool) -> bool:
 
 def _before_run(out: list[str]) -> str:
     """The character before the Western run (``6.2%``, ``GDP``) that ends the
-    output so far: it tells whether a mark after the run is in Chinese text."""
+    output so far: it tells whether a mark after the run is in Chinese text.
+    The run is looked at over its last 40 characters at most."""
     k = len(out) - 1
-    stop = max(-1, k - 40)
-    if k < 0 or not (is_western(out[k]) or out[k] in "%."):
+    if k < 0 or not (_west(out[k]) or out[k] in "%."):
         return ""
-    while k > stop and (is_western(out[k]) or out[k] in WESTERN_RUN_CHARS):
-        k -= 1
-    return out[k] if k >= 0 else ""
+    r = _RUN_HEAD.match("".join(reversed(out[-40:]))).end()
+    return out[k - r] if k - r >= 0 else ""
 
 
 # Characters inside a Western run (5.8%, 1+8+N, 12:30, a-b).
 WESTERN_RUN_CHARS = ".%+-/:·&'"
+_RUN_HEAD = re.compile(r"[A-Za-z0-9.%+\-/:·&']*")
 
 
 def _half_mark(c: str, left: str, right: str, right_raw: str, before_run: str = "") -> str:
     """Convert a half-width mark to full width if it stands in Chinese context:
     next to Han or full-width punctuation, or after a Western run (``6.2%``,
     ``GDP``) that itself follows Han."""
-    lc = is_cjk(left) or is_han(before_run)
-    rc = is_cjk(right)
+    lc = _cjk(left) or _han(before_run)
+    rc = _cjk(right)
     if c == ",":
         if left.isdigit() and right_raw.isdigit():
             return c  # 1,000
@@ -386,18 +448,18 @@ def _half_mark(c: str, left: str, right: str, right_raw: str, before_run: str = 
             return c  # 12:30, 3:1
         if right_raw == "/":
             return c  # http://
-        return "：" if lc or (rc and not is_western(left)) or (rc and left.isalpha()) else c
+        return "：" if lc or (rc and not _west(left)) or (rc and left.isalpha()) else c
     if c in "?!":
-        return HALF_TO_FULL[c] if lc or (rc and not is_western(left)) else c
+        return HALF_TO_FULL[c] if lc or (rc and not _west(left)) else c
     if c == ".":
         # 。only at a sentence end in Chinese text and never before a digit or
         # letter: keeps 5.8%, 255.92, "1. " list markers, www.example.cn, e.g.
-        if not lc or is_western(right_raw) or (right_raw and right_raw in "/@-_.%"):
+        if not lc or _west(right_raw) or (right_raw and right_raw in "/@-_.%"):
             return c
-        if is_han(left) or left in CLOSING:
+        if _han(left) or left in CLOSING:
             return "。"
         # after a number / Latin word that follows Han: 同比增长6.2%. → 。
-        return "。" if (not right or is_cjk(right)) else c
+        return "。" if (not right or _cjk(right)) else c
     return c
 
 
