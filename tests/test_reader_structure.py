@@ -735,3 +735,37 @@ def test_unlisted_text_after_the_contents_keeps_its_reading_place():
     ]
     assert [(w.code, w.line) for w in issue.warnings] == [("R211", 15)]
     assert unaccounted_lines(issue, ORDER_ISSUE) == []
+
+
+# --- the head of a speech, a report (issue 11) ---------------------------------
+
+
+def test_dateline_under_a_speech_headline_is_a_note_of_its_head():
+    # corpus-wild 105: the date of the speech in brackets where a —— subtitle would be
+    text = ("\r\n在纪念李大钊同志诞辰130周年座谈会上的讲话\r\n（2019年10月27日）\r\n同志们，朋友们：\r\n"
+            "　　今天，我们怀着十分崇敬的心情，在这里隆重集会，纪念李大钊同志诞辰130周年。\r\n"
+            "　　李大钊同志是中国共产主义运动的先驱，伟大的马克思主义者，杰出的无产阶级革命家。\r\n")
+    issue = _parse(text)
+    (a,) = issue.articles
+    assert (a.title, a.subtitle, a.kind) == ("在纪念李大钊同志诞辰130周年座谈会上的讲话", None, "speech")
+    assert [(b.type, b.text, b.source) for b in a.blocks[:2]] == [
+        ("note", "（2019年10月27日）", [3, 3]), ("salutation", "同志们，朋友们：", [4, 4])]
+    assert unaccounted_lines(issue, text) == []
+    # 101: a document's date under its headline, and a date closing a text, are notes
+    from publisher.reader.captions import is_note
+    assert is_note("（1998年12月30日）") and is_note("（二〇二三年三月十九日）")
+    assert not is_note("（2019年10月27日电）") and not is_note("2019年10月27日，我们召开大会。")
+
+
+def test_a_work_report_delivered_to_a_congress_is_a_report():
+    # corpus-wild 104: 政府工作报告 opens with 各位代表： but is a report, not a speech
+    from publisher.reader.articles import article_kind
+
+    title = "2026年湖南省政府工作报告——2026年2月3日在湖南省第十四届人民代表大会第四次会议上"
+    opening = ["各位代表：", "现在，我代表省人民政府，向大会作政府工作报告，请予审议，并请各位政协委员提出意见。"]
+    assert article_kind("", title, opening, False) == "report"
+    assert article_kind("", "在纪念李大钊同志诞辰130周年座谈会上的讲话", ["（2019年10月27日）", "同志们，朋友们："], False) == "speech"
+    assert article_kind("", "坚定信心 真抓实干", ["同志们：", "今天召开全县经济工作会议。"], False) == "speech"
+    assert article_kind("", "学习二十大报告的体会", ["二十大报告描绘了宏伟蓝图。"], False) == "article"
+    kinds = {p.name[:3]: read_issue(p).articles[0].kind for p in (corpus_file("104_"), corpus_file("105_"))}
+    assert kinds == {"104": "report", "105": "speech"}

@@ -82,7 +82,7 @@ _DASH_SPLIT = re.compile(r"(?:(?<!\s)\s++)?(?:——|—|--)\s*")  # white space
 EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论")  # 卷首语
 LITERARY_COLUMN_HINTS = ("文艺", "文苑", "副刊", "印象", "散文", "诗", "文学", "随笔", "风物", "书香")  # 洙水文艺, 帅乡印象
 SPEECH_TITLE_WORDS = ("讲话", "致辞", "发言", "演讲", "讲稿", "报告会上")  # 在……动员大会上的讲话
-REPORT_TITLE_WORDS = ("调研报告", "调查报告", "考察报告", "调研记", "综述")  # 关于……的调研报告 (not bare 报告: 二十大报告)
+REPORT_TITLE_WORDS = ("调研报告", "调查报告", "考察报告", "工作报告", "调研记", "综述")  # 关于……的调研报告 (not bare 报告: 二十大报告)
 REPORTER_ROLES = ("记者", "通讯员")  # newspaper feature: 文 / 衡阳日报全媒体记者 唐 翔
 # A salutation line opening a speech: "同志们：", "各位企业家、同志们：", "尊敬的各位来宾：".
 _SALUTATION = re.compile(r"^(?:尊敬的|各位|亲爱的)?.{0,24}(?:们|来宾|代表|同志|朋友|嘉宾)[：:]$|^(?:尊敬的|各位).{1,24}[：:]$")
@@ -553,9 +553,14 @@ def article_kind(
         return "editorial"
     if any(h in column for h in LITERARY_COLUMN_HINTS):
         return "literary"
-    if any(w in title for w in SPEECH_TITLE_WORDS) or any(is_salutation(t) for t in body_first[:2]):
+    if any(w in title for w in SPEECH_TITLE_WORDS):
         return "speech"
-    if any(w in title for w in REPORT_TITLE_WORDS) or reporters:
+    # a report is one by its title even when it is delivered (政府工作报告: 各位代表：)
+    if any(w in title for w in REPORT_TITLE_WORDS):
+        return "report"
+    if any(is_salutation(t) for t in body_first[:2]):
+        return "speech"
+    if reporters:
         return "report"
     if before_contents and not column:
         return "editorial"

@@ -7,11 +7,10 @@ a credits line (``■策划 / … 文 / …``) or an author line with a role
 """
 from __future__ import annotations
 
-import re
-
 from ..model import Article, Warning
 from . import bylines, newspaper
 from .articles import TITLE_MAX, Draft, _SUBTITLE, _unlisted_in, build_article, is_salutation
+from .captions import DATELINE_RE
 from .lines import SourceLine
 from .shape import strip_markup, title_like
 
@@ -66,14 +65,10 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
     return articles, warnings
 
 
-# A dateline under a speech's headline: （2019年10月27日） (corpus-wild 105).
-_DATELINE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
-
-
 def _is_head_line(t: str) -> bool:
     """Subtitle, byline, credits, salutation or dateline: never part of a headline."""
     return bool(
-        _DATELINE.match(t)
+        DATELINE_RE.match(t)
         or _SUBTITLE.match(t)
         or bylines.parse_byline(t) is not None
         or bylines.is_credits(t)
