@@ -261,6 +261,31 @@ def test_reporters_signatures_closing_each_story_are_credits_and_authors():
     assert unaccounted_lines(issue, text) == []
 
 
+def test_captions_printed_before_a_story_belong_to_it():
+    # 102's story heads (kicker, subhead, padded byline) with a photo and its credit
+    # printed above the second story: the caption moves into that story's section
+    head2 = ["地点：Z65次列车", "列车长的不眠夜", "马\xa0\xa0琳\xa0\xa0杨铭鸣",
+             "3日晚，1100余名旅客登上了北京西开往江西南昌的Z65次列车。"]
+    lines = ["国庆假期，我们在岗位上", "开篇的一段话自成一段，讲清楚背景和来由。",
+             "地点：云南普洱", "守护边境“中国红”", "本报记者\xa0\xa0李茂颖",
+             "他最大的愿望，就是稻谷和油茶能扩大种植，形成规模效应，让百集山村真正脱贫致富。",
+             "图⑧：列车长在车厢里巡视。", "本报记者\xa0\xa0贾丰丰摄"] + head2
+    text = "\r\n".join(lines[:1] + ["\u3000\u3000" + t for t in lines[1:]])
+    issue = parse_text(text)
+    blocks = issue.articles[0].blocks
+    assert [(b.type, b.source) for b in blocks] == [
+        ("paragraph", [2, 2]), ("note", [3, 3]), ("heading", [4, 4]), ("credits", [5, 5]), ("paragraph", [6, 6]),
+        ("note", [9, 9]), ("heading", [10, 10]), ("credits", [11, 11]), ("caption", [7, 8]), ("paragraph", [12, 12])]
+    assert (blocks[8].text, blocks[8].credit) == ("列车长在车厢里巡视。", "本报记者 贾丰丰摄")
+    assert unaccounted_lines(issue, text) == []
+    # a page that prints captions after their text (its last story ends with one): nothing moves
+    tail = ["图⑨：旅客在车厢里休息。", "本报记者\xa0\xa0朱荣鹏摄"]
+    text = "\r\n".join(lines[:1] + ["\u3000\u3000" + t for t in lines[1:] + tail])
+    blocks = parse_text(text).articles[0].blocks
+    assert [b.source for b in blocks if b.type == "caption"] == [[7, 8], [13, 14]]
+    assert [b.type for b in blocks][4:6] == ["paragraph", "caption"]
+
+
 def test_reporter_byline_under_a_subhead_without_kicker():
     lines = split_lines(
         "\u3000\u3000开篇的一段话自成一段。\n\u3000\u3000以制造业兴县带动产业发展\n\u3000\u3000本报记者\xa0\xa0程焕\n"

@@ -184,6 +184,55 @@ def credit_text(text: str) -> str:
     return re.sub(r"(?:(?<=\s)|^)([\u4e00-\u9fff]) ([\u4e00-\u9fff]{1,2}摄?)(?=\s|$|[（(])", r"\1\2", t)
 
 
+def story_heads(blocks) -> list[tuple[int, int]]:
+    """(first, last) block indices of each story head: its kicker (a ``note`` shaped
+    ``地点：…`` / ``…——``) if any, its subhead (``heading``) and its byline (``credits``)."""
+    out: list[tuple[int, int]] = []
+    for k in range(len(blocks) - 1):
+        if blocks[k].type == "heading" and blocks[k + 1].type == "credits" and bylines.parse_byline(blocks[k + 1].text):
+            first = k - 1 if k > 0 and blocks[k - 1].type == "note" and is_kicker(blocks[k - 1].text) else k
+            out.append((first, k + 1))
+    return out
+
+
+def captions_into_stories(blocks) -> list:
+    """Captions printed before a story's head belong to that story: each run of
+    ``caption`` blocks right above a story head is moved to just after the head (its
+    byline), so that the photos sit in their story's section, not at the end of the
+    story before (linear; nothing is dropped, other blocks keep their order).
+
+    The page's own convention decides: a page whose last story ends with captions after
+    its text prints captions after their text, and a run between two stories then
+    belongs to the story before it, where it already is: nothing moves."""
+    heads = story_heads(blocks)
+    if not heads:
+        return blocks
+    tail = len(blocks)
+    while tail > 0 and blocks[tail - 1].type == "caption":
+        tail -= 1
+    if tail < len(blocks) and tail > heads[-1][1] + 1 and blocks[tail - 1].type == "paragraph":
+        return blocks  # captions after the last story's text: the page's captions follow their text
+    moves: dict[int, tuple[int, int]] = {}  # head's last index → the caption run before it
+    for first, last in heads:
+        k = first
+        while k > 0 and blocks[k - 1].type == "caption":
+            k -= 1
+        if k < first:
+            moves[last] = (k, first)
+    if not moves:
+        return blocks
+    moved = {i for a, b in moves.values() for i in range(a, b)}
+    out = []
+    for i, b in enumerate(blocks):
+        if i in moved:
+            continue
+        out.append(b)
+        if i in moves:
+            a, e = moves[i]
+            out.extend(blocks[a:e])
+    return out
+
+
 def section_authors(blocks) -> list[Author]:
     """The people of the section bylines (a ``credits`` block right after a heading) and
     of the reporters' signatures closing sections (``（本报记者程焕采访整理）``)."""
