@@ -266,3 +266,69 @@ def test_edits_to_the_sample_source_are_read_exactly(sample_source):
     again = next(b for a in read_source_text(split, "x.md").articles for b in a.blocks if b.type == "verse")
     k = again.lines.index(lines[1])
     assert again.lines[k - 1] == "" and [ln for ln in again.lines if ln] == lines
+
+
+# --- Pandoc reads every source and keeps its headings and blocks --------------------------
+
+
+def _pandoc() -> str:
+    import os
+    import shutil
+
+    exe = shutil.which("pandoc")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs pandoc (Debian package pandoc) to check the sources")
+        pytest.skip("pandoc not installed (Debian package pandoc)")
+    return exe
+
+
+def _pandoc_elements(tree) -> list[dict]:
+    out: list[dict] = []
+
+    def walk(x):
+        if isinstance(x, dict):
+            if "t" in x:
+                out.append(x)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+    walk(tree)
+    return out
+
+
+def test_pandoc_reads_every_source_without_a_warning_and_keeps_its_structure(cycles, tmp_path):
+    import subprocess
+    from collections import Counter
+
+    exe = _pandoc()
+    for name, (issue, md, _, _, _) in cycles.items():
+        src = tmp_path / "source.md"
+        src.write_text(md, encoding="utf-8")
+        r = subprocess.run([exe, "-f", "markdown", str(src), "-t", "json"], capture_output=True, text=True,
+                           encoding="utf-8", timeout=120)
+        assert r.returncode == 0 and r.stderr == "", (name, r.stderr)
+        tree = json.loads(r.stdout)
+        words = [e["c"] if e["t"] == "Str" else " " for e in _pandoc_elements(tree["meta"].get("magazine", {}).get("c", []))]
+        assert "".join(words) == issue.meta.magazine, name  # the front matter is Pandoc's metadata too
+        elements = _pandoc_elements(tree["blocks"])
+        headers = [e["c"] for e in elements if e["t"] == "Header"]
+        articles = [(h[1][0], h[1][1], dict(h[1][2]).get("page")) for h in headers if h[0] == 2]
+        assert articles == [(a.id, [a.kind], None if a.page is None else str(a.page)) for a in issue.articles], name
+        sections = [h[0] - 2 for h in headers if h[0] > 2]
+        assert sections == [b.level for a in issue.articles for b in a.blocks if b.type == "heading"], name
+        divs = Counter(e["c"][0][1][0] for e in elements if e["t"] == "Div")
+        want = Counter(b.type for a in issue.articles for b in a.blocks if b.type in ("note", "credits", "salutation", "caption"))
+        for a in issue.articles:
+            want.update(k for k in ("kicker", "subtitle") if getattr(a, k) is not None)
+            want.update(["authors"] if a.authors else [])
+        assert divs == want, name
+        assert sum(e["t"] == "LineBlock" for e in elements) == sum(b.type == "verse" for a in issue.articles for b in a.blocks)
+        spans = Counter(e["c"][0][1][0] for e in elements if e["t"] == "Span")
+        assert spans["em"] == sum(len(b.emphasis) for a in issue.articles for b in a.blocks), name
+        assert spans["credit"] == sum(b.credit is not None for a in issue.articles for b in a.blocks), name
+        assert spans["role"] == sum(p.role is not None for a in issue.articles for p in a.authors), name
+        comments = [e for e in elements if e["t"] == "RawBlock" and e["c"][1].startswith("<!--")]
+        assert len(comments) == len(issue.warnings), name
