@@ -501,8 +501,12 @@ def _front_matter(r: _Reader, t: Token) -> dict[str, tuple[Any, int]]:
     if end > len(r.lines) or r.lines[end - 1].rstrip("\r ") != "---" or end < 2:
         r.fail(1, "the front matter is never closed (a line --- closes it)")
     try:
-        node = yaml.compose(t.content, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(t.content)
+        loader = yaml.SafeLoader(t.content)  # the pure one: the same messages on every machine
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         r.fail(mark.line + 2 if mark else 1, f"front matter: {e.problem or e.context}")
