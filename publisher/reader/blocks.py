@@ -63,6 +63,12 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
     captions.mark_layout_captions(items)
     levels = headings.assign_levels(items)
     blocks = _assemble(items, levels, warnings)
+    # a line that stands for several input lines (hard-wrapped print lines joined by
+    # reader.unwrap): the block it ends covers them all
+    ends = {it.number: it.last for it in items if it.last > it.number}
+    for b in blocks if ends else ():
+        if b.source and b.source[1] in ends:
+            b.source = [b.source[0], ends[b.source[1]]]
     return blocks, warnings
 
 

@@ -14,7 +14,11 @@ Carried as well: CRLF line ends, NBSP padding, Markdown (headings, quotes, bold)
 Markdown escapes (``\\~``), YAML front matter, HTML remnants.
 
 ``normalise`` rewrites the lines (numbers unchanged) so that later stages see one
-convention: Markdown escapes undone; an indent every line carries is removed.
+convention: Markdown escapes undone; an indent every line carries is removed; hard-wrapped
+print lines joined back into paragraphs (``reader.unwrap``: the joined text on a run's
+first line, which records the last input line it stands for, the others left empty).
+A ``wrapped`` input is found by its print width (in half-em units, a first line's indent
+included), whether or not it indents paragraphs or separates them by blank lines.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 
 from .debris import front_matter_span
 from .lines import SourceLine
+from .unwrap import FULL_SLACK, unwrap, visual_width
 
 PARAGRAPH_CONVENTIONS = ("blank", "indent", "indent-all", "wrapped", "lines")
 
@@ -38,8 +43,10 @@ SENTENCE_ENDS = "。！？…”’）」』》：；!?"
 BLANK_SHARE = 0.4  # lines followed by a blank: blank-line paragraphs
 INDENT_ALL_SHARE = 1.0  # lines indented: every line indented alike (a flush headline means indents mark paragraphs)
 INDENT_SHARE = 0.2  # lines indented: paragraphs opened by indents
-WRAP_SHARE = 0.4  # lines of the commonest width, running on: hard-wrapped print lines
-WRAP_MIN_WIDTH = 16
+WRAP_SHARE = 0.25  # lines of about the commonest width: hard-wrapped print lines
+WRAP_RUN_ON = 0.6  # of those, the share that end no sentence (a print line ends anywhere)
+WRAP_MIN_WIDTH = 16  # characters
+WRAP_MIN_LINES = 5
 
 
 @dataclass(frozen=True)
@@ -92,23 +99,15 @@ def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
     if n:
         followed = sum(1 for i in idx[:-1] if i + 1 < len(body) and not body[i + 1].text.strip())
         indented = sum(1 for i in idx if _indented(body[i].text))
-        lengths = [len(body[i].text.strip()) for i in idx]
+        width = print_width([body[i].text for i in idx])
         if indented >= INDENT_ALL_SHARE * n:
-            paragraphs = "indent-all"  # whether or not blank lines separate the paragraphs
+            paragraphs, width = "indent-all", None  # whether or not blank lines separate the paragraphs
+        elif width is not None:
+            paragraphs = "wrapped"  # with or without indents or blank lines between paragraphs
         elif followed >= BLANK_SHARE * max(1, n - 1):
             paragraphs = "blank"
         else:
-            common = Counter(x for x in lengths if x >= WRAP_MIN_WIDTH).most_common(1)
-            if common:
-                w = common[0][0]
-                run_on = sum(
-                    1 for i, x in zip(idx, lengths)
-                    if abs(x - w) <= 1 and body[i].text.strip()[-1] not in SENTENCE_ENDS
-                )
-                if run_on >= WRAP_SHARE * n:
-                    paragraphs, width = "wrapped", w
-            if paragraphs == "blank":
-                paragraphs = "indent" if indented >= INDENT_SHARE * n else "lines"
+            paragraphs = "indent" if indented >= INDENT_SHARE * n else "lines"
     md_lines = sum(1 for sl in body if _MD_LINE_RE.match(sl.text.strip()) or _MD_BOLD_RE.search(sl.text))
     return Layout(
         paragraphs=paragraphs,
@@ -122,15 +121,34 @@ def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
     )
 
 
+def print_width(texts: list[str]) -> int | None:
+    """The printed line width (characters) of hard-wrapped ``texts`` (non-blank raw
+    lines), or None: many lines run to one width (in half-em units, indent included:
+    a first line's indent fills its width too) and most of those end no sentence."""
+    widths = [visual_width(t) for t in texts]
+    common = Counter(w for w in widths if w >= 2 * WRAP_MIN_WIDTH).most_common(1)
+    if not common:
+        return None
+    w = common[0][0]
+    full = [t for t, x in zip(texts, widths) if w - FULL_SLACK <= x <= w + 2]
+    run_on = sum(1 for t in full if t.strip()[-1] not in SENTENCE_ENDS)
+    if len(full) >= WRAP_MIN_LINES and len(full) >= WRAP_SHARE * len(texts) and run_on >= WRAP_RUN_ON * len(full):
+        return (w + 1) // 2
+    return None
+
+
 def normalise(lines: list[SourceLine], layout: Layout) -> list[SourceLine]:
     """The lines as later stages read them (same numbers): Markdown escapes undone;
-    the indent every line opens with (which marks nothing) removed."""
+    the indent every line opens with (which marks nothing) removed; hard-wrapped print
+    lines joined into paragraphs."""
     out = lines
     if layout.md_escapes:
         out = [SourceLine(sl.number, MD_ESCAPE_RE.sub(r"\1", sl.text)) if "\\" in sl.text else sl for sl in out]
     if layout.paragraphs == "indent-all":
         k = len(_common_indent([sl.text for sl in out if sl.text.strip()]))
         out = [SourceLine(sl.number, sl.text[k:]) if sl.text.strip() else sl for sl in out]
+    if layout.paragraphs == "wrapped" and layout.width:
+        out = unwrap(out, layout.width)
     return out
 
 

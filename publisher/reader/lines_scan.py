@@ -54,6 +54,7 @@ class Item:
     family: str | None = None
     in_verse: bool = False
     verse_id: int = -1
+    last: int = 0  # the last input line this item stands for (hard-wrapped lines joined onto it)
 
 
 def strip_markup(text: str) -> tuple[str, list[tuple[int, int]], int | None, str]:
@@ -118,11 +119,13 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
     items: list[Item] = []
     gap = 0
     parts = part_numbers(lines)  # bare part numbers (1 / its title): not page numbers
+    joined_until = 0  # lines joined onto an earlier one (reader.unwrap) are no blank lines
     for sl in lines:
         raw = sl.text.strip()
         if not raw:
-            gap += 1
+            gap += sl.number > joined_until
             continue
+        joined_until = max(joined_until, sl.last)
         if EMPTY_MARKUP_RE.match(raw):
             warnings.append(Warning(W_EMPTY_MARKUP, f"dropped a line of markup only: {raw!r}", sl.number))
             continue
@@ -140,7 +143,7 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
             items[-1].gap_after = gap
         indent = sl.text[:1] in (" ", "\t", "\u3000", "\u00a0")
         image = bool(MD_IMAGE_RE.match(raw))
-        items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap, indent=indent, image=image))
+        items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap, indent=indent, image=image, last=sl.end))
         gap = 0
     if items:
         items[-1].gap_after = gap

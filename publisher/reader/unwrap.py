@@ -1,0 +1,121 @@
+"""Hard-wrapped print lines (one text line per printed line, as a PDF text export or a
+layout program's "text with line breaks" gives) joined back into paragraphs, before any
+block is classified.
+
+Signals read, all from the layout itself (``width`` is the printed line width found by
+``reader.layout.detect_layout``):
+
+* a line that runs to the print width (``full``) and does not end a sentence runs on
+  into the next line;
+* a line that runs to the width and does end a sentence is ambiguous: the next line's
+  indent decides (an indented line opens a paragraph; a flush one continues it), but a
+  line wholly in brackets after it stands alone (an aside, a credit, a dateline), and
+  in a layout that indents its paragraphs, a run opened flush (a head, a caption)
+  ends there;
+* a short line that does not end a sentence is no paragraph's last line: it stands
+  alone (a head, a byline) and nothing runs on into it;
+* a line a little short of the width that does not end a sentence runs on too (the
+  line break moved back before an unbreakable run: a Latin word, a number, ``——``);
+* a line opening with a closing mark continues the line before (clreq forbids a
+  closing mark at a line start);
+* heads are short flush lines: a line well short of the width ends its paragraph; a
+  blank line, an indented line, a Markdown heading, a 目录 line with leaders and page
+  are never joined.
+
+The joined text stands on the run's first line; the lines joined onto it become empty
+and the first line records the last input line it stands for (``SourceLine.last``), so
+every input line stays accounted for. Linear: each line is looked at once.
+"""
+from __future__ import annotations
+
+import re
+
+from .. import typography as ty
+from .lines import SourceLine
+
+INDENT_CHARS = " \t\u3000\u00a0"
+FULL_SLACK = 4  # half-em units a full line may fall short of the width (a Latin run, a space)
+OVERHANG = 4  # half-em units a printed line may pass the width (closing marks hung or pulled back)
+INDENTED_SHARE = 0.05  # lines opened by an indent: the layout indents its paragraphs
+SHORT_SLACK = 12  # half-em units a line cut before an unbreakable run may fall short
+# closing marks a printed line never opens with (clreq line-start prohibition)
+LINE_START_BANNED = frozenset("，。、；：！？）》」』”’〕】〉〗…,.;:!?)")
+_TOC_LINE_RE = re.compile(r"(?:[.．…·•]{2,}|\s)\s*\d{1,4}$")  # leaders and a page number: a 目录 entry
+_BRACKETED_RE = re.compile(r"^[（(【〔［\[][^（()）【】〔〕［］\[\]]*[）)】〕］\]][。；]?$")
+_PAGE_FIRST_RE = re.compile(r"^\d{1,3}[ \u3000]+\S")
+_MARKUP_RE = re.compile(r"^(?:#{1,6}\s|>|[-*+]\s|\|)")
+
+
+def visual_width(text: str) -> int:
+    """Width in half-em units: ASCII 1, everything else (Han, full-width, U+3000) 2."""
+    return sum(1 if ord(c) < 0x2E80 else 2 for c in text)
+
+
+def _indented(raw: str) -> bool:
+    return raw[:1] in INDENT_CHARS
+
+
+def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True) -> bool:
+    """Does the printed line ``prev`` run on into ``nxt`` (both raw, non-blank, the
+    second directly below the first) in text hard-wrapped at ``width`` characters?
+    ``paragraph``: the run ``prev`` belongs to was opened as a paragraph (by an indent,
+    or in a layout that indents nothing); a run opened flush among indented paragraphs
+    is a head or a caption, which a sentence ending at the line end closes."""
+    p, n = prev.strip(), nxt.strip()
+    if _MARKUP_RE.match(p) or _MARKUP_RE.match(n) or _TOC_LINE_RE.search(p):
+        return False
+    if _PAGE_FIRST_RE.match(p) and _PAGE_FIRST_RE.match(n):
+        return False  # entries opened by their page numbers: a 目录
+    if n[0] in LINE_START_BANNED:
+        return True  # a closing mark cannot open a line: the break was forced before it
+    if _indented(nxt):
+        return False  # an indent opens a paragraph
+    w = visual_width(prev.rstrip())
+    limit = 2 * width
+    if w > limit + OVERHANG:
+        return False  # longer than a printed line: not one
+    closed = ty.is_closed(p)
+    if not ty.is_closed(n) and visual_width(nxt.rstrip()) < limit - FULL_SLACK:
+        return False  # a short line ending no sentence is no paragraph's last line: a head, a byline
+    if w >= limit - FULL_SLACK:
+        # a sentence ending at the line end is ambiguous: the next line's indent
+        # decides (flush: runs on) in a paragraph, unless that line is an aside of its
+        # own, wholly in brackets (（审编：…）, （新华社…电）)
+        return not closed or paragraph and not _BRACKETED_RE.match(n)
+    return not closed and w >= limit - SHORT_SLACK
+
+
+def unwrap(lines: list[SourceLine], width: int) -> list[SourceLine]:
+    """``lines`` with each run of printed lines that make one paragraph joined onto the
+    run's first line (numbers unchanged; the joined lines left empty)."""
+    out = list(lines)
+    texts = [sl.text for sl in lines if sl.text.strip()]
+    # paragraphs opened by indents: a run opened flush is a head or a caption
+    indents = sum(1 for t in texts if _indented(t)) >= INDENTED_SHARE * len(texts)
+    head = -1  # index of the open run's first line
+    parts: list[str] = []
+    for i, sl in enumerate(lines):
+        if not sl.text.strip():
+            head = _close(out, head, parts, lines[i - 1].number if i else 0)
+            continue
+        paragraph = head >= 0 and (not indents or _indented(lines[head].text))
+        if head >= 0 and runs_on(lines[i - 1].text, sl.text, width, paragraph):
+            piece = sl.text.strip(INDENT_CHARS)
+            if ty.is_western(parts[-1][-1:]) and ty.is_western(piece[:1]):
+                parts.append(" ")  # a line break between two Latin words was a space
+            parts.append(piece)
+            out[i] = SourceLine(sl.number, "")
+            continue
+        head = _close(out, head, parts, lines[i - 1].number if i else 0)
+        head, parts = i, [sl.text.rstrip()]
+    _close(out, head, parts, lines[-1].number if lines else 0)
+    return out
+
+
+def _close(out: list[SourceLine], head: int, parts: list[str], last: int) -> int:
+    """Write the open run (if it joined lines) onto its first line; returns -1."""
+    if head >= 0 and len(parts) > 1:
+        first = out[head]
+        out[head] = SourceLine(first.number, "".join(parts), last=last)
+    parts.clear()
+    return -1
