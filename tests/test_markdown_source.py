@@ -214,7 +214,8 @@ def test_mistakes_are_told_apart(sample_source):
 def test_an_unclosed_front_matter_and_another_version_are_refused(sample_source):
     body_start = sample_source.index("\n---\n") + 1
     for text, says in ((sample_source[:body_start] + sample_source[body_start + 4:], "never closed"),
-                       (sample_source.replace("publisher-source: 1", "publisher-source: 2"), "reads version 1")):
+                       (sample_source.replace("publisher-source: 2", "x").replace("publisher-source: 1", "publisher-source: 2"), "reads version 1"),
+                       (sample_source.replace("publisher-source: 1\n", "publisher-source: 1\n" + "# padding\n" * 8000), "longer than 64 KB")):
         with pytest.raises(PublisherError, match=says):
             read_source_text(text, "issue.md")
 

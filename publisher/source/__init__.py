@@ -14,7 +14,7 @@ from typing import Any
 from ..metadata import check_value, load_meta
 from ..model import Issue, Meta
 from . import syntax
-from .reader import SourceError, SourceLayout, is_source, read_source
+from .syntax import SourceError, SourceLayout, is_source  # no Markdown parser imported for raw texts
 from .writer import notes, to_markdown
 
 # Meta fields that name a file (relative to the source when not absolute).
@@ -32,6 +32,8 @@ def read_source_text(text: str, path: str | os.PathLike, overrides: dict[str, An
 def read_source_report(text: str, path: str | os.PathLike,
                        overrides: dict[str, Any] | None = None) -> tuple[Issue, SourceLayout]:
     """``read_source_text`` with the source's layout (its front matter's comment lines)."""
+    from .reader import read_source
+
     where = str(path)
     front, layout, issue = read_source(text, where)
     known = {f.name for f in fields(Meta)}

@@ -9,7 +9,6 @@ nothing — is a ``PublisherError`` naming the file and the line, and nothing is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,38 +23,9 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ..errors import PublisherError
 from ..model import ARTICLE_KINDS, Article, Author, Block, Column, Issue, Meta, Warning
 from . import syntax as S
+from .syntax import SourceError, SourceLayout, is_source  # noqa: F401 (re-exported)
 
 ARTICLE_ATTRS = ("id", "class", "page")
-
-
-@dataclass(frozen=True)
-class SourceLayout:
-    """What ``publisher parse`` says of a source's layout; ``notes`` are the comment lines of
-    its front matter (where it was made from), written again by ``parse --to markdown``."""
-
-    notes: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        return "layout: publisher source (Markdown), read as written"
-
-
-class SourceError(PublisherError):
-    """A mistake in a publisher source, at one line."""
-
-    def __init__(self, where: str, line: int | None, message: str):
-        super().__init__(f"{where}: line {line}: {message}" if line else f"{where}: {message}")
-        self.line = line
-
-
-def is_source(text: str) -> bool:
-    """Is ``text`` a publisher source?  Its first line is ``---`` and its second names the
-    format (``publisher-source: 1``), whatever else the front matter says."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    first, _, rest = text.partition("\n")
-    second = rest.partition("\n")[0]
-    key = second.partition(":")[0]
-    return first.rstrip("\r ") == "---" and key == S.MARKER_KEY
 
 
 # --- the parser ----------------------------------------------------------------------
@@ -498,6 +468,8 @@ def _front_matter(r: _Reader, t: Token) -> dict[str, tuple[Any, int]]:
     import yaml
 
     end = t.map[1]  # 0-based index of the closing --- line (+1)
+    if len(t.content) > S.FRONT_MATTER_LIMIT:
+        r.fail(1, f"front matter longer than {S.FRONT_MATTER_LIMIT // 1024} KB: it holds the issue's metadata only")
     if end > len(r.lines) or r.lines[end - 1].rstrip("\r ") != "---" or end < 2:
         r.fail(1, "the front matter is never closed (a line --- closes it)")
     try:

@@ -5,9 +5,16 @@ line is ``publisher-source: 1`` (``MARKER``).  ``docs/markdown.md`` is the refer
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..errors import PublisherError
+
 MARKER_KEY = "publisher-source"
 VERSION = 1
 MARKER = f"{MARKER_KEY}: {VERSION}"
+
+# Front matter longer than this is refused before YAML reads it (a source's is a few hundred bytes).
+FRONT_MATTER_LIMIT = 64 * 1024
 
 # Fenced divs (``::: name`` … ``:::``): the article's head and the one-paragraph blocks.
 HEAD_DIVS = ("kicker", "subtitle", "authors")
@@ -90,13 +97,6 @@ def inline(text: str, spans: list[list[int]] | None = None, name: str = EMPHASIS
     return "".join(out)
 
 
-def attr_value(value: str) -> str:
-    """A value in an attribute list: bare if it is a plain word, else quoted."""
-    if value and all(c.isascii() and (c.isalnum() or c in "_:-") for c in value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def comment_text(message: str) -> str:
     """A warning's message as the inside of an HTML comment (which cannot hold ``-->``)."""
     return message.replace("&", "&amp;").replace("-->", "--&gt;")
@@ -105,3 +105,33 @@ def comment_text(message: str) -> str:
 def comment_message(text: str) -> str:
     """The inverse of ``comment_text``."""
     return text.replace("--&gt;", "-->").replace("&amp;", "&")
+
+
+@dataclass(frozen=True)
+class SourceLayout:
+    """What ``publisher parse`` says of a source's layout; ``notes`` are the comment lines of
+    its front matter (where it was made from), written again by ``parse --to markdown``."""
+
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        return "layout: publisher source (Markdown), read as written"
+
+
+class SourceError(PublisherError):
+    """A mistake in a publisher source, at one line."""
+
+    def __init__(self, where: str, line: int | None, message: str):
+        super().__init__(f"{where}: line {line}: {message}" if line else f"{where}: {message}")
+        self.line = line
+
+
+def is_source(text: str) -> bool:
+    """Is ``text`` a publisher source?  Its first line is ``---`` and its second names the
+    format (``publisher-source: 1``), whatever else the front matter says."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    first, _, rest = text.partition("\n")
+    second = rest.partition("\n")[0]
+    key = second.partition(":")[0]
+    return first.rstrip("\r ") == "---" and key == MARKER_KEY
