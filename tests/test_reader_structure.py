@@ -769,3 +769,30 @@ def test_a_work_report_delivered_to_a_congress_is_a_report():
     assert article_kind("", "学习二十大报告的体会", ["二十大报告描绘了宏伟蓝图。"], False) == "article"
     kinds = {p.name[:3]: read_issue(p).articles[0].kind for p in (corpus_file("104_"), corpus_file("105_"))}
     assert kinds == {"104": "report", "105": "speech"}
+
+
+# --- fail soft: a 目录 that does not belong to the text (issue 11, R216) -------
+
+
+def test_a_contents_that_does_not_belong_is_read_without():
+    # 000's 目录 printed before 003's article: no entry is in the body, so the text is
+    # read as if it had no 目录 — the same article as 003 alone — and R216 says so
+    t0 = read_text(corpus_file("000_")).replace("\r\n", "\n")
+    t3 = read_text(corpus_file("003_"))
+    c = find_contents(split_lines(t0))
+    text = "\n".join(t0.split("\n")[c.first - 1 : c.last]) + "\n\n" + t3
+    issue, alone = _parse(text), _parse(t3)
+    shape = [(a.title, a.subtitle, people(a), a.kind, [(b.type, block_text(b)) for b in a.blocks]) for a in issue.articles]
+    assert shape == [(a.title, a.subtitle, people(a), a.kind, [(b.type, block_text(b)) for b in a.blocks]) for a in alone.articles]
+    (w,) = [w for w in issue.warnings if w.code.startswith("R2")]
+    assert w.code == "R216" and w.line == 1
+    assert "only 0 of 18" in w.message and "read without it instead" in w.message and "1 article(s)" in w.message
+    assert unaccounted_lines(issue, text) == []
+    # where the found entries anchor more articles than the text shows without them,
+    # they are kept (and the figures say so)
+    parts = ["目录", "专题", "03 第一篇文章", "05 不在正文甲", "07 不在正文乙", "09 不在正文丙", "11 最后一篇",
+             "第一篇文章", "第一篇的正文。这是一段话。", "最后一篇", "最后一篇的正文。"]
+    issue = _parse("\n\n".join(parts))
+    assert [len(a.blocks) for a in issue.articles] == [1, 0, 0, 0, 1]
+    (w,) = [w for w in issue.warnings if w.code == "R216"]
+    assert "the found ones anchor articles (2; read without the 目录 the text gives only 1)" in w.message

@@ -341,11 +341,24 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # fail soft: most entries found nowhere (and not explained by a cut-off text)
     missing = [k for k in range(len(entries)) if matches[k] is None and k not in beyond]
     if len(entries) >= MIN_ENTRIES_PLAUSIBLE and len(missing) > len(entries) / 2:
-        safer = "the text is read as one unlisted article" if not found_k else "the found ones anchor articles"
+        figures = (
+            f"only {len(found_k)} of {len(entries)} 目录 entries were found in the body ({len(missing)} missing): "
+            "the 目录 may not belong to this text or its titles differ; "
+        )
+        bare, bare_warnings = _read_without_contents(lines, in_toc)
+        if len(bare) >= len(found_k):
+            # the safer reading: the text as if it had no 目录 (headlines, bylines), the
+            # 目录 block itself still accounted for; the 目录 reading's warnings go with it
+            return [("", a) for a in bare], [Warning(
+                "R216",
+                figures + f"read without it instead, as an input without 目录: {len(bare)} article(s), "
+                + (f"the found entries anchor {len(found_k)}" if found_k else "no entry anchors one"),
+                contents.first,
+            )] + bare_warnings
         warnings.append(Warning(
             "R216",
-            f"only {len(found_k)} of {len(entries)} 目录 entries were found in the body ({len(missing)} missing): "
-            f"the 目录 may not belong to this text or its titles differ; {safer}, the missing ones are kept without text",
+            figures + f"the found ones anchor articles ({len(found_k)}; read without the 目录 the text gives only "
+            f"{len(bare)}), the missing ones are kept without text",
             contents.first,
         ))
 
@@ -394,6 +407,13 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             out.append((kid.column or d.column, art))  # an unnamed one joins the column it follows
             warnings.extend(w)
     return out, warnings
+
+
+def _read_without_contents(lines: list[SourceLine], in_toc: list[bool]) -> tuple[list[Article], list[Warning]]:
+    """The text read as an input without 目录 (reader.single), the 目录 block blanked out."""
+    from .single import read_single  # reader.single builds on this module
+
+    return read_single([SourceLine(sl.number, "") if in_toc[i] else sl for i, sl in enumerate(lines)])
 
 
 def _unlisted_in(text: list[str], in_toc: list[bool], is_cand: set[int], d: Draft) -> list[tuple[int, int]]:
