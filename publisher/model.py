@@ -22,7 +22,12 @@ A newspaper page of several short stories under one headline is ONE article; eac
 story is a section: its kicker (``地点：…``) a ``note`` block, its subhead a
 ``heading`` block and its byline a ``credits`` block right after that heading
 (``本报记者 李茂颖``); the article's ``authors`` are the people of those bylines.
-An unlabelled editors' note signed ``——编者`` is ``note`` blocks.
+An unlabelled editors' note signed ``——编者`` is ``note`` blocks.  A reporter's
+signature closing a story (``（本报记者程焕采访整理）``) is a ``credits`` block and its
+people are authors too; captions printed above a story's head follow that head.
+Closing credits (``（撰稿：单位 姓名 审编：…）``) are a ``credits`` block: the 撰稿 writers
+are authors (their unit as ``role``), the 审编 editor is not.  A dateline under a
+headline (``（2019年10月27日）``) is a ``note`` block, the first of the body.
 
 ``source`` on blocks and articles holds the 1-based input line numbers the
 item was read from (``[first, last]``), so that nothing is silently lost.
