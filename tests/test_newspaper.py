@@ -226,7 +226,8 @@ def test_closing_credits_of_contents_articles_name_their_writers():
     assert [[(x.name, x.role) for x in art.authors] for art in a] == [
         [("王明", "北京市第一中级人民法院")], [("南英", "最高人民法院刑一庭")], []]
     assert (a[0].blocks[-1].type, a[0].blocks[-1].text) == ("credits", "（撰稿：北京市第一中级人民法院 王明 审编：张军）")
-    assert [b.type for b in a[1].blocks[-2:]] == ["credits", "credits"]
+    assert [(b.type, b.text, b.source) for b in a[1].blocks[-2:]] == [
+        ("paragraph", "被告人李某某骗购外汇，数额巨大。", [23, 23]), ("credits", "（撰稿：最高人民法院刑一庭 南英 审编：任卫华）", [25, 27])]
     assert (a[2].blocks[-1].type, a[2].blocks[-1].text) == ("credits", "（审编：高憬宏）")
     assert unaccounted_lines(issue, text) == []
 

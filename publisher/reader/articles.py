@@ -718,7 +718,7 @@ def build_article(
     # the kind may show in the subtitle: "——在全县经济工作会议上的讲话"
     kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, body_text)
     blocks, bw = build_blocks(body, kind)
-    blocks = newspaper.captions_into_stories(blocks)
+    blocks = newspaper.captions_into_stories(newspaper.join_broken_credits(blocks))
     warnings.extend(bw)
     # section bylines and reporters' signatures (本报记者 李茂颖, （本报记者程焕采访整理）) and
     # closing credits (（撰稿：单位 姓名 审编：…）: the writers; the editor stays a credit)

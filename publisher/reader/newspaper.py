@@ -247,6 +247,27 @@ def section_authors(blocks) -> list[Author]:
     return out
 
 
+def join_broken_credits(blocks) -> list:
+    """A credits line the page broke in two (``（撰稿：北京市第一中级人民法院 王明`` /
+    ``审编：张军）``): a ``credits`` block whose bracket is left open and the ``credits``
+    block after it that closes it are one block (one pass)."""
+    out: list = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.type == "credits" and b.type == "credits"
+            and _open_bracket(prev.text) and b.text.rstrip()[-1:] in "）)" and not _open_bracket(b.text)
+        ):
+            out[-1] = replace(prev, text=f"{prev.text} {b.text}", source=[prev.source[0], b.source[1]] if prev.source and b.source else prev.source)
+            continue
+        out.append(b)
+    return out
+
+
+def _open_bracket(text: str) -> bool:
+    return text.count("（") + text.count("(") > text.count("）") + text.count(")")
+
+
 def closing_credit_authors(blocks) -> list[Author]:
     """The writers of a credits line closing the article
     (``（撰稿：县委政研室 张三 李四 审编：王五）``: 撰稿 names the authors, 审编 an editor,
