@@ -196,3 +196,26 @@ def overlapping_glyphs(pdf: bytes, inks: InkBoxes, tolerance: float = 0.02) -> t
                         i = chars.index(a)
                         bad.append(line[max(0, i - 6): i + 8])
     return bad, fonts
+
+
+def line_starts(pdf: bytes) -> list[tuple[str, float, float]]:
+    """(first character, its x0 less the text block's left edge, font size) of every
+    line of body text, page by page."""
+    import io
+
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            lines: dict = {}
+            for c in page.chars:
+                if not c["text"].isspace():
+                    lines.setdefault(round(c["top"]), []).append(c)
+            if not lines:
+                continue
+            left = min(c["x0"] for chars in lines.values() for c in chars)
+            for chars in lines.values():
+                first = min(chars, key=lambda c: c["x0"])
+                out.append((first["text"], first["x0"] - left, first["size"]))
+    return out

@@ -70,6 +70,21 @@ def test_nav_nests_columns_articles_headings(built):
     assert toc[2][2][1][2] == []
 
 
+def test_nav_lists_the_parts_of_any_article_with_two_top_level_headings():
+    issue = magazine_issue()
+    art = issue.columns[3].articles[0]  # a short report
+    art.blocks = [Block("paragraph", text="开篇。"), Block("heading", text="一、数字乡村", level=1),
+                  Block("paragraph", text="短短一段。"), Block("heading", text="二、数字治理", level=1),
+                  Block("heading", text="（一）平台", level=2), Block("paragraph", text="又一段。"),
+                  Block("heading", text="三、几点思考", level=1)]
+    toc = Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False))).toc()
+    report = toc[3][2][0]
+    assert [h[0] for h in report[2]] == ["一、数字乡村", "二、数字治理", "三、几点思考"]
+    # one top-level heading is no list of parts
+    art.blocks = art.blocks[:3]
+    assert Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False))).toc()[3][2][0][2] == []
+
+
 def test_nav_targets_exist(built):
     book = Book(built["mag"])
     targets = [h for _, h, _ in book.toc()] + [h for _, _, kids in book.toc() for _, h, _ in kids]
@@ -104,7 +119,31 @@ def test_page_list_has_each_articles_print_page(built):
     assert marker.get("{http://www.idpf.org/2007/ops}type") == "pagebreak"
     assert marker.get("role") == "doc-pagebreak" and marker.get("aria-label") == "5"
     assert book.dc("source"), "a page-list needs the dc:source of the print edition"
-    assert "printPageNumbers" in book.meta("schema:accessibilityFeature")
+    opf = book.opf
+    src_id = opf.xpath("//dc:source/@id", namespaces=NS)[0]
+    assert [m.text for m in opf.xpath(f"//opf:meta[@refines='#{src_id}'][@property='source-of']", namespaces=NS)] \
+        == ["pagination"]
+    # only each article's first page is known, not every print page boundary: no claim
+    # of print page numbers, in the metadata or the colophon
+    assert "printPageNumbers" not in book.meta("schema:accessibilityFeature")
+    colophon = text(book.xml("EPUB/text/colophon.xhtml"))
+    assert "一致" not in colophon and "起始页码" in colophon
+    assert "起始页码" in book.meta("schema:accessibilitySummary")[0]
+
+
+def test_package_language_and_heading_order(built):
+    from publisher.epub.documents import heading_order
+
+    for which in ("mag", "single", "split"):
+        book = Book(built[which])
+        assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "zh-CN"
+        for href in book.spine_hrefs():
+            levels = [int(h.tag[-1]) for h in book.xml(f"EPUB/{href}").iter()
+                      if isinstance(h.tag, str) and re.fullmatch(r"\{[^}]+\}h[1-6]", h.tag)]
+            assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), (which, href, levels)
+    # levels skipped by the text are closed up, one step at a time
+    got = [b.level for b in heading_order([Block("heading", text="x", level=n) for n in (2, 3, 1, 4, 4, 2, 6, 7)])]
+    assert got == [1, 2, 1, 2, 2, 2, 3, 4]
 
 
 def test_landmarks(built):
@@ -224,10 +263,11 @@ def test_article_document(built):
     assert [h.get("id") for h in heads] == ["a03-s1", "a03-s2", "a03-s3"]
     assert root.xpath("//x:h4[@class='h2']", namespaces=NS)
     assert root.xpath("//x:p[@class='salutation']", namespaces=NS)
-    # ¼ em Han–Latin spacing is markup, never a literal space
-    body = "".join(root.xpath("//x:div[@class='body']//text()", namespaces=NS))
-    assert "126" in body and " 126 " not in body
-    assert root.xpath("//x:span[contains(@class,'hw')]", namespaces=NS)
+    # ¼ em Han–Latin spacing: a space of its own (dropped at a line's edges), no margin
+    spaces = root.xpath("//x:span[@class='hws']", namespaces=NS)
+    assert spaces and all(s.text == " " and len(s) == 0 for s in spaces)
+    assert spaces[0].tail.startswith("126") and spaces[1].tail.startswith("个")
+    assert not root.xpath("//x:span[contains(concat(' ', @class, ' '), ' hw ')]", namespaces=NS)
     # editorial: signed at the end, no byline in the head
     ed = Book(built["mag"]).xml("EPUB/text/a01.xhtml")
     assert text(ed.xpath("//x:p[@class='signature']", namespaces=NS)[0]) == "山禾"
@@ -277,6 +317,15 @@ def test_fonts_are_subsets_of_exactly_the_characters_used(built):
             for r in fonts} <= {"font/otf", "font/ttf"}
 
 
+def test_apple_books_is_told_to_use_the_embedded_fonts(built):
+    opts = Book(built["mag"]).xml("META-INF/com.apple.ibooks.display-options.xml")
+    option = opts.find("platform/option")
+    assert opts.find("platform").get("name") == "*"
+    assert (option.get("name"), option.text) == ("specified-fonts", "true")
+    # no fonts embedded: nothing to ask for
+    assert "META-INF/com.apple.ibooks.display-options.xml" not in Book(built["mag-nofonts"]).names
+
+
 def test_no_embed_fonts(built):
     book = Book(built["mag-nofonts"])
     assert not [n for n in book.names if n.startswith("EPUB/fonts/")]
@@ -303,10 +352,56 @@ def test_single_piece(built):
     assert book.dc("title") == ["以实干实绩奋力迈向“县域经济强县”"]
     assert book.dc("creator") == ["唐翔"]
     assert book.page_list() == [] and not book.dc("source")
-    assert book.meta("belongs-to-collection") == ["以实干实绩奋力迈向“县域经济强县”"]
+    # the collection is never the piece's headline: the input's name stands in
+    assert book.meta("belongs-to-collection") == ["feature"]
     root = book.xml("EPUB/text/a01.xhtml")
     assert root.xpath("//x:p[@class='credits']", namespaces=NS)
     assert not root.xpath("//x:p[@class='column-label']", namespaces=NS)
+
+
+def _identity(issue):
+    book = Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False)))
+    return book, {"title": book.dc("title"), "creator": book.dc("creator"), "contributor": book.dc("contributor"),
+                  "collection": book.meta("belongs-to-collection")}
+
+
+def test_issue_without_a_magazine_is_named_after_its_file_not_a_headline():
+    from publisher.epub.documents import identity_warning
+
+    issue = magazine_issue()
+    issue.meta.magazine = issue.meta.issue_label = issue.meta.publisher = ""
+    book, ident = _identity(issue)
+    headlines = {norm(a.title) for a in issue.articles}
+    assert ident["title"] == ["qingxi-2024-02"] and ident["collection"] == ["qingxi-2024-02"]
+    assert ident["creator"] == ["编辑部"]  # never "Unknown", never 18 authors as creators
+    assert {"山禾", "林振东", "陈晓"} <= set(ident["contributor"])
+    tp = book.xml("EPUB/text/titlepage.xhtml")
+    assert norm(text(tp.xpath("//x:h1", namespaces=NS)[0])) == "qingxi-2024-02"
+    cover = book.xml("EPUB/text/cover.xhtml")
+    assert not any(h in "".join(cover.itertext()) for h in headlines)
+    warning = identity_warning(issue)
+    assert "qingxi-2024-02" in warning and "magazine" in warning
+    assert "no date" not in warning  # the fixture has one
+    # with a publisher, the publisher is the creator; with a magazine, its label joins it
+    issue.meta.publisher = "中共青溪县委政策研究室"
+    assert _identity(issue)[1]["creator"] == ["中共青溪县委政策研究室"]
+    issue.meta.magazine, issue.meta.issue_label = "青溪决策参考", "2024年第2期"
+    assert _identity(issue)[1]["title"] == ["青溪决策参考 2024年第2期"] and identity_warning(issue) is None
+
+
+def test_single_piece_always_has_a_creator_and_never_its_headline_as_collection():
+    from publisher.model import Meta
+
+    piece = single_piece()
+    piece.articles[0].authors = []
+    _, ident = _identity(piece)
+    assert ident["creator"] == ["佚名"] and ident["collection"] == ["feature"]
+    # a newspaper page whose archive names the paper but no issue: the paper publishes it
+    piece.meta = Meta(magazine="人民日报", date="2026-03-13", name="rmrb-p11")
+    book, ident = _identity(piece)
+    assert ident["title"] == ["以实干实绩奋力迈向“县域经济强县”"]
+    assert ident["creator"] == ["人民日报"] and ident["collection"] == ["人民日报"]
+    assert book.dc("date") == ["2026-03-13"] and book.meta("dcterms:modified") == ["2026-03-13T00:00:00Z"]
 
 
 def test_given_cover_image_is_used(tmp_path):
@@ -348,11 +443,15 @@ def test_empty_column_is_left_out():
 
 def test_deep_heading_levels_stay_valid_html():
     issue = single_piece()
-    issue.columns[0].articles[0].blocks.append(Block("heading", text="第五层标题", level=6))
+    blocks = issue.columns[0].articles[0].blocks
+    blocks.append(Block("heading", text="第五层标题", level=6))  # right under a level-1 heading
+    blocks += [Block("heading", text=f"第{'二三四五六'[n - 2]}级", level=n) for n in range(2, 7)]
     book = Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False)))
     root = book.xml("EPUB/text/a01.xhtml")
     h = root.xpath("//*[text()='第五层标题']")[0]
-    assert h.tag == "{http://www.w3.org/1999/xhtml}h6"
+    assert h.tag == "{http://www.w3.org/1999/xhtml}h4"  # one step below, no level skipped
+    deepest = root.xpath("//*[text()='第六级']")[0]
+    assert deepest.tag == "{http://www.w3.org/1999/xhtml}h6"  # HTML stops at h6
 
 
 def test_very_long_article_splits_at_top_level_headings(built):
@@ -386,3 +485,31 @@ def test_subsets_keep_the_license_and_work_without_harfbuzz(monkeypatch):
         font = TTFont(io.BytesIO(data))
         assert set(font.getBestCmap()) == {ord(c) for c in "春到茶山，"}
         assert font["name"].getDebugName(13), "the OFL license record travels with the subset"
+
+
+def test_captions_are_figures(built):
+    root = Book(built["mag"]).xml("EPUB/text/a05.xhtml")
+    figs = root.xpath("//x:figure", namespaces=NS)
+    assert len(figs) == 1
+    cap = figs[0].find("x:figcaption", NS)
+    assert cap is not None and cap.get("class") == "caption"
+    assert text(cap).startswith("石门村村级服务中心的数字大屏。") and "县委宣传部供图" in text(cap)
+    assert not root.xpath("//x:p[@class='caption']", namespaces=NS)
+
+
+def test_css_is_what_reading_systems_parse(built):
+    """No custom properties or var() (calibre's parser stops at them), and every
+    declaration of the book's stylesheets a plain property: value."""
+    import tinycss2
+
+    book = Book(built["mag"])
+    sheets = [n for n in book.names if n.endswith(".css")]
+    assert {"EPUB/styles/base.css", "EPUB/styles/epub.css", "EPUB/styles/fonts.css"} <= set(sheets)
+    for name in sheets:
+        css = book.read(name).decode("utf-8")
+        assert "var(" not in css, name
+        for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+            assert rule.type in ("qualified-rule", "at-rule"), (name, rule)
+            for d in tinycss2.parse_declaration_list(rule.content or [], skip_comments=True, skip_whitespace=True):
+                assert d.type == "declaration", (name, d)
+                assert not d.name.startswith("--"), (name, d.name)

@@ -97,3 +97,29 @@ def test_corpus_feature_articles_read_as_single_pieces(built):
         book = Book(path)
         assert "text/contents.xhtml" not in book.spine_hrefs()
         assert [norm(t[0]) for t in book.toc()] == [norm(issue.articles[0].title)]
+
+
+def test_identity_without_a_sidecar(built):
+    """Title, creators and collection of every input read without a sidecar (issue 14 §2)."""
+    for name, (issue, path) in built.items():
+        book = Book(path)
+        title, coll = book.dc("title"), book.meta("belongs-to-collection")
+        creators = book.dc("creator")
+        headlines = {norm(a.title) for a in issue.articles}
+        assert creators and all(c.strip() for c in creators), name  # no "Unknown" in a reader
+        assert not {norm(c) for c in coll} & headlines, name
+        if len(issue.articles) > 1:
+            assert not {norm(t) for t in title} & headlines, name
+            if issue.meta.magazine:
+                assert title == [issue.meta.title], name
+    issue, path = built[corpus_file("000").name]
+    book = Book(path)
+    stem = corpus_file("000").stem
+    assert book.dc("title") == [stem] and book.meta("belongs-to-collection") == [stem]
+    assert book.dc("creator") == ["编辑部"]
+    assert len(book.dc("contributor")) == len({a.name for art in issue.articles for a in art.authors})
+    issue, path = built[corpus_file("001").name]
+    book = Book(path)
+    assert len(issue.articles) == 1 and issue.contents_source is None  # a 目录-less input
+    assert book.dc("title") == [norm(issue.articles[0].title)]
+    assert book.dc("creator") == [a.name for a in issue.articles[0].authors]

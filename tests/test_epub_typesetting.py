@@ -8,7 +8,7 @@ import re
 import pytest
 
 from epub_fixtures import P
-from epub_helpers import Book, InkBoxes, extract, overlapping_glyphs, render_document
+from epub_helpers import Book, InkBoxes, extract, line_starts, overlapping_glyphs, render_document
 from publisher.epub import write_epub
 from publisher.fonts import font_faces
 from publisher.model import Article, Author, Column, Issue, Meta
@@ -20,6 +20,11 @@ KAI_LINES = [
     "奋力拼出“开门红、”拼出“年年优、”拼出“满堂彩。”",
     "他说：“好。”我们都记住了“实干”，记住了“担当”：这就是答卷。",
 ]
+
+
+# Han–Western runs at every place of a line (the numbers of real 000/001 lines).
+WESTERN_LINES = ["全县推动5G网络、物联网设备向乡村延伸，126个行政村实现4G全覆盖，完成投资85.6亿元，同比增长12.3%，"
+                 "GDP达到255.92亿元。" * (k + 1) + "共12个方面。" for k in range(12)]
 
 
 def _face(role: str):
@@ -60,7 +65,9 @@ def _issue() -> Issue:
                   name="marks"),
         columns=[Column("卷首语", [Article("实干是最好的答卷", id="a01", kind="editorial", authors=[Author("山禾")],
                                          blocks=blocks)]),
-                 Column("工作研究", [Article("项目建设的几点思考", id="a02", blocks=blocks)])],
+                 Column("工作研究", [Article("项目建设的几点思考", id="a02", blocks=blocks)]),
+                 Column("调查研究", [Article("数字乡村建设的青溪实践", id="a03", blocks=[P(t) for t in WESTERN_LINES])]),
+                 Column("清溪文苑", [Article("春到茶山", id="a04", kind="literary", blocks=[P(t) for t in WESTERN_LINES])])],
     )
 
 
@@ -92,3 +99,18 @@ def test_no_glyphs_overlap_when_rendered_with_the_embedded_fonts(book):
         assert fonts <= inks.names(), fonts  # only the book's own fonts drew it
         assert "Pub-Kai" in fonts or href != "text/a01.xhtml"
         assert bad == [], (href, bad)
+
+
+def test_han_western_spacing_is_a_space_that_goes_at_line_edges(book):
+    path, package = book
+    song = Book(path).read("EPUB/text/a03.xhtml").decode()
+    assert "<span class=\"hws\"> </span>5G" in song and 'class="hw' not in song.replace('class="hws', "")
+    kai = Book(path).read("EPUB/text/a04.xhtml").decode()
+    assert '<span class="hws-10"> </span>5G' in kai  # LXGW WenKai's space is 0.35 em: 0.10 em off
+    assert ".hws-10 { word-spacing: -0.10em; }" in Book(path).read("EPUB/styles/fonts.css").decode()
+    for href in ("text/a03.xhtml", "text/a04.xhtml"):
+        starts = line_starts(render_document(package, href))
+        western = [(ch, x / size) for ch, x, size in starts if ch.isascii() and ch.isalnum()]
+        assert len(western) >= 3, (href, starts[:20])  # the test does reach lines that start with a number
+        # a line starts flush or at its paragraph's 2 em indent, never ¼ em in
+        assert all(abs(x) < 0.02 or abs(x - 2) < 0.02 for _, x in western), (href, western)

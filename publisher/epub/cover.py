@@ -163,7 +163,6 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
     d.rectangle([0, band, WIDTH, band + 10], fill=ACCENT_DARK)
     name = m.magazine or m.issue_label
     width = WIDTH - 2 * MARGIN
-    lead = issue.articles[0]
     if name:
         spacing = 0.12 if len(name) <= 8 else 0.0
         font = _fit(name, "hei-bold", int(width / (1 + spacing)), 170, 60)
@@ -172,8 +171,9 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
         if m.magazine and m.issue_label:
             _centered(d, y + 10, m.issue_label, _font("kai", 60), ON_ACCENT_SOFT, 0.05)
     else:
-        # No magazine name known: the issue's lead piece (its 卷首语) names it.
-        parts = headline_lines(lead.title)
+        # No magazine name known: the book's neutral title (the input's name), never
+        # one of its articles' headlines.
+        parts = headline_lines(book_title(issue))
         f = _fit(max(parts, key=len), "hei-bold", width, 96, 64)
         lines = [ln for part in parts for ln in _wrap(part, f, width)]
         step = int(f.size * 1.4)
@@ -184,8 +184,6 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
 
     x, y = MARGIN, band + 120
     editorial = next((a for a in issue.articles if a.kind == "editorial"), None)
-    if not name and editorial is lead:
-        editorial = None
     if editorial is not None:
         label = next((c.name for c in issue.columns if editorial in c.articles and c.name), "")
         if label:
@@ -205,7 +203,7 @@ def _draw_issue(issue: Issue, d: ImageDraw.ImageDraw) -> None:
     picks = []
     for col in issue.columns:
         for a in col.articles:
-            if a is editorial or a is lead and not name or col.name in seen_columns:
+            if a is editorial or col.name in seen_columns:
                 continue
             seen_columns.add(col.name)
             picks.append((col.name, a))

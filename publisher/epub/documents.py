@@ -11,15 +11,13 @@ from dataclasses import dataclass, field, replace
 
 from ..model import Article, Block, Issue
 from ..render.env import render
-from ..render.markup import headline_parts, inline
+from ..render.markup import edge_spaces, headline_parts, keep_tail
 
 TEXT_DIR = "text"
 COLOPHON_HREF = f"{TEXT_DIR}/colophon.xhtml"
 # Heading level n is set as <h{n+2}> (templates/shared/blocks.xhtml.j2); HTML stops at h6.
 MAX_HEADING_LEVEL = 4
-# A long article lists its top-level headings in the nav.
-LONG_ARTICLE_CHARS = 4000
-# …and one longer than this is split into a document per top-level section, so that no
+# An article with two or more top-level headings lists them in the nav; one longer than this is split into a document per top-level section, so that no
 # content document grows past what small e-readers handle comfortably (~100 KB).
 SPLIT_ARTICLE_CHARS = 30000
 LABELS = {
@@ -63,13 +61,39 @@ class Plan:
 
 
 def book_title(issue: Issue) -> str:
-    """Magazine + issue label; otherwise the first article's title; otherwise the input's name."""
-    if issue.meta.title:
-        return issue.meta.title
-    for a in issue.articles:
-        if a.title.strip():
-            return " ".join(a.title.split())
-    return issue.meta.name or "未命名"
+    """Magazine + issue label (from the sidecar, the command line or the text).
+
+    A single piece (one article that is no issue of a magazine, such as a newspaper
+    page whose archive names the paper but no issue) is the book: its headline is its
+    title, the paper its collection.  An issue whose magazine is not known is named neutrally
+    after the input file (:func:`neutral_title`), never after one of its articles.
+    """
+    m = issue.meta
+    if is_single_piece(issue):
+        for a in issue.articles:
+            if a.title.strip():
+                return " ".join(a.title.split())
+    if m.magazine:
+        return m.title
+    return neutral_title(issue)
+
+
+def neutral_title(issue: Issue) -> str:
+    """The input's name (with the issue label when one is known): what names a book,
+    or its collection, when the text and the sidecar name no magazine."""
+    name = issue.meta.name.strip() or "未命名"
+    return f"{name} {issue.meta.issue_label}" if issue.meta.issue_label else name
+
+
+def identity_warning(issue: Issue) -> str | None:
+    """The one warning for a book whose identity had to be made up: an issue with no
+    magazine name found anywhere (sidecar, command line, text)."""
+    m = issue.meta
+    if m.magazine or is_single_piece(issue):
+        return None
+    undated = "" if (m.date or m.year) else ", has no date"
+    return (f"no magazine name in the sidecar, the command line or the text: the e-book is titled "
+            f"“{book_title(issue)}” after the file name{undated} and the cover has no masthead")
 
 
 def is_single_piece(issue: Issue) -> bool:
@@ -105,7 +129,8 @@ def headline_lines(title: str) -> list[str]:
 
 
 def title_markup(title: str) -> list:
-    return [inline(line) for line in headline_lines(title)]
+    """A headline's lines, none ending on a character alone (:func:`keep_tail`)."""
+    return [keep_tail(line) for line in headline_lines(title)]
 
 
 def plain_title(title: str) -> str:
@@ -126,6 +151,26 @@ def byline(article: Article) -> list[dict]:
         else:
             lines.append({"role": au.role or None, "names": [au.name]})
     return lines
+
+
+def heading_order(blocks: list[Block]) -> list[Block]:
+    """The blocks with heading levels that never step down more than one at a time
+    (a level-3 heading right under a level-1 one becomes level 2, and so do its
+    siblings), up to :data:`MAX_HEADING_LEVEL`: screen readers and Ace's heading-order
+    check walk the outline level by level.  The article's title is above level 1."""
+    out: list[Block] = []
+    stack: list[tuple[int, int]] = []  # (level in the text, level set) of the open headings
+    for b in blocks:
+        if b.type == "heading":
+            given = b.level or 1
+            while stack and stack[-1][0] >= given:
+                stack.pop()
+            level = min(stack[-1][1] + 1 if stack else 1, MAX_HEADING_LEVEL)
+            stack.append((given, level))
+            if level != b.level:
+                b = replace(b, level=level)
+        out.append(b)
+    return out
 
 
 def _text_length(blocks: list[Block]) -> int:
@@ -168,10 +213,10 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
     ids = iter(_ids(issue))
 
     def page(template: str, doc_title: str, body_class: str, body_type: str, **ctx) -> bytes:
-        return render(
+        return edge_spaces(render(
             f"epub/{template}", lang=lang, doc_title=doc_title, stylesheets=css,
             body_class=body_class, body_type=body_type, **ctx,
-        ).encode("utf-8")
+        )).encode("utf-8")
 
     def href(name: str) -> str:
         return f"{TEXT_DIR}/{name}.xhtml"
@@ -191,8 +236,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
         arts = []
         for a in col.articles:
             aid = next(ids)
-            blocks = [replace(b, level=MAX_HEADING_LEVEL)
-                      if b.type == "heading" and (b.level or 1) > MAX_HEADING_LEVEL else b for b in a.blocks]
+            blocks = heading_order(a.blocks)
             # A very long article is split into one document per top-level section.
             n_top = sum(1 for b in blocks if b.type == "heading" and b.level == 1)
             split = _text_length(blocks) >= SPLIT_ARTICLE_CHARS and n_top >= 2
@@ -208,7 +252,6 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
                     heads.append(NavEntry(" ".join(b.text.split()), f"{part_href}#{hid}"))
                 parts[-1].append((b, hid))
                 anchors.append((b, hid))
-            long_article = _text_length(a.blocks) >= LONG_ARTICLE_CHARS and len(heads) >= 2
             page_anchor = None
             if a.page is not None and a.page not in used_pages:
                 used_pages.add(a.page)
@@ -235,7 +278,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
                            "blocks": part, "first": i == 0, "last": i == len(parts) - 1,
                            "label_id": f"{aid}-title" if i == 0 else next((h for _, h in part if h), f"{aid}-title")}
                           for i, part in enumerate(parts)],
-                "headings": heads if long_article else [],
+                "headings": heads if len(heads) >= 2 else [],
             })
         opener = _needs_opener(col, single)
         columns.append({
@@ -327,10 +370,10 @@ def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str], has_page
         rows.append(("ISSN", m.issn))
     if m.cn:
         rows.append(("刊号", m.cn))
-    html = render(
+    html = edge_spaces(render(
         "epub/colophon.xhtml.j2", lang=m.language or "zh-CN", doc_title=LABELS["colophon"],
         stylesheets=[f"../{s}" for s in stylesheets], body_class="colophon-page", body_type="backmatter",
         col={"heading": LABELS["colophon"], "rows": rows, "fonts": fonts, "fonts_label": "本书所用字体",
-             "notes": ["本电子版的页码导航与印刷版页码一致。"] if has_pages else []},
-    ).encode("utf-8")
+             "notes": ["页码导航列出各篇文章在印刷版中的起始页码。"] if has_pages else []},
+    )).encode("utf-8")
     return Doc("colophon", COLOPHON_HREF, LABELS["colophon"], "colophon", html)

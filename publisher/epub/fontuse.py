@@ -43,7 +43,8 @@ class FontUse:
 
     chars: dict[str, set[str]] = field(default_factory=dict)  # role → characters
     # Per document (in the order given): the compressed marks of the markup
-    # (span.pc / span.pc-l, document order) as (class, mark, face that draws it or None).
+    # (span.pc / span.pc-l) and Han–Western spaces (span.hws), in document order, as
+    # (class, character, face that draws it or None).
     marks: list[list[tuple[str, str, FontFace | None]]] = field(default_factory=list)
 
     def roles(self) -> list[str]:
@@ -154,7 +155,7 @@ def _marks(root, styles, chain_for) -> list[tuple[str, str, FontFace | None]]:
     out = []
     for el in root.iter(f"{{{XHTML_NS}}}span"):
         cls = el.get("class")
-        if cls not in ("pc", "pc-l") or not el.text or len(el.text) != 1:
+        if cls not in ("pc", "pc-l", "hws") or not el.text or len(el.text) != 1:
             continue
         style = styles[el]
         face = next((f for f in chain_for((style.families, style.weight))

@@ -8,7 +8,7 @@ import uuid
 
 from ..errors import PublisherError
 from ..model import Issue
-from .documents import book_title, is_single_piece
+from .documents import book_title, is_single_piece, neutral_title
 
 # uuid5 namespace for publisher identifiers (uuid5 of the project's URL namespace).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://publisher.invalid/epub-identifier")
@@ -27,6 +27,17 @@ def identifier(issue: Issue) -> str:
         authors = ",".join(a.name for art in issue.articles for a in art.authors)
         key = f"piece\n{book_title(issue)}\n{authors}\n{m.name}"
     return f"urn:uuid:{uuid.uuid5(ID_NAMESPACE, key)}"
+
+
+def editorial_office(issue: Issue) -> str:
+    """Who made the issue: the publisher, else the magazine's editorial office, else
+    佚名 (a single piece whose authors and publisher are unknown) or 编辑部."""
+    m = issue.meta
+    if m.publisher:
+        return m.publisher
+    if m.magazine:
+        return f"《{m.magazine}》编辑部" if not is_single_piece(issue) else m.magazine
+    return "佚名" if is_single_piece(issue) else "编辑部"
 
 
 def build_time(issue: Issue) -> dt.datetime:
@@ -86,37 +97,41 @@ def apply(book, issue: Issue, *, uid: str, has_pages: bool, has_images: bool) ->
     if m.publisher:
         book.add_metadata("DC", "publisher", m.publisher)
 
-    # Creators: the authors of a single piece; for an issue the editorial office,
-    # with the articles' authors as contributors.
+    # Creators: for an issue its editorial office (the publisher, else the magazine's
+    # 编辑部), with the articles' authors as contributors; for a single piece its
+    # authors, else whoever published it.  Never none: a reading system would say
+    # "Unknown".
     people = list(dict.fromkeys(a.name for art in issue.articles for a in art.authors if a.name))
-    n = 0
-    if is_single_piece(issue) or not m.publisher:
-        for name in people:
-            n += 1
-            book.add_metadata("DC", "creator", name, {"id": f"creator{n:02d}"})
-            book.add_metadata(None, "meta", "aut", {"refines": f"#creator{n:02d}", "property": "role", "scheme": "marc:relators"})
+    if is_single_piece(issue) and people:
+        creators, role, contributors = people, "aut", []
     else:
-        n += 1
-        book.add_metadata("DC", "creator", m.publisher, {"id": f"creator{n:02d}"})
-        book.add_metadata(None, "meta", "edt", {"refines": f"#creator{n:02d}", "property": "role", "scheme": "marc:relators"})
-        for i, name in enumerate(people, 1):
-            book.add_metadata("DC", "contributor", name, {"id": f"contrib{i:02d}"})
-            book.add_metadata(None, "meta", "aut", {"refines": f"#contrib{i:02d}", "property": "role", "scheme": "marc:relators"})
+        creators, role, contributors = [editorial_office(issue)], "edt", people
+        if is_single_piece(issue):
+            role = "pbl" if (m.publisher or m.magazine) else "aut"
+    for n, name in enumerate(creators, 1):
+        book.add_metadata("DC", "creator", name, {"id": f"creator{n:02d}"})
+        book.add_metadata(None, "meta", role, {"refines": f"#creator{n:02d}", "property": "role", "scheme": "marc:relators"})
+    for i, name in enumerate(contributors, 1):
+        book.add_metadata("DC", "contributor", name, {"id": f"contrib{i:02d}"})
+        book.add_metadata(None, "meta", "aut", {"refines": f"#contrib{i:02d}", "property": "role", "scheme": "marc:relators"})
 
     # The magazine as a collection, this issue's place in it.  Without a magazine name
-    # the publisher, else the piece's own title, names the collection, so that reading
-    # systems (and `publisher validate`, E503) always find one.
-    collection = m.magazine or m.publisher or title
+    # the publisher, else the input's neutral name (never an article's headline), names
+    # the collection, so that reading systems (and `publisher validate`, E503) find one.
+    collection = m.magazine or m.publisher or neutral_title(issue)
     book.add_metadata(None, "meta", collection, {"property": "belongs-to-collection", "id": "magazine"})
     if m.magazine:
         book.add_metadata(None, "meta", "series", {"refines": "#magazine", "property": "collection-type"})
     if m.number is not None:
         book.add_metadata(None, "meta", str(m.number), {"refines": "#magazine", "property": "group-position"})
 
-    # The print edition the page-list refers to.
+    # The print edition the page-list refers to (EPUB Accessibility: the source of the
+    # pagination).  The page-list holds each article's first page, not every page
+    # boundary of the print edition, so printPageNumbers is not claimed.
     if has_pages:
         src = f"urn:issn:{m.issn.strip()}" if m.issn else f"{title}（印刷版）"
         book.add_metadata("DC", "source", src, {"id": "print-source"})
+        book.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
 
     # schema.org accessibility metadata (EPUB Accessibility 1.1 discovery metadata).
     book.add_metadata(None, "meta", "textual", {"property": "schema:accessMode"})
@@ -124,14 +139,12 @@ def apply(book, issue: Issue, *, uid: str, has_pages: bool, has_images: bool) ->
         book.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
     book.add_metadata(None, "meta", "textual", {"property": "schema:accessModeSufficient"})
     features = ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability"]
-    if has_pages:
-        features.append("printPageNumbers")
     for f in features:
         book.add_metadata(None, "meta", f, {"property": "schema:accessibilityFeature"})
     book.add_metadata(None, "meta", "none", {"property": "schema:accessibilityHazard"})
     summary = (
         "本书为可重排的文字版，标题层级与阅读顺序与印刷版一致，导航目录按栏目列出全部文章"
-        + ("，并标注印刷版页码" if has_pages else "")
+        + ("，并标注各篇文章在印刷版中的起始页码" if has_pages else "")
         + "；封面图片附有文字说明。字号、字体与颜色可由阅读软件调整。"
     )
     book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})

@@ -55,15 +55,34 @@ class _DeterministicZip(zipfile.ZipFile):
         super().writestr(info, data, compress_type=info.compress_type, compresslevel=compresslevel)
 
 
+# Apple Books uses a book's own fonts only when the book says so (as Pandoc writes it).
+APPLE_DISPLAY_OPTIONS = "META-INF/com.apple.ibooks.display-options.xml"
+APPLE_SPECIFIED_FONTS = """<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+  <platform name="*">
+    <option name="specified-fonts">true</option>
+  </platform>
+</display_options>
+"""
+
+
 class _Writer(epub.EpubWriter):
-    def __init__(self, out, book, date_time, options):
+    def __init__(self, out, book, date_time, options, *, embedded_fonts: bool = False):
         super().__init__(out, book, options)
         self._date_time = date_time
+        self._embedded_fonts = embedded_fonts
+
+    def _write_opf_file(self, root):
+        # The package's language (EPUB Accessibility; Ace's epub-lang): the book's own.
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language or "zh-CN")
+        super()._write_opf_file(root)
 
     def write(self):
         self.out = _DeterministicZip(self.file_name, self._date_time)
         self.out.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         self._write_container()
+        if self._embedded_fonts:
+            self.out.writestr(APPLE_DISPLAY_OPTIONS, APPLE_SPECIFIED_FONTS)
         self._write_opf()
         self._write_items()
         self.out.close()
@@ -198,7 +217,7 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
     buf = io.BytesIO()
     writer = _Writer(buf, book, _zip_time(modified), {
         "mtime": modified, "epub3_landmark": False, "epub3_pages": False, "spine_direction": False,
-    })
+    }, embedded_fonts=bool(font_items))
     writer.process()
     writer.write()
     return buf.getvalue()

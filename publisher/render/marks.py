@@ -27,6 +27,8 @@ from .markup import CLOSING, OPENING, PAUSE_STOP
 # What the stylesheet takes off (styles/base.css: .pc / .pc-l).
 DEFAULT_CUT = 0.5
 MARKS = OPENING + CLOSING + PAUSE_STOP
+# clreq §3.2.3: the space between Han and Western runs (markup.edge_spaces).
+HAN_WESTERN_SPACE = 0.25
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def face_marks(path: Path, index: int = 0) -> dict[str, MarkMetrics]:
         cmap = font.getBestCmap()
         glyphs = font.getGlyphSet()
         hmtx = font["hmtx"]
-        for ch in MARKS:
+        for ch in MARKS + " ":
             name = cmap.get(ord(ch))
             if name is None:
                 continue
@@ -83,10 +85,10 @@ def cut_css(classes: set[str]) -> str:
     """CSS rules for generated cut classes (``pc-35``, ``pc-l-20`` …), sorted."""
     rules = []
     for cls in sorted(classes):
-        m = re.fullmatch(r"(pc|pc-l)-(\d\d)", cls)
+        m = re.fullmatch(r"(pc|pc-l|hws)-(\d\d)", cls)
         if not m:
             continue
-        prop = "letter-spacing" if m[1] == "pc" else "margin-left"
+        prop = {"pc": "letter-spacing", "pc-l": "margin-left", "hws": "word-spacing"}[m[1]]
         rules.append(f".{cls} {{ {prop}: -0.{m[2]}em; }}")
     return "\n".join(rules) + ("\n" if rules else "")
 
@@ -97,15 +99,27 @@ def classes_for(marks) -> list[str | None]:
     out: list[str | None] = []
     for side, ch, face in marks:
         metrics = face_marks(face.path, face.index).get(ch) if face is not None else None
-        out.append(side if metrics is None else cut_class(cut(metrics, side), side))
+        if metrics is None:
+            out.append(side)
+        elif side == "hws":
+            out.append(space_class(metrics.advance))
+        else:
+            out.append(cut_class(cut(metrics, side), side))
     return out
 
 
-_SPAN = re.compile(r'<span class="(pc|pc-l)">([^<])</span>')
+def space_class(advance: float) -> str:
+    """``hws`` for a face whose space is about ¼ em (Noto CJK: 0.22–0.26 em), else
+    ``hws-NN``, which narrows it by 0.NN em (LXGW WenKai's space is 0.35 em)."""
+    narrow = int((advance - HAN_WESTERN_SPACE) * 100 + 1e-6)
+    return f"hws-{narrow:02d}" if narrow >= 5 else "hws"
+
+
+_SPAN = re.compile(r'<span class="(pc|pc-l|hws)">([^<])</span>')
 
 
 def retune(html: str, classes: list[str | None]) -> str:
-    """``html`` with its n-th ``span.pc``/``span.pc-l`` (document order) given
+    """``html`` with its n-th ``span.pc``/``span.pc-l``/``span.hws`` (document order) given
     ``classes[n]``, or unwrapped where that is None.  Text escaped by the markup never
     holds ``<span class="``, so the spans found are exactly the markup's."""
     n = 0

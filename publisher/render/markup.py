@@ -101,6 +101,23 @@ def inline(text: str, emphasis: list[list[int]] | None = None) -> Markup:
     return Markup("".join(out))
 
 
+_HW_SPAN = re.compile(r'<span class="hw( hw-l)?( hw-r)?">([^<]*)</span>')
+EDGE_SPACE = '<span class="hws"> </span>'
+
+
+def edge_spaces(html: str) -> str:
+    """The Han–Western spacing of :func:`inline` as real spaces, for reading systems.
+
+    A margin (``span.hw-l``) stays where it is when the run starts a line, so the line
+    is indented a little; a space is dropped at a line's start and end by every CSS
+    engine (white-space processing).  Each space is a ``span.hws`` so that its width
+    can be brought to ¼ em in a face whose space is wider (:mod:`.marks`)."""
+    def sub(m: re.Match) -> str:
+        return (EDGE_SPACE if m[1] else "") + m[3] + (EDGE_SPACE if m[2] else "")
+
+    return _HW_SPAN.sub(sub, html)
+
+
 def keep_tail(text: str) -> Markup:
     """:func:`inline`, with the last two Han characters (and what follows them) kept
     on one line: a title that wraps never leaves a single character on its last line
