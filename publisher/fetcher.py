@@ -50,11 +50,14 @@ def allow_image(path: Path, data: bytes, media_type: str) -> str:
 def _style_data_urls() -> frozenset[str]:
     from weasyprint.urls import iri_to_uri
 
+    from .pdf.pdfx import cmyk_css
+
     out: set[str] = set()
     for css in sorted(STYLES_DIR.glob("*.css")):
         for m in _DATA_URL.finditer(css.read_text(encoding="utf-8")):
             url = next(g for g in m.groups() if g is not None)
-            out.update((url, iri_to_uri(url)))
+            for u in (url, cmyk_css(url)):  # and as the print PDF inks it (pdf/pdfx.py)
+                out.update((u, iri_to_uri(u)))
     return frozenset(out)
 
 

@@ -15,6 +15,8 @@ APT_PACKAGES=(
   libharfbuzz-subset0                   # fast font subsetting in WeasyPrint
   default-jre-headless                  # EPUBCheck
   poppler-utils qpdf                    # pdftoppm/pdffonts for checks, qpdf structure check
+  libgs-common                          # the default CMYK output profile of --print (PDF/X-4)
+  ghostscript                           # ink coverage of print PDFs in the tests (inkcov)
 )
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }

@@ -1,4 +1,4 @@
-"""``publisher build INPUT [--epub] [--pdf] [-o OUTDIR] [--print] [--no-embed-fonts] [--magazine …] [--page-size …]``.
+"""``publisher build INPUT [--epub] [--pdf] [-o OUTDIR] [--print [--icc PATH]] [--no-embed-fonts] [--magazine …] [--page-size …]``.
 
 Reads INPUT (with its sidecar metadata) and writes ``OUTDIR/<name>.epub`` and/or
 ``OUTDIR/<name>.pdf``, where ``<name>`` is the metadata's ``name`` (default: the
@@ -44,11 +44,14 @@ def _write_pdf(issue, out: Path, print_mode: bool) -> Path:
     "-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
     show_default=True, help="Folder for the outputs.",
 )
-@click.option("--print", "print_mode", is_flag=True, help="Print-ready PDF (for the printer rather than the screen).")
+@click.option("--print", "print_mode", is_flag=True,
+              help="Print-ready PDF/X-4 (CMYK, bleed, crop marks) for the printer rather than the screen.")
+@click.option("--icc", "icc", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The printer's CMYK output profile (ICC) for --print (overrides print_profile in the sidecar).")
 @click.option("--no-embed-fonts", is_flag=True, help="Leave the fonts out of the EPUB (the reader's own fonts are used).")
 @meta_options
 @click.option("-v", "--verbose", is_flag=True, help="Say how long each output took.")
-def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mode: bool,
+def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mode: bool, icc: Path | None,
             no_embed_fonts: bool, verbose: bool, **meta) -> None:
     """Build INPUT into an EPUB and/or a PDF (both when neither --epub nor --pdf is given)."""
     from ..reader import read_issue
@@ -57,20 +60,31 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
         want_epub = want_pdf = True
     if outdir.exists() and not outdir.is_dir():
         raise PublisherError(f"{outdir}: exists and is not a folder")
+    if icc is not None and not (print_mode and want_pdf):
+        raise PublisherError("--icc is the print PDF's output profile: give it with --print and a PDF")
     t0 = time.perf_counter()
     issue = read_issue(input, pop_meta(meta))
     if not issue.articles:
         raise PublisherError(f"{input}: no articles found, nothing to build")
+    if icc is not None:
+        issue.meta.print_profile = str(icc.resolve())
+    if print_mode and want_pdf:
+        from ..pdf.pdfx import load_profile
+
+        load_profile(issue.meta.print_profile)  # a bad or missing profile: one line, nothing written
     name = output_name(issue, Path(input))
     kinds = [k for k, want in (("epub", want_epub), ("pdf", want_pdf)) if want]
     finals = [outdir / f"{name}.{k}" for k in kinds]
-    refuse_overwrite(finals, [input, sidecar_path(input), issue.meta.cover])
+    refuse_overwrite(finals, [input, sidecar_path(input), issue.meta.cover, issue.meta.print_profile])
     if issue.warnings:
         n = len(issue.warnings)
         click.echo(f"publisher: {input}: {n} reader warning{'s' if n != 1 else ''} "
                    f"(`publisher parse {input}` lists them)", err=True)
     if not issue.meta.magazine:
-        click.echo(f"publisher: {input}: no magazine name, so the cover has no masthead "
+        from ..epub.documents import identity_warning
+
+        why = identity_warning(issue) or "no magazine name, so the cover has no masthead"
+        click.echo(f"publisher: {input}: {why} "
                    f"(add it to {Path(input).with_suffix('.toml').name} or pass --magazine)", err=True)
     if verbose:
         click.echo(f"read {input} in {time.perf_counter() - t0:.2f} s", err=True)

@@ -37,8 +37,9 @@ subset per face for the issue, or for a whole anthology), ``parallel``,
 justification and line-edge Han–Western spacing: the one place that extends
 WeasyPrint 70's typography), ``fonts`` (the manifest's faces as files WeasyPrint can
 load, registered in place; full-width quotes for Kai/Fangsong; characters no
-manifest font has become 〓), ``printmode`` (3 mm BleedBox, crop marks in a 12 mm
-slug; the print PDF is WeasyPrint's PDF/A-2b), ``measure`` (reads a rendered PDF
+manifest font has become 〓), ``printmode`` (3 mm BleedBox in a 12 mm slug),
+``pdfx`` (the print PDF as PDF/X-4: device-cmyk() colours, K100 text overprinting,
+crop marks in registration colour, the CMYK output intent, XMP, no annotations), ``measure`` (reads a rendered PDF
 back: lines, links, outline, glyphs — used by the tests), ``speed`` (build-time
 savings that leave the output as it is: no garbage collection during layout, zlib
 level 6, one subsetting pass, font bytes copied once per process, no empty margin

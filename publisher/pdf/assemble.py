@@ -139,11 +139,15 @@ def _rect(arr) -> list[float]:
 
 
 def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[float],
-             outline: list[OutlineEntry], print_mode: bool, merge_fonts: bool = True) -> bytes:
+             outline: list[OutlineEntry], print_mode: bool, merge_fonts: bool = True,
+             profile=None) -> bytes:
     """The issue's PDF: ``shifts[i]`` is how far page *i*'s part page moves right.
     ``merge_fonts=False`` leaves the font programs as placeholders (the anthology
-    cuts each face once for the whole book)."""
+    cuts each face once for the whole book).  Printing, ``profile`` (a
+    pdfx.OutputProfile) is the output intent of the PDF/X-4 file, which has no links."""
     import pikepdf
+
+    parts = list(parts)
 
     out = pikepdf.open(io.BytesIO(furniture))
     pages = list(out.pages)
@@ -211,6 +215,8 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
     for i in sorted(links):
         for target, _ in links[i]:
             dest(target)  # every link's target exists
+        if print_mode:
+            continue  # no annotations in a print file
         page = pages[i]
         clip = _rect(page.obj.get("/TrimBox", page.obj.MediaBox))
         annots = page.obj.get("/Annots")
@@ -236,13 +242,18 @@ def assemble(furniture: bytes, parts: Iterable[PlacedPart], *, shifts: list[floa
     if merge_fonts:
         merge_subsets(out, pdf_font_files())
     _write_outline(out, outline, anchors, dest)
+    extra = {}
     if print_mode:
-        from .printmode import set_print_boxes
+        from . import pdfx
+        from .printmode import BLEED_PT, set_print_boxes
 
         set_print_boxes(out)
+        pdfx.finish(out, profile or pdfx.load_profile(), bleed_pt=BLEED_PT,
+                    document_id=pdfx.content_id(furniture, *(p.pdf for p in parts)))
+        extra = pdfx.save_kwargs()
     buf = io.BytesIO()
     out.save(buf, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+             object_stream_mode=pikepdf.ObjectStreamMode.generate, **extra)
     out.close()
     return buf.getvalue()
 

@@ -8,6 +8,7 @@ whose height is a whole number of lines: both depend on the page size of the iss
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import unicodedata
@@ -210,7 +211,8 @@ def _recto_page(g: Geometry, *, print_mode: bool, marks: bool) -> list[str]:
         f"  margin: {g.top:.3f}pt {g.outer:.3f}pt {g.bottom:.3f}pt {g.inner:.3f}pt;",
     ]
     if print_mode:
-        out += [f"  bleed: {SLUG_MM}mm;", f"  marks: {'crop' if marks else 'none'};"]
+        # The crop marks are drawn by the assembly, in registration colour (pdfx.py).
+        out += [f"  bleed: {SLUG_MM}mm;", "  marks: none;"]
     return out + ["}"]
 
 
@@ -352,7 +354,16 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
         from ..images import check_image
 
         checked = check_image(issue.meta.cover)  # by content: one-line PublisherError
-        cover_image = allow_image(checked.path, checked.data, checked.media_type)
+        if print_mode:  # separated into the printer's CMYK (pdfx.py): no RGB image in a print file
+            from .pdfx import cmyk_image, load_profile
+
+            # Served under a name of its own that is no file: WeasyPrint re-reads an
+            # image from its file when one is there.
+            cmyk = cmyk_image(checked.data, load_profile(issue.meta.print_profile))
+            where = checked.path.with_name(f"{checked.path.name}.cmyk-{hashlib.sha256(cmyk).hexdigest()[:16]}.jpg")
+            cover_image = allow_image(where, cmyk, "image/jpeg")
+        else:
+            cover_image = allow_image(checked.path, checked.data, checked.media_type)
     for a in issue.articles:
         if not a.id:
             a.id = article_id(a)

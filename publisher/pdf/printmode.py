@@ -1,10 +1,9 @@
-"""Print mode: bleed, crop marks outside it, page boxes a print shop checks.
+"""Print mode: bleed, page boxes a print shop checks (crop marks: pdfx.py).
 
-WeasyPrint draws crop marks from the media box edge inwards over half of the CSS
-``bleed``, and sets the PDF BleedBox at most 10 pt outside the trim.  We ask it for
-a ``bleed`` of ``SLUG_MM`` (the slug that carries the marks, see html.py), so the
-marks stop ``SLUG_MM / 2`` from the trim, clear of the 3 mm bleed, and then set the
-boxes exactly: TrimBox = the page, BleedBox = trim + 3 mm on each side, MediaBox
+WeasyPrint sets the PDF BleedBox at most 10 pt outside the trim.  We ask it for a
+``bleed`` of ``SLUG_MM`` (the slug that carries the crop marks, which pdfx.py
+draws outside the 3 mm bleed in registration colour), and then set the boxes
+exactly: TrimBox = the page, BleedBox = trim + 3 mm on each side, MediaBox
 = trim + slug.  Backgrounds meant to bleed (the cover band) extend 3 mm past
 the trim in the stylesheet.
 """

@@ -158,7 +158,7 @@ def render_part(issue: Issue, part: Part, *, print_mode: bool,
 
     html, css, missing = source or part_source(issue, part, print_mode=print_mode)
     with speed.no_gc(), speed.bare_margins():
-        doc = render_document(html, css, after_css=PART_OVERRIDES)
+        doc = render_document(html, css, after_css=PART_OVERRIDES, cmyk=print_mode)
         names = [p._page_box.page_type.name or "" for p in doc.pages]
         anchors: dict[str, int] = {}
         for i, page in enumerate(doc.pages):
@@ -292,8 +292,16 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     log_missing(missing)
     outline = [OutlineEntry(t.level, t.title, t.page_index, t.anchor) for t in toc]
     pdf = assemble(furniture, [PlacedPart(pdfs[i], starts[i]) for i in range(len(parts))],
-                   shifts=shifts, outline=outline, print_mode=print_mode, merge_fonts=merge_fonts)
+                   shifts=shifts, outline=outline, print_mode=print_mode, merge_fonts=merge_fonts,
+                   profile=print_profile(issue) if print_mode else None)
     return pdf, len(names), toc, blanks, missing, first_folio
+
+
+def print_profile(issue: Issue):
+    """The CMYK output profile of the issue's print PDF (pdfx.load_profile)."""
+    from .pdfx import load_profile
+
+    return load_profile(issue.meta.print_profile)
 
 
 class CannotMove(Exception):

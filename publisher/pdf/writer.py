@@ -37,9 +37,10 @@ class RenderedIssue:
     replaced: dict[str, int] = field(default_factory=dict)  # characters no manifest font has → count (set as 〓)
 
 
-@lru_cache(maxsize=1)
-def _stylesheets():
-    """Font configuration and stylesheets, parsed once per process.
+@lru_cache(maxsize=2)
+def _stylesheets(cmyk: bool = False):
+    """Font configuration and stylesheets, parsed once per process (``cmyk``: the
+    print set, every colour in device-cmyk(), pdfx.cmyk_css).
 
     Keeping one FontConfiguration avoids copying the (large) CJK fonts into
     WeasyPrint's private Fontconfig folder for every document.
@@ -49,17 +50,23 @@ def _stylesheets():
     import_weasyprint()
     from weasyprint import CSS
 
+    from . import pdfx
     from .fonts import font_configuration
 
     cjk.install()
     speed.install()
+    pdfx.install()
     font_config = font_configuration()
     fetch = url_fetcher()
-    sheets = [
-        CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetch),
-        CSS(filename=str(STYLES_DIR / "base.css"), font_config=font_config, url_fetcher=fetch),
-        CSS(filename=str(STYLES_DIR / "pdf.css"), font_config=font_config, url_fetcher=fetch),
-    ]
+
+    def sheet(name: str):
+        path = STYLES_DIR / name
+        if not cmyk:
+            return CSS(filename=str(path), font_config=font_config, url_fetcher=fetch)
+        return CSS(string=pdfx.cmyk_css(path.read_text(encoding="utf-8")), base_url=str(path),
+                   font_config=font_config, url_fetcher=fetch)
+
+    sheets = [CSS(string=font_face_css(), font_config=font_config, url_fetcher=fetch), sheet("base.css"), sheet("pdf.css")]
     return font_config, sheets
 
 
@@ -90,22 +97,28 @@ def _quiet_weasyprint() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
-# Print mode writes PDF/A-2b (WeasyPrint's variant: sRGB output intent, XMP
-# metadata, printable annotations).  Not PDF/X-4: WeasyPrint paints in DeviceRGB and
-# PDF/X-4 wants a CMYK printing-condition output intent, which we do not have.
-PRINT_VARIANT = "pdf/a-2b"
+# Print mode writes PDF/X-4 (pdfx.py): the documents are written without a WeasyPrint
+# variant, in device-cmyk() colours, and the assembly adds the output intent, the
+# XMP and the PDF/X keys.
+PRINT_VARIANT = None
 
 
-def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = None, after_css: str = ""):
+def render_document(html: str, page_css: str = "", *, pdf_variant: str | None = None, after_css: str = "",
+                    cmyk: bool = False):
     """Lay out ``html`` with base.css, the page geometry ``page_css``, pdf.css and
-    ``after_css`` (parsed once per process and kept)."""
+    ``after_css`` (parsed once per process and kept); ``cmyk``: every colour of them
+    in device-cmyk() (the print PDF, pdfx.py)."""
     from ._weasy import import_weasyprint
 
     import_weasyprint()
     from weasyprint import CSS, HTML
 
     _quiet_weasyprint()
-    font_config, sheets = _stylesheets()
+    font_config, sheets = _stylesheets(cmyk)
+    if cmyk:
+        from .pdfx import cmyk_css
+
+        page_css, after_css = cmyk_css(page_css), cmyk_css(after_css)
     if page_css:
         fonts, base, pdf = sheets
         sheets = [fonts, base, CSS(string=page_css, font_config=font_config, url_fetcher=url_fetcher()), pdf]
@@ -127,11 +140,11 @@ def render_furniture(issue: Issue, page_names: list[str], *, first_folio: int, p
     css, _ = replace_uncovered(furniture_css(issue, first_folio=first_folio, print_mode=print_mode,
                                              running_head=running_head))
     variant = PRINT_VARIANT if print_mode else None
-    key = cache.key("furniture", html, css, variant or "") if cache is not None else None
+    key = cache.key("furniture", html, css, "cmyk" if print_mode else "") if cache is not None else None
     if key is not None and (hit := cache.get(key)) is not None:
         return hit[0]
     with speed.no_gc():  # its pages are all pubfur: no margin boxes (speed.BARE_PAGES)
-        doc = render_document(html, css, pdf_variant=variant)
+        doc = render_document(html, css, pdf_variant=variant, cmyk=print_mode)
         if len(doc.pages) != len(page_names):
             raise PublisherError(f"page furniture: {len(doc.pages)} pages laid out, {len(page_names)} expected")
         ident = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode()
@@ -182,7 +195,7 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
         if not a.id:
             a.id = article_id(a)
     _quiet_weasyprint()
-    _stylesheets()  # WeasyPrint, fonts and stylesheets loaded before any fork
+    _stylesheets(print_mode)  # WeasyPrint, fonts and stylesheets loaded before any fork
     environment().get_template("pdf/issue.html.j2")  # compiled once, before any fork
     environment().get_template("pdf/furniture.html.j2")
     pdf, pages, toc, blanks, missing, first_folio = typeset(issue, first_folio=first_folio, print_mode=print_mode,
