@@ -297,6 +297,26 @@ def test_reporter_byline_under_a_subhead_without_kicker():
     assert [(a.name, a.role) for a in np.section_authors(blocks)] == [("程焕", "本报记者")]
 
 
+@pytest.mark.parametrize("layout", ["blank", "indent", "indent-all"])
+def test_reporter_stories_without_kickers_are_sections_in_every_layout(layout):
+    # a page headline with no byline over short subheads each signed 本报记者: one page
+    src = ["我们的新时代", "开篇的一段话自成一段，讲清楚背景和来由。",
+           "守护边境“中国红”", "本报记者\xa0\xa0李茂颖", "链办实体化运行，链式推动七大重点产业发展，深入开展三送三解三优行动，成效明显。",
+           "列车长的不眠夜", "本报记者\xa0\xa0王\xa0\xa0浩", "3日晚，1100余名旅客登上了北京西开往江西南昌的Z65次列车，开始了旅程。"]
+    if layout == "blank":
+        text = "\n\n".join(src)
+    elif layout == "indent":
+        text = "\n".join(src[:1] + ["\u3000\u3000" + s for s in src[1:]])
+    else:
+        text = "\n".join("\u3000\u3000" + s for s in src)
+    issue = parse_text(text)
+    (a,) = issue.articles
+    assert [(x.name, x.role) for x in a.authors] == [("李茂颖", "本报记者"), ("王浩", "本报记者")]
+    assert [(b.type, b.text) for b in a.blocks if b.type != "paragraph"] == [
+        ("heading", "守护边境“中国红”"), ("credits", "本报记者 李茂颖"), ("heading", "列车长的不眠夜"), ("credits", "本报记者 王浩")]
+    assert not any(w.code == "R209" for w in issue.warnings)
+
+
 def test_photo_page_caption_label_duplicate_and_credit_with_agency():
     # corpus-wild 103's shape: a converter's combined line, the label, the caption, its credit
     text = (

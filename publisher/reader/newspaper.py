@@ -50,7 +50,7 @@ def is_kicker(text: str) -> bool:
     return bool(KICKER_LABEL_RE.match(t) or KICKER_DASH_RE.match(t))
 
 
-def _subhead_shaped(text: str) -> bool:
+def subhead_shaped(text: str) -> bool:
     t = collapse_spaces(text)
     return 2 <= len(t) <= SUBHEAD_MAX and not _SENTENCE.search(t) and not is_kicker(t)
 
@@ -132,7 +132,7 @@ def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
     if j + 2 > n:
         return None
     sub, by = items[j], items[j + 1]
-    if sub.cls not in ("text", "heading") or not _subhead_shaped(sub.text):
+    if sub.cls not in ("text", "heading") or not subhead_shaped(sub.text):
         return None
     people = story_byline(by.text)
     if not people or by.cls not in ("text", "heading", "note"):
