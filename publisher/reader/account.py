@@ -12,7 +12,7 @@ from ..model import Issue
 ADVICE = {
     "R214": "fail soft: unlisted articles not split off (see the message for the figures)",
     "R215": "目录 entries beyond the end of the text: not kept (is the input the whole issue?)",
-    "R216": "most 目录 entries not found in the body (is this the right 目录?)",
+    "R216": "most 目录 entries not found in the body: is this the right 目录? (the text may have been read without it)",
     "R201": "titles matched below certainty: check each against the print",
     "R203": "目录 entries not found in the body: kept without text",
     "R209": "articles the 目录 does not list, split off at a headline + byline",
