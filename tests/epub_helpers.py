@@ -166,8 +166,9 @@ class InkBoxes:
 
 
 def overlapping_glyphs(pdf: bytes, inks: InkBoxes, tolerance: float = 0.02) -> tuple[list[str], set[str]]:
-    """Pairs of neighbouring characters on one line whose ink overlaps (more than
-    ``tolerance`` em), as text around them; and the fonts the PDF drew with."""
+    """Pairs of neighbouring characters on one line, at least one of them not ASCII,
+    whose ink overlaps (more than ``tolerance`` em), as text around them; and the fonts
+    the PDF drew with."""
     import io
 
     import pdfplumber
@@ -186,6 +187,8 @@ def overlapping_glyphs(pdf: bytes, inks: InkBoxes, tolerance: float = 0.02) -> t
                     fa, fb = a["fontname"].split("+", 1)[-1], b["fontname"].split("+", 1)[-1]
                     if fa not in inks.names() or fb not in inks.names() or a["text"].isspace() or b["text"].isspace():
                         continue
+                    if a["text"].isascii() and b["text"].isascii():
+                        continue  # a Latin pair: the font's own kerning may tuck glyphs in
                     ia, ib = inks.ink(fa, a["text"]), inks.ink(fb, b["text"])
                     if not ia or not ib:
                         continue

@@ -2,6 +2,8 @@
 000 the nav, contents page and page-list against the model of the issue."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import SAMPLE, corpus_file, corpus_files
@@ -123,3 +125,30 @@ def test_identity_without_a_sidecar(built):
     assert len(issue.articles) == 1 and issue.contents_source is None  # a 目录-less input
     assert book.dc("title") == [norm(issue.articles[0].title)]
     assert book.dc("creator") == [a.name for a in issue.articles[0].authors]
+
+
+def test_kai_documents_set_with_their_embedded_fonts_overlap_nowhere(built, tmp_path):
+    """Every 卷首语 and literary piece (the Kai documents) of every input, rendered by a
+    CSS engine with only the book's fonts: no two glyphs of a line overlap (issue 14 §1)
+    and no line of text starts ¼ em in (§6)."""
+    from epub_helpers import InkBoxes, extract, line_starts, overlapping_glyphs, render_document
+
+    rendered = 0
+    for name, (_, path) in built.items():
+        book = Book(path)
+        kai = [h for h in book.spine_hrefs()
+               if h.startswith("text/a") and re.search(r'class="article-page kind-(editorial|literary)',
+                                                       book.read(f"EPUB/{h}").decode())]
+        if not kai:
+            continue
+        package = extract(path, tmp_path / path.stem)
+        inks = InkBoxes(package)
+        for href in kai:
+            pdf = render_document(package, href)
+            bad, fonts = overlapping_glyphs(pdf, inks)
+            assert fonts <= inks.names() and "Pub-Kai" in fonts, (name, href, fonts)
+            assert bad == [], (name, href, bad)
+            starts = [x / size for ch, x, size in line_starts(pdf) if ch.isascii() and ch.isalnum()]
+            assert all(abs(x) < 0.02 or abs(x - 2) < 0.02 or x > 2.5 for x in starts), (name, href, starts)
+            rendered += 1
+    assert rendered >= 2, rendered
