@@ -796,3 +796,14 @@ def test_a_contents_that_does_not_belong_is_read_without():
     assert [len(a.blocks) for a in issue.articles] == [1, 0, 0, 0, 1]
     (w,) = [w for w in issue.warnings if w.code == "R216"]
     assert "the found ones anchor articles (2; read without the 目录 the text gives only 1)" in w.message
+
+
+def test_a_listed_newspaper_page_keeps_its_reporters_stories_as_sections():
+    text = "\n\n".join(["目录", "专题", "03 我们的新时代", "我们的新时代", "开篇的一段话自成一段，讲清楚背景和来由。",
+                        "守护边境“中国红”", "本报记者  李茂颖", "链办实体化运行，链式推动七大重点产业发展，深入开展三送三解三优行动。",
+                        "列车长的不眠夜", "本报记者  王  浩", "3日晚，1100余名旅客登上了北京西开往江西南昌的Z65次列车。"])
+    issue = _parse(text)
+    (a,) = issue.articles
+    assert (a.title, a.page, people(a)) == ("我们的新时代", 3, [("李茂颖", "本报记者"), ("王浩", "本报记者")])
+    assert [b.type for b in a.blocks] == ["paragraph", "heading", "credits", "paragraph", "heading", "credits", "paragraph"]
+    assert issue.warnings == [] and unaccounted_lines(issue, text) == []

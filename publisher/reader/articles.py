@@ -301,6 +301,8 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # an organisation, after running text, inside a matched article
     children: dict[int, list[Draft]] = {}
     splits = [(d, found) for d in drafts if not d.unlisted and (found := _unlisted_in(text, in_toc, is_cand, d))]
+    # a listed newspaper page: stories signed by reporters under its unsigned headline are its sections
+    splits = [(d, f) for d, f in splits if not newspaper.stories_under_unsigned_head(text, d.title_idx, f)]
     n_split = sum(len(f) for _, f in splits)
     if n_split > max(MAX_UNLISTED_SPLITS, len(entries)):
         # fail soft: far more unlisted articles than 目录 entries is a misreading (each

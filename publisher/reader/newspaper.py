@@ -74,6 +74,29 @@ def byline_text(people: list[Author]) -> str:
     return " ".join(out)
 
 
+REPORTER_ROLES = ("记者", "通讯员")
+
+
+def stories_under_unsigned_head(text: list[str], title_idx: list[int], kids: list[tuple[int, int]]) -> bool:
+    """A newspaper page in any layout: a headline (lines ``title_idx`` of ``text``, every
+    line markup-stripped) with no byline of its own over short subheads each signed by a
+    reporter (``守护边境“中国红”`` / ``本报记者  李茂颖``).  ``kids``: (start, end) of the
+    pieces found under it.  The stories are sections of the page, not further articles."""
+    if not title_idx:
+        return False
+    first = next((i for i in range(title_idx[-1] + 1, kids[0][0]) if text[i]), None)
+    if first is None or bylines.parse_byline(text[first]) is not None or bylines.is_credits(text[first]):
+        return False  # the page's own head is signed: the pieces under it are articles
+    for st, _ in kids:
+        if not subhead_shaped(text[st]):
+            return False
+        by = next((i for i in range(st + 1, min(st + 4, len(text))) if text[i]), None)
+        people = story_byline(text[by]) if by is not None else None
+        if not people or not all(p.role and p.role.endswith(REPORTER_ROLES) for p in people):
+            return False
+    return True
+
+
 def mark_page(items) -> None:
     """Mark story heads, an editors' note signed ——编者 and a caption list (linear)."""
     n = len(items)

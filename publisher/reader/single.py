@@ -45,7 +45,7 @@ def read_single(lines: list[SourceLine]) -> tuple[list[Article], list[Warning]]:
         # paragraphs, under an unindented page headline) or each under a kicker
         # (地点：…) are sections of one article (reader.newspaper), not further articles
         flow = bool(title_idx) and not _indented(lines[title_idx[0]].text)
-        if all(_kicker_above(text, st) for st, _ in kids) or _stories_under_unsigned_head(text, title_idx, kids):
+        if all(_kicker_above(text, st) for st, _ in kids) or newspaper.stories_under_unsigned_head(text, title_idx, kids):
             kids = []
         elif flow:
             starts = [st for st, _ in kids if not _indented(lines[st].text)]
@@ -75,28 +75,6 @@ def _is_head_line(t: str) -> bool:
         or bylines.is_office(t)  # a role whose name is on the next line
         or is_salutation(t)
     )
-
-
-REPORTER_ROLES = ("记者", "通讯员")
-
-
-def _stories_under_unsigned_head(text: list[str], title_idx: list[int], kids: list[tuple[int, int]]) -> bool:
-    """A newspaper page in any layout: a headline with no byline of its own over short
-    subheads each signed by a reporter (``守护边境“中国红”`` / ``本报记者  李茂颖``): the
-    stories are sections of the page, not further articles."""
-    if not title_idx:
-        return False
-    first = next((i for i in range(title_idx[-1] + 1, kids[0][0]) if text[i]), None)
-    if first is None or bylines.parse_byline(text[first]) is not None or bylines.is_credits(text[first]):
-        return False  # the page's own head is signed: the pieces under it are articles
-    for st, _ in kids:
-        if not newspaper.subhead_shaped(text[st]):
-            return False
-        by = next((i for i in range(st + 1, min(st + 4, len(text))) if text[i]), None)
-        people = newspaper.story_byline(text[by]) if by is not None else None
-        if not people or not all(p.role and p.role.endswith(REPORTER_ROLES) for p in people):
-            return False
-    return True
 
 
 def _indented(raw: str) -> bool:
