@@ -42,7 +42,7 @@ from ..metadata import BOOK_SCHEMA, META_SCHEMA, check_value, load_meta, normali
 from ..model import Meta
 from ..textio import read_input, read_toml
 
-BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "issues")
+BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "print_profile", "issues")
 # An entry of an anthology file's ``issues`` list names an issue text: a .txt file (what
 # a folder contributes) or a .md one.  A path from a TOML file is not typed by the user
 # at the prompt, so it must say what it is: ``issues = ["/etc/passwd"]`` is refused.
@@ -71,6 +71,7 @@ class BookMeta:
     date: str | None
     name: str
     page_size: str
+    print_profile: str | None = None  # the printer's CMYK ICC profile of --print (resolved path)
 
 
 @dataclass
@@ -144,6 +145,8 @@ def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
             p = path.parent / p
         out.extend(_expand(p, ov, listed_in=path))
     book = {k: check_value(k, v, str(path), BOOK_SCHEMA) for k, v in data.items() if k != "issues"}
+    if book.get("print_profile") and not Path(book["print_profile"]).is_absolute():
+        book["print_profile"] = str((path.parent / book["print_profile"]).resolve())
     return out, book
 
 
@@ -154,8 +157,10 @@ def _year_span(metas: list[Meta]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
 
 
-def load_config(inputs: list[str | Path], *, title: str | None = None) -> AnthologyConfig:
-    """Resolve INPUT... into the ordered issues and the book metadata."""
+def load_config(inputs: list[str | Path], *, title: str | None = None,
+                print_profile: str | Path | None = None) -> AnthologyConfig:
+    """Resolve INPUT... into the ordered issues and the book metadata.  The book's
+    ``print_profile`` (``print_profile``, else the anthology file's) is every issue's."""
     if not inputs:
         raise PublisherError("no issues given")
     issues: list[IssueInput] = []
@@ -174,6 +179,11 @@ def load_config(inputs: list[str | Path], *, title: str | None = None) -> Anthol
     if "page_size" in book:  # the book's page size is every issue's
         issues = [i if "page_size" in i.override_dict else
                   IssueInput(i.path, tuple(sorted({**i.override_dict, "page_size": book["page_size"]}.items())))
+                  for i in issues]
+    if print_profile is not None:
+        book["print_profile"] = str(Path(print_profile).resolve())
+    if book.get("print_profile"):  # the book is printed on one press: its profile is every issue's
+        issues = [IssueInput(i.path, tuple(sorted({**i.override_dict, "print_profile": book["print_profile"]}.items())))
                   for i in issues]
     metas = [load_meta(i.path, i.override_dict) for i in issues]
     sizes = {m.page_size for m in metas}
@@ -197,5 +207,6 @@ def load_config(inputs: list[str | Path], *, title: str | None = None) -> Anthol
         date=str(book["date"]) if book.get("date") else (dates[-1] if dates else None),
         name=str(book.get("name") or ""),
         page_size=page_size,
+        print_profile=book.get("print_profile") or None,
     )
     return AnthologyConfig(issues=issues, book=meta, metas=metas)

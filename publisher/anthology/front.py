@@ -81,20 +81,27 @@ def contents_model(placed) -> list[dict[str, Any]]:
     return issues
 
 
-@lru_cache(maxsize=1)
-def _anthology_css():
+@lru_cache(maxsize=2)
+def _anthology_css(cmyk: bool = False):
     from weasyprint import CSS
 
+    from ..pdf.pdfx import cmyk_css
     from ..pdf.writer import _stylesheets
 
-    fc, _ = _stylesheets()
+    fc, _ = _stylesheets(cmyk)
     path = STYLES_DIR / "anthology.css"
-    return CSS(filename=str(path), font_config=fc, url_fetcher=url_fetcher()) if path.is_file() else None
+    if not path.is_file():
+        return None
+    if cmyk:
+        return CSS(string=cmyk_css(path.read_text(encoding="utf-8")), base_url=str(path), font_config=fc,
+                   url_fetcher=url_fetcher())
+    return CSS(filename=str(path), font_config=fc, url_fetcher=url_fetcher())
 
 
 @lru_cache(maxsize=4)
-def _sheets(page_css: str):
-    """Fonts, base.css, the page geometry, pdf.css, anthology.css — the PDF backend's order.
+def _sheets(page_css: str, cmyk: bool = False):
+    """Fonts, base.css, the page geometry, pdf.css, anthology.css — the PDF backend's order
+    (``cmyk``: the print PDF's, every colour in device-cmyk(): pdf/pdfx.py).
 
     The font configuration and the parsed stylesheets are the PDF backend's own
     (:func:`publisher.pdf.writer._stylesheets`): fonts registered in place, not
@@ -104,11 +111,13 @@ def _sheets(page_css: str):
     """
     from weasyprint import CSS
 
+    from ..pdf.pdfx import cmyk_css
     from ..pdf.writer import _stylesheets
 
-    fc, (fonts, base, pdf) = _stylesheets()
-    sheets = [fonts, base, CSS(string=page_css, font_config=fc, url_fetcher=url_fetcher()), pdf]
-    extra = _anthology_css()
+    fc, (fonts, base, pdf) = _stylesheets(cmyk)
+    geometry = cmyk_css(page_css) if cmyk else page_css
+    sheets = [fonts, base, CSS(string=geometry, font_config=fc, url_fetcher=url_fetcher()), pdf]
+    extra = _anthology_css(cmyk)
     if extra is not None:
         sheets.append(extra)
     return fc, sheets
@@ -149,7 +158,7 @@ def _render(html: str, *, page_css: str, title: str, author: str, date: str | No
     from ..pdf.speed import no_gc
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    fc, sheets = _sheets(page_css)
+    fc, sheets = _sheets(page_css, print_mode)
     with no_gc():
         return _render_doc(html, fc, sheets, title=title, author=author, date=date, print_mode=print_mode,
                            blank_html=blank_html if pad_from is not None else None, pad_from=pad_from or 0)

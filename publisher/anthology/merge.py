@@ -25,6 +25,10 @@
   label is its printed folio.
 * Written to a temp file beside ``out`` and renamed: never a half-written book.  The
   output is plain PDF 1.7 (a classic cross-reference table); ``qpdf --check`` passes.
+* Print mode (PDF/X-4, pdf/pdfx.py): PDF 1.6, no annotations, the book's output
+  intent (its ``print_profile``, else the default CMYK profile), XMP with the PDF/X
+  version and the dates, /Trapped /False; the pages come marked and in CMYK from
+  the issues' and the front matter's print renders.
 """
 from __future__ import annotations
 
@@ -146,11 +150,11 @@ def _num(v) -> bytes:
 class _Writer:
     """Sequential PDF writer: objects in, offsets recorded, xref at the end."""
 
-    def __init__(self, f, first_free: int):
+    def __init__(self, f, first_free: int, version: bytes = b"1.7"):
         self.f = f
         self.offsets: dict[int, int] = {}
         self.next = first_free
-        self.f.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.f.write(b"%PDF-" + version + b"\n%\xe2\xe3\xcf\xd3\n")
 
     def new(self) -> int:
         n = self.next
@@ -302,10 +306,15 @@ class Binder:
     """
 
     def __init__(self, book_meta: BookMeta, out: str | Path, *, print_mode: bool,
-                 font_cache: Path | None = None):
+                 font_cache: Path | None = None, profile=None):
         self.meta = book_meta
         self.out = Path(out)
         self.print_mode = print_mode
+        if print_mode and profile is None:
+            from ..pdf.pdfx import load_profile
+
+            profile = load_profile(book_meta.print_profile)
+        self.profile = profile  # printing: the output intent's CMYK profile (pdf/pdfx.py)
         self.font_cache = font_cache
         self.placed: list = []  # copied issues, in book order
         self.issue_sources: dict[int, _Source] = {}
@@ -323,7 +332,7 @@ class Binder:
 
         self._stack = ExitStack()
         f = self._stack.enter_context(atomic_output(self.out))
-        self._w = _Writer(f, first_free=3)
+        self._w = _Writer(f, first_free=3, version=b"1.6" if self.print_mode else b"1.7")
         return self
 
     def __exit__(self, *exc) -> None:
@@ -360,7 +369,7 @@ class Binder:
                 self.page_top[start + i] = _page_top(pg)
                 self.page_nums[start + i] = w.new()
             self.issue_sources[p.index] = _copy_source(w, pdf, start, self.page_obj, self.page_top, None,
-                                                       book_fonts=self._fonts)
+                                                       book_fonts=self._fonts, links=not self.print_mode)
         self.body_pages += p.entry.page_count
         self.placed.append(p)
 
@@ -396,11 +405,12 @@ class Binder:
         for path in front.pdf_paths:
             with pikepdf.open(path) as pdf:
                 _copy_source(w, pdf, first, self.page_obj, self.page_top, self.issue_sources,
-                             book_fonts=self._fonts)
+                             book_fonts=self._fonts, links=not self.print_mode)
                 first += len(pdf.pages)
         if blanks:
             with pikepdf.open(front.blanks_path) as pdf:
-                _copy_source(w, pdf, body + front.page_count, self.page_obj, self.page_top, None, count=blanks)
+                _copy_source(w, pdf, body + front.page_count, self.page_obj, self.page_top, None, count=blanks,
+                             links=not self.print_mode)
         self._fonts.write(w)  # every glyph of the book is known now
         total = front.page_count + body + blanks
         order = list(range(body, body + front.page_count)) + list(range(body)) + \
@@ -411,19 +421,48 @@ class Binder:
                                   self.page_obj, self.page_top)
         labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
                   else b"<< /Nums [0 << /S /D /St 1 >>] >>")
-        w.write(1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels %s"
-                b" /Lang %s >>" % (outlines, labels, pikepdf.String("zh-CN").unparse()))
-        info = w.new()
-        w.write(info, _info(self.meta))
         ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in self.placed) +
                                self.meta.title.encode() + b"%d" % total).digest()[:16]
+        info_body = _info(self.meta, print_mode=self.print_mode)
+        extra = b""
+        if self.print_mode:
+            extra = self._pdfx(w, info_body, ident)
+        w.write(1, b"<< /Type /Catalog /Pages 2 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels %s"
+                b" /Lang %s%s >>" % (outlines, labels, pikepdf.String("zh-CN").unparse(), extra))
+        info = w.new()
+        w.write(info, info_body)
         w.finish(1, info, ident)
         return total, blanks
 
+    def _pdfx(self, w: _Writer, info_body: bytes, ident: bytes) -> bytes:
+        """The output intent and the XMP of a PDF/X-4 book (pdf/pdfx.py): their
+        objects written, the catalog's entries returned."""
+        import uuid
+        import zlib
+
+        import pikepdf
+
+        from ..pdf import pdfx
+
+        entries, data = pdfx.output_intent(self.profile)
+        icc = w.new()
+        packed = zlib.compress(data, 6)
+        w.write(icc, b"<< /N 4 /Length %d /Filter /FlateDecode >>" % len(packed), packed)
+        intent = w.new()
+        w.write(intent, b"<< /Type /OutputIntent /S /GTS_PDFX /DestOutputProfile %d 0 R %s >>" % (
+            icc, b" ".join(b"/%s %s" % (k.encode(), pikepdf.String(v).unparse()) for k, v in entries.items())))
+        info = pikepdf.Object.parse(info_body)  # the Info entries as text, for the XMP
+        fields = {str(k): str(v) for k, v in info.items() if isinstance(v, pikepdf.String)}
+        xmp = pdfx.xmp_packet(fields, str(uuid.UUID(bytes=ident, version=5)))
+        meta = w.new()
+        w.write(meta, b"<< /Type /Metadata /Subtype /XML /Length %d >>" % len(xmp), xmp)
+        return b" /OutputIntents [%d 0 R] /Metadata %d 0 R" % (intent, meta)
+
 
 def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources, count: int | None = None,
-                 book_fonts: "_BookFonts | None" = None) -> _Source:
-    """Copy ``pdf``'s pages into the book from page ``first``; returns its anchors."""
+                 book_fonts: "_BookFonts | None" = None, links: bool = True) -> _Source:
+    """Copy ``pdf``'s pages into the book from page ``first``; returns its anchors.
+    ``links=False`` (a print book): no annotations are copied."""
     import pikepdf
 
     src = _prepare(pdf, first, issue_sources)
@@ -431,6 +470,9 @@ def _copy_source(w: _Writer, pdf, first: int, page_obj, page_top, issue_sources,
     for page in pdf.pages:  # one annotation per link, its rectangle the whole entry
         annots = page.obj.get("/Annots")
         if annots is None:
+            continue
+        if not links:
+            del page.obj["/Annots"]
             continue
         keep, targets = [], []
         for annot in annots:
@@ -587,7 +629,10 @@ def _write_outline(w: _Writer, contents_page: int, placed, sources: dict[int, _S
     return root.num
 
 
-def _info(meta: BookMeta) -> bytes:
+def _info(meta: BookMeta, print_mode: bool = False) -> bytes:
+    """The book's Info dictionary; printing (PDF/X-4) it always has its dates (the
+    book's date, else as a single issue's: pdf/html.py iso_date), /Trapped and the
+    PDF/X version."""
     import pikepdf
 
     parts = [b"/Title " + pikepdf.String(meta.title).unparse(),
@@ -595,11 +640,25 @@ def _info(meta: BookMeta) -> bytes:
              b"/Creator " + pikepdf.String("publisher anthology").unparse()]
     if meta.publisher:
         parts.append(b"/Author " + pikepdf.String(meta.publisher).unparse())
+    day = None
     if meta.date:
         try:
-            d = _date.fromisoformat(meta.date[:10])
-            stamp = pikepdf.String(d.strftime("D:%Y%m%d000000Z")).unparse()
-            parts += [b"/CreationDate " + stamp, b"/ModDate " + stamp]
+            day = _date.fromisoformat(meta.date[:10]).strftime("%Y%m%d000000")
         except ValueError:
             pass
+    if day is None and print_mode:
+        from ..model import Issue, Meta
+        from ..pdf.html import iso_date
+
+        year = meta.year[:4]
+        iso = iso_date(Issue(meta=Meta(year=int(year) if year.isdigit() else None)))
+        day = iso[:19].replace("-", "").replace(":", "").replace("T", "")
+    if day is not None:
+        stamp = pikepdf.String(f"D:{day}Z").unparse()
+        parts += [b"/CreationDate " + stamp, b"/ModDate " + stamp]
+    if print_mode:
+        from ..pdf.pdfx import PDFX_VERSION
+
+        parts += [b"/Trapped /False", b"/GTS_PDFXVersion " + pikepdf.String(PDFX_VERSION).unparse(),
+                  b"/Producer " + pikepdf.String("publisher").unparse()]
     return b"<< " + b" ".join(parts) + b" >>"

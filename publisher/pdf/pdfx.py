@@ -348,20 +348,20 @@ def content_id(*parts: bytes) -> str:
     return str(uuid.UUID(bytes=h.digest()[:16], version=5))
 
 
-def finish(pdf, profile: OutputProfile, *, document_id: str, bleed_pt: float, marks: bool = True) -> None:
-    """Make the pikepdf document ``pdf`` a PDF/X-4 print file in place: crop marks in
-    registration colour on every page whose TrimBox is inside its MediaBox, no
-    annotations, no needless transparency groups, the output intent, Info and XMP.
-    Saving it with ``save_kwargs()`` gives the version 1.6."""
+def finish_pages(pdf, *, bleed_pt: float, marks: bool = True, annotations: bool = False) -> None:
+    """The pages of the pikepdf document ``pdf`` as a print file wants them: crop
+    marks in registration colour on every page whose TrimBox is inside its MediaBox,
+    no needless transparency groups, and (unless ``annotations``) no annotations."""
     import pikepdf
 
     reg = None
     seen: set = set()
     for page in pdf.pages:
         obj = page.obj
-        for key in ("/Annots", "/Group"):
-            if key in obj and (key == "/Annots" or _plain_group(obj)):
-                del obj[key]
+        if "/Annots" in obj and not annotations:
+            del obj["/Annots"]
+        if "/Group" in obj and _plain_group(obj):
+            del obj["/Group"]
         _strip_groups(obj, seen)
         media = [float(v) for v in obj.MediaBox]
         trim = [float(v) for v in obj.get("/TrimBox", obj.MediaBox)]
@@ -375,22 +375,42 @@ def finish(pdf, profile: OutputProfile, *, document_id: str, bleed_pt: float, ma
             res.ColorSpace.PubReg = reg
             obj.Resources = res
             page.contents_add(pikepdf.Stream(pdf, crop_marks(trim, media, bleed_pt)))
-    if "/AcroForm" in pdf.Root:
+    if not annotations and "/AcroForm" in pdf.Root:
         del pdf.Root["/AcroForm"]
-    icc = pikepdf.Stream(pdf, profile.data)
+
+
+def output_intent(profile: OutputProfile) -> tuple[dict, bytes]:
+    """The GTS_PDFX output intent's entries (text values) and its profile's bytes."""
+    d = profile.description
+    return {"OutputConditionIdentifier": d, "OutputCondition": d, "Info": d}, profile.data
+
+
+def info_entries(info: dict[str, str]) -> dict[str, str]:
+    """The Info entries PDF/X-4 adds (names and strings as PDF text), ModDate = CreationDate if missing."""
+    out = {"GTS_PDFXVersion": PDFX_VERSION}
+    if "/ModDate" not in info and "/CreationDate" in info:
+        out["ModDate"] = info["/CreationDate"]
+    return out
+
+
+def finish(pdf, profile: OutputProfile, *, document_id: str, bleed_pt: float, marks: bool = True) -> None:
+    """Make the pikepdf document ``pdf`` a PDF/X-4 print file in place: the pages
+    (:func:`finish_pages`), the output intent, Info and XMP.  Saving it with
+    ``save_kwargs()`` gives the version 1.6."""
+    import pikepdf
+
+    finish_pages(pdf, bleed_pt=bleed_pt, marks=marks)
+    entries, data = output_intent(profile)
+    icc = pikepdf.Stream(pdf, data)
     icc.N = 4
-    intent = pikepdf.Dictionary(
-        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
-        OutputConditionIdentifier=pikepdf.String(profile.description),
-        OutputCondition=pikepdf.String(profile.description),
-        Info=pikepdf.String(profile.description),
-        DestOutputProfile=pdf.make_indirect(icc))
+    intent = pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX,
+                                DestOutputProfile=pdf.make_indirect(icc),
+                                **{k: pikepdf.String(v) for k, v in entries.items()})
     pdf.Root.OutputIntents = pikepdf.Array([pdf.make_indirect(intent)])
     info = pdf.docinfo
     info.Trapped = pikepdf.Name("/False")
-    info.GTS_PDFXVersion = pikepdf.String(PDFX_VERSION)
-    if "/ModDate" not in info and "/CreationDate" in info:
-        info.ModDate = info.CreationDate
+    for k, v in info_entries({str(k): str(v) for k, v in info.items()}).items():
+        info[pikepdf.Name("/" + k)] = pikepdf.String(v)
     fields = {str(k): str(v) for k, v in info.items() if isinstance(v, pikepdf.String)}
     meta = pikepdf.Stream(pdf, xmp_packet(fields, document_id))
     meta.Type = pikepdf.Name.Metadata

@@ -31,12 +31,17 @@ def set_print_boxes(doc) -> None:
         page.obj.BleedBox = pikepdf.Array([round(v, 4) for v in bleed])
 
 
-def finish_print(pdf: bytes) -> bytes:
-    """Set every page's BleedBox to its TrimBox grown by 3 mm; deterministic output."""
+def finish_print(pdf: bytes, *, annotations: bool = True) -> bytes:
+    """Set every page's BleedBox to its TrimBox grown by 3 mm, draw the crop marks in
+    registration colour, drop needless transparency groups (pdfx.finish_pages; the
+    annotations stay unless ``annotations`` is False); deterministic output."""
     import pikepdf
+
+    from .pdfx import finish_pages
 
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         set_print_boxes(doc)
+        finish_pages(doc, bleed_pt=BLEED_PT, annotations=annotations)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve)
