@@ -17,7 +17,10 @@ APT_PACKAGES=(
   poppler-utils qpdf                    # pdftoppm/pdffonts for checks, qpdf structure check
   libgs-common                          # the default CMYK output profile of --print (PDF/X-4)
   ghostscript                           # ink coverage of print PDFs in the tests (inkcov)
+  chromium nodejs                       # DAISY Ace (validate --a11y) runs axe in a headless Chromium
 )
+# DAISY Ace, from npm into .tools/ace (validate --a11y); Debian's chromium, not a browser download.
+ACE_VERSION=1.4.6
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
@@ -55,10 +58,34 @@ setup_venv() {
   fi
 }
 
+setup_ace() {
+  local dir=.tools/ace stamp="@daisy/ace@${ACE_VERSION}"
+  if [ "$(cat "$dir/.installed" 2>/dev/null)" = "$stamp" ] && [ -x "$dir/node_modules/.bin/ace-puppeteer" ]; then
+    return 0
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    log "installing Debian package: npm"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  log "installing DAISY Ace $ACE_VERSION into $dir"
+  mkdir -p "$dir"
+  local npm_log="$dir/npm-install.log"
+  if ! ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+       npm install --prefix "$dir" --no-audit --no-fund --no-save "$stamp" >"$npm_log" 2>&1; then
+    tail -n 20 "$npm_log" >&2
+    log "npm install of DAISY Ace failed (full log: $npm_log)"
+    exit 1
+  fi
+  echo "$stamp" > "$dir/.installed"
+}
+
 cmd="${1:-setup}"
 shift || true
 setup_apt
 setup_venv
+setup_ace
 case "$cmd" in
   setup) ;;
   demo)

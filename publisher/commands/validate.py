@@ -1,4 +1,4 @@
-"""``publisher validate PATH... [--json] [--junit FILE] [--source INPUT]... [--recursive]``.
+"""``publisher validate PATH... [--json] [--junit FILE] [--source INPUT]... [--recursive] [--a11y]``.
 
 PATH is an EPUB, a PDF or a folder of them.  Exit status: 0 when every check passes,
 1 when one fails, 2 for usage or I/O errors.  Check codes: ``publisher/validate/__init__.py``
@@ -24,11 +24,13 @@ from ..errors import PublisherError
                    "nav / outline, in order.  Repeatable.")
 @click.option("-r", "--recursive", is_flag=True, help="Look for EPUB and PDF files in subfolders too.")
 @click.option("--no-epubcheck", is_flag=True, help="Skip EPUBCheck (our own checks only).")
+@click.option("--a11y", is_flag=True,
+              help="Also run DAISY Ace's accessibility checks on each EPUB (code ACE; set up by scripts/bootstrap.sh).")
 @click.option("--memory-limit", type=click.IntRange(min=128), default=None, metavar="MB",
               help="Memory (address space) the checks of one file may use [default: 1024].")
 @click.option("--time-limit", type=click.IntRange(min=1), default=None, metavar="SECONDS",
               help="CPU time the checks of one file may use; the wall-clock limit is twice it [default: 300].")
-def command(paths, as_json, junit_file, sources, recursive, no_epubcheck, memory_limit, time_limit):
+def command(paths, as_json, junit_file, sources, recursive, no_epubcheck, a11y, memory_limit, time_limit):
     """Check EPUB and PDF outputs (files or folders); exit 0 all pass, 1 a check fails, 2 usage/I/O error."""
     from ..textio import atomic_write
     from ..validate import collect, load_sources, require_tools, validate
@@ -36,7 +38,7 @@ def command(paths, as_json, junit_file, sources, recursive, no_epubcheck, memory
     from ..validate.report import human, junit
 
     # usage and environment errors (exit 2) before any slow work
-    require_tools(collect(list(paths), recursive), epubcheck=not no_epubcheck)
+    require_tools(collect(list(paths), recursive), epubcheck=not no_epubcheck, a11y=a11y)
     try:
         srcs = load_sources(list(sources))
     except PublisherError as e:
@@ -58,7 +60,7 @@ def command(paths, as_json, junit_file, sources, recursive, no_epubcheck, memory
         limits = dataclasses.replace(limits, cpu_seconds=time_limit, wall_seconds=2.0 * time_limit)
     info: dict = {}
     results = validate(list(paths), srcs, epubcheck=not no_epubcheck, recursive=recursive, progress=progress, info=info,
-                       limits=limits)
+                       limits=limits, a11y=a11y)
     if as_json:
         click.echo(to_json(results, info), nl=False)
     else:

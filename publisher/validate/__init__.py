@@ -23,6 +23,8 @@ V004       any   the file's checks finish within the time limit
 V005       any   the file's checks run to the end (the checking process did not crash)
 EPUBCHECK  epub  EPUBCheck reports no error and no warning (its own IDs, e.g. ``RSC-005``,
                  are reported as they are)
+ACE        epub  DAISY Ace reports no accessibility violation (with --a11y; its rule ids, e.g.
+                 ``heading-order``, open each message)
 E001       epub  the file is a ZIP container with a readable package document
 E002       epub  every XHTML document is well-formed XML
 E003       epub  every spine and manifest file named by the package exists
@@ -145,10 +147,15 @@ def load_sources(inputs: list[str | os.PathLike]) -> list[Source]:
     return out
 
 
-def require_tools(files: list[Path], epubcheck: bool = True) -> None:
-    """Java (EPUBCheck) for EPUBs, pdftotext (poppler-utils) for PDFs: a missing tool is
-    an environment error (code 2), found before any file is checked."""
+def require_tools(files: list[Path], epubcheck: bool = True, a11y: bool = False) -> None:
+    """Java (EPUBCheck) for EPUBs, pdftotext (poppler-utils) for PDFs, DAISY Ace and
+    Chromium for ``--a11y``: a missing tool is an environment error (code 2), found
+    before any file is checked."""
     kinds = {KINDS[f.suffix.lower()] for f in files}
+    if "epub" in kinds and a11y:
+        from .a11y import require_ace
+
+        require_ace()
     if "epub" in kinds and epubcheck:
         from .epubcheck_batch import jar_path, java_path
 
@@ -178,7 +185,7 @@ def _check_readable(path: Path, r: FileResult) -> bool:
 
 def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None, epubcheck: bool = True,
              recursive: bool = False, progress=None, info: dict | None = None,
-             limits: Limits = DEFAULT) -> list[FileResult]:
+             limits: Limits = DEFAULT, a11y: bool = False) -> list[FileResult]:
     """Validate every EPUB and PDF named by ``paths``; EPUBCheck runs once for all EPUBs.
 
     Each file's own checks run in a child process under ``limits`` (memory, CPU and wall
@@ -189,7 +196,7 @@ def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None
     from .sandbox import run_limited
 
     files = collect(paths, recursive)
-    require_tools(files, epubcheck)
+    require_tools(files, epubcheck, a11y)
     by_name = {s.name: s for s in (sources or [])}
     if sources:
         stems = {f.stem for f in files}
@@ -232,4 +239,12 @@ def validate(paths: list[str | os.PathLike], sources: list[Source] | None = None
             r.mark("EPUBCHECK")
             r.checks[:0] = found.get(r.path, [])
             r.seconds += share
+    if a11y:
+        from .a11y import run_ace
+
+        for r, _ in epubs:  # one Ace (and Chromium) at a time: each takes a core or more
+            t = time.perf_counter()
+            r.mark("ACE")
+            r.checks.extend(run_ace(r.path))
+            r.seconds += time.perf_counter() - t
     return results

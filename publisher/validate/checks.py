@@ -37,6 +37,7 @@ CODES: dict[str, Code] = {
         Code("V005", "any", "the file's checks run to the end (the checking process did not crash)"),
         # --- EPUB ------------------------------------------------------------------
         Code("EPUBCHECK", "epub", "EPUBCheck reports no error and no warning"),
+        Code("ACE", "epub", "DAISY Ace reports no accessibility violation (with --a11y)"),
         Code("E001", "epub", "the file is a ZIP container with a readable package document"),
         Code("E002", "epub", "every XHTML document is well-formed XML"),
         Code("E003", "epub", "every spine and manifest file named by the package exists"),
