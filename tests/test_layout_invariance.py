@@ -20,8 +20,9 @@ Conventions tested here (the re-layout transforms are the helpers below):
   set in lines of 34 em (a Han character or full-width mark 1 em, ASCII ½ em, the
   first line's ``　　`` indent included), breaking between any two characters except
   that a closing mark never opens a line (clreq line-start prohibition: it is pulled
-  back onto the line before, which overhangs), an opening mark never ends one, and no
-  break falls inside a run of ASCII, beside a space or inside —— / ……; heads,
+  back onto the line before, which overhangs), an opening mark never ends one, no
+  break falls inside a run of ASCII or inside —— / ……, and a space beside Latin text
+  or digits is a break the line end swallows; heads,
   headings and every other block stay on their own lines, flush and unwrapped; no
   blank lines.  The variant ``wrapped-blanks`` keeps the original's blank lines
   between blocks.
@@ -148,6 +149,18 @@ def _breakable(text: str, k: int) -> bool:
     return not (a == b and a in "—…")
 
 
+def _next_start(text: str, k: int) -> int | None:
+    """Where the next printed line starts if this one ends before ``text[k]`` (None: it
+    may not end there).  A space beside Latin text or digits is a break that the line
+    end swallows (the reader joins two Latin words with one again, and drops a space
+    between Han and Latin); a space between Han characters (“四子工程 五大行动”) is kept."""
+    if text[k] == " " and 0 < k < len(text) - 1 and text[k + 1] not in CLOSING:
+        if not (ty.is_han(text[k - 1]) and ty.is_han(text[k + 1])) and text[k + 1] != " ":
+            return k + 1
+        return None
+    return k if _breakable(text, k) else None
+
+
 def wrap_paragraph(text: str, em: int = WRAP_EM) -> list[str]:
     """``text`` set in lines of ``em`` em, the first opened by 　　 (see the module
     docstring for where a line may end)."""
@@ -160,16 +173,23 @@ def wrap_paragraph(text: str, em: int = WRAP_EM) -> list[str]:
         while j < n and used + _half_ems(text[j]) <= limit:
             used += _half_ems(text[j])
             j += 1
+        if j >= n:
+            lines.append(text[start:])
+            break
         k = j
         while k < n and k - j < 2 and text[k] in CLOSING:
             k += 1  # closing marks pulled back onto this line, which overhangs
-        if k < n and not (k > j and _breakable(text, k)):
+        nxt = _next_start(text, k) if j < k < n else None
+        if k >= n:
+            nxt = n
+        while nxt is None and j > start + 1:
+            nxt = _next_start(text, j)  # the break moved back before an unbreakable run
             k = j
-            while k > start + 1 and not _breakable(text, k):
-                k -= 1  # the break moved back before an unbreakable run
-        j = k
-        lines.append(text[start:j])
-        start = j
+            j -= 1
+        if nxt is None:
+            k = nxt = j + 1  # no break anywhere: cut
+        lines.append(text[start:k])
+        start = nxt
     lines[0] = INDENT + lines[0]
     return lines
 

@@ -8,12 +8,14 @@ Signals read, all from the layout itself (``width`` is the printed line width fo
 * a line that runs to the print width (``full``) and does not end a sentence runs on
   into the next line;
 * a line that runs to the width and does end a sentence is ambiguous: the next line's
-  indent decides (an indented line opens a paragraph; a flush one continues it), but a
-  line wholly in brackets after it stands alone (an aside, a credit, a dateline), and
-  in a layout that indents its paragraphs, a run opened flush (a head, a caption)
-  ends there;
+  indent decides (an indented line opens a paragraph; a flush one continues it), but
+  a numbered line (一、 （二） 3.) after a colon or in a run numbered alike opens an
+  item of its own, a line that
+  would leave the paragraph ending mid-sentence is a head, and in a layout that
+  indents its paragraphs a run opened flush (a head, a caption) ends there;
 * a short line that does not end a sentence is no paragraph's last line: it stands
-  alone (a head, a byline) and nothing runs on into it;
+  alone (a head, a byline) and nothing runs on into it; nor does anything run on into
+  a short line wholly in brackets (an aside, a credit, a dateline: （审编：…）);
 * a line a little short of the width that does not end a sentence runs on too (the
   line break moved back before an unbreakable run: a Latin word, a number, ``——``);
 * a line opening with a closing mark continues the line before (clreq forbids a
@@ -31,6 +33,7 @@ from __future__ import annotations
 import re
 
 from .. import typography as ty
+from . import headings
 from .lines import SourceLine
 
 INDENT_CHARS = " \t\u3000\u00a0"
@@ -55,12 +58,14 @@ def _indented(raw: str) -> bool:
     return raw[:1] in INDENT_CHARS
 
 
-def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True) -> bool:
+def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True, after: str | None = None, first: str | None = None) -> bool:
     """Does the printed line ``prev`` run on into ``nxt`` (both raw, non-blank, the
     second directly below the first) in text hard-wrapped at ``width`` characters?
     ``paragraph``: the run ``prev`` belongs to was opened as a paragraph (by an indent,
     or in a layout that indents nothing); a run opened flush among indented paragraphs
-    is a head or a caption, which a sentence ending at the line end closes."""
+    is a head or a caption, which a sentence ending at the line end closes.  ``after``:
+    the line below ``nxt`` (None: a blank line or the end); ``first``: the first line
+    of the run ``prev`` belongs to."""
     p, n = prev.strip(), nxt.strip()
     if _MARKUP_RE.match(p) or _MARKUP_RE.match(n) or _TOC_LINE_RE.search(p):
         return False
@@ -75,14 +80,30 @@ def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True) -> bool:
     if w > limit + OVERHANG:
         return False  # longer than a printed line: not one
     closed = ty.is_closed(p)
-    if not ty.is_closed(n) and visual_width(nxt.rstrip()) < limit - FULL_SLACK:
-        return False  # a short line ending no sentence is no paragraph's last line: a head, a byline
+    wn = visual_width(nxt.rstrip())
+    if wn > limit + OVERHANG:
+        return False  # the next line is longer than a printed line: not one
+    short = wn < limit - FULL_SLACK
+    if short and (not ty.is_closed(n) or _BRACKETED_RE.match(n)):
+        # a short line ending no sentence is no paragraph's last line (a head, a
+        # byline), nor is a short one wholly in brackets (an aside, a credit, a date)
+        return False
     if w >= limit - FULL_SLACK:
+        if not closed:
+            return True
         # a sentence ending at the line end is ambiguous: the next line's indent
-        # decides (flush: runs on) in a paragraph, unless that line is an aside of its
-        # own, wholly in brackets (（审编：…）, （新华社…电）)
-        return not closed or paragraph and not _BRACKETED_RE.match(n)
-    return not closed and w >= limit - SHORT_SLACK
+        # decides (flush: runs on) in a paragraph, unless that line opens an item of
+        # a list (numbered after a colon, or numbered as the run was: 1.… / 2.…) or
+        # would leave the paragraph ending mid-sentence (a full-width head before its
+        # byline)
+        if not paragraph:
+            return False
+        fam = headings.family(n)
+        if fam is not None and (p[-1] in "：:" or first is not None and headings.family(first.strip()) == fam):
+            return False
+        return ty.is_closed(n) or after is not None and runs_on(nxt, after, width, paragraph)
+    # cut short before a run a line may not break (a Latin word, a number, —— or ……)
+    return not closed and w >= limit - SHORT_SLACK and (n[0].isascii() or n[:2] in ("——", "……"))
 
 
 def unwrap(lines: list[SourceLine], width: int) -> list[SourceLine]:
@@ -99,7 +120,8 @@ def unwrap(lines: list[SourceLine], width: int) -> list[SourceLine]:
             head = _close(out, head, parts, lines[i - 1].number if i else 0)
             continue
         paragraph = head >= 0 and (not indents or _indented(lines[head].text))
-        if head >= 0 and runs_on(lines[i - 1].text, sl.text, width, paragraph):
+        after = lines[i + 1].text if i + 1 < len(lines) and lines[i + 1].text.strip() else None
+        if head >= 0 and runs_on(lines[i - 1].text, sl.text, width, paragraph, after, lines[head].text):
             piece = sl.text.strip(INDENT_CHARS)
             if ty.is_western(parts[-1][-1:]) and ty.is_western(piece[:1]):
                 parts.append(" ")  # a line break between two Latin words was a space
