@@ -92,12 +92,13 @@ def is_western(ch: str) -> bool:
 # 1:1 folding table: full-width digits and letters, ％, and U+3000 / NBSP / tab.
 _FOLD_TABLE = {o: o - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for o in range(r[0], r[1] + 1)}
 _FOLD_TABLE.update({ord("％"): ord("%"), 0x3000: 0x20, 0xA0: 0x20, 0x09: 0x20})
+_FOLDED = re.compile("[" + "".join(map(chr, sorted(_FOLD_TABLE))) + "]")
 
 
 def _fold(text: str) -> str:
     """Per-character folding (1:1): full-width alphanumerics, and a full-width ．
     between digits (５．７ → 5.7)."""
-    t = text.translate(_FOLD_TABLE)
+    t = text.translate(_FOLD_TABLE) if _FOLDED.search(text) else text
     if "．" in t:
         t = re.sub(r"(?<=\d)．(?=\d)", ".", t)
     return t
@@ -150,6 +151,7 @@ _CHUNK = re.compile(
     rf"|(?<=[{_PLAIN_SYM}]) (?=[{_PLAIN_SYM}])"
     r")++"
 )
+_HALF_IN_CHUNK = re.compile(r"[,;:?!.]")
 _CHUNK_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", ".": "。"})
 _WS_RUN = re.compile(r"[ \t\u3000\u00a0]+")
 _ELLIPSIS_RUN = re.compile(r"[…⋯.。]+")
@@ -247,7 +249,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
         if m:  # a piece whose output is known (see _CHUNK)
             j0 = m.end()
             piece = t[i:j0]
-            out.extend(piece.translate(_CHUNK_FULL))
+            out.extend(piece.translate(_CHUNK_FULL) if _HALF_IN_CHUNK.search(piece) else piece)
             org.extend(range(i, j0))
             d_open, d_close = piece.rfind("“"), piece.rfind("”")
             if d_open != d_close:  # both -1: no curly double quote in the piece

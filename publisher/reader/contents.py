@@ -117,13 +117,22 @@ class Contents:
         return self.first <= number <= self.last
 
 
+# Every heading _HEADING accepts has one of these, even with markup inside a word
+# (asked of every line: one search).
+_HEADING_HINT = re.compile(r"[目cC]")
+# NOISE_PATTERNS as one search (same answer: some pattern matches somewhere).
+_NOISE = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for p in NOISE_PATTERNS))
+
+
 def is_heading(text: str) -> bool:
+    if not _HEADING_HINT.search(text):
+        return False
     t = strip_markup(text).strip(_BRACKETS + " ").replace("\u3000", " ")
     return bool(t) and len(t) <= 20 and bool(_HEADING.match(collapse_spaces(t)))
 
 
 def is_noise(text: str) -> bool:
-    return any(p.search(text) for p in NOISE_PATTERNS) or is_heading(text)
+    return bool(_NOISE.search(text)) or is_heading(text)
 
 
 def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
@@ -270,12 +279,13 @@ def find_contents(lines: list[SourceLine]) -> Contents | None:
     follows it (corpus-wild 101 prints both; the 目录 is the full list)."""
     n = len(lines)
     heads = [k for k in range(n) if lines[k].text.strip() and is_heading(lines[k].text)]
+    is_head = set(heads)  # asked again below: each line is tested once
     is_cover = {k: bool(_COVER_HEADING.search(strip_markup(lines[k].text))) for k in heads}
     # the last heading that is not a cover's: a 要目 before it is skipped
     last_full = max((k for k in heads if not is_cover[k]), default=-1)
     i = 0
     while i < n:
-        if lines[i].text.strip() and is_heading(lines[i].text):
+        if i in is_head:
             if is_cover.get(i) and i < last_full:
                 i += 1
                 continue

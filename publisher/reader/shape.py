@@ -24,14 +24,26 @@ SENTENCE_END = "。；，、：:;,"
 SOFT_END = "！？!?…"
 
 
+# A line with none of these has no marker to strip and no space to collapse: the
+# reader asks this of most lines many times, so that case is one search.
+_MARKUP_CHARS = re.compile(r"[#>\-*+•·▪●◆■□_ \t\u3000\u00a0]")
+
+
 def strip_markup(text: str) -> str:
     """The line without Markdown heading/list/emphasis markers and outer white space."""
+    if not _MARKUP_CHARS.search(text):
+        return text.strip()
     t = _LEAD_MARKUP.sub("", text)
     t = _EMPH.sub("", t)
     return _SPACES.sub(" ", t).strip()
 
 
+_SPACES_TO_COLLAPSE = re.compile(r"[\t\u3000\u00a0]|  ")
+
+
 def collapse_spaces(text: str) -> str:
+    if not _SPACES_TO_COLLAPSE.search(text):  # nothing to collapse (most lines)
+        return text.strip()
     return _SPACES.sub(" ", text).strip()
 
 
@@ -42,7 +54,7 @@ def key(text: str) -> str:
     (``晓霞峰 你是谁的青罗衫`` / ``晓霞峰：你是谁的青罗衫``); the key ignores all of it.
     """
     t = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in t if c.isalnum())
+    return "".join(filter(str.isalnum, t))
 
 
 def han_count(text: str) -> int:

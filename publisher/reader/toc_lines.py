@@ -53,7 +53,7 @@ _TRAIL_PAGE = re.compile(r"(\d{1,3})$")
 
 
 class _End:
-    """What a match of ``^(head)\s*(?:leader\s*)?(page)$`` gives: ``group(1)``, ``group(2)``."""
+    r"""What a match of ``^(head)\s*(?:leader\s*)?(page)$`` gives: ``group(1)``, ``group(2)``."""
 
     def __init__(self, *groups: str):
         self._g = groups
@@ -138,15 +138,16 @@ def _label(raw: str, s: str) -> str | None:
     return None
 
 
-def _plain_label(s: str, following: str | None, dash_seen: bool) -> str | None:
+def _plain_label(s: str, following: str | None, dash_seen: bool, strip_end=None) -> str | None:
     """A column label printed without brackets or heading marks (``案例`` between
     entries): a short line opening no entry of its own, in a block whose entries carry
     dash subtitles; a short title is followed by its subtitle or carries its page."""
     if not dash_seen or following is None or len(s) > PLAIN_LABEL_MAX or han_count(s) < 2 or _is_issuer(s):
         return None
-    if _strip_end(s)[2] or _DASH_OPEN.match(s) or _ONE_OPEN.match(following) or _DASH_OPEN.match(following):
+    strip_end = strip_end or _strip_end
+    if strip_end(s)[2] or _DASH_OPEN.match(s) or _ONE_OPEN.match(following) or _DASH_OPEN.match(following):
         return None
-    if _strip_end(following)[2] and len(_strip_end(following)[0]) <= PLAIN_LABEL_MAX:
+    if strip_end(following)[2] and len(strip_end(following)[0]) <= PLAIN_LABEL_MAX:
         return None  # "货物案 12"-like: the line under it finishes a short entry
     return collapse_spaces(s)
 
@@ -158,7 +159,24 @@ def _running(s: str) -> bool:
 def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], int, list[Warning]] | None:
     """Entries of a wrapped 目录 under the heading at index ``h``, the index of its last
     line and its warnings; None if the lines there are not such a block."""
-    from .contents import is_heading, is_noise  # contents imports this module lazily
+    from .contents import is_heading
+    from .contents import is_noise as _is_noise  # contents imports this module lazily
+
+    # each line is asked these several times below: once per distinct text
+    noise_of: dict[str, bool] = {}
+    end_of: dict[str, tuple[str, int | None, bool, bool]] = {}
+
+    def is_noise(t: str) -> bool:
+        v = noise_of.get(t)
+        if v is None:
+            v = noise_of[t] = _is_noise(t)
+        return v
+
+    def strip_end(t: str) -> tuple[str, int | None, bool, bool]:
+        v = end_of.get(t)
+        if v is None:
+            v = end_of[t] = _strip_end(t)
+        return v
 
     n = len(lines)
     # 1. the extent: up to the last line with a page or a leader; another 目录
@@ -185,7 +203,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
         return None
     items = items[:last_end]
     content = [s for _, s in items if _label("", s) is None and not is_noise(s)]
-    lengths = sorted(len(_strip_end(s)[0]) for s in content)
+    lengths = sorted(len(strip_end(s)[0]) for s in content)
     if not lengths:
         return None
     top = lengths[len(lengths) * 2 // 3 :]
@@ -244,7 +262,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
         lab = _label(lines[idx].text, s)
         if lab is None and not logical and not cont:
             following = next((t for _, t in items[pos + 1 : pos + 4] if not is_noise(t)), None)
-            lab = _plain_label(s, following, dash_seen)
+            lab = _plain_label(s, following, dash_seen, strip_end)
         if lab is not None:
             if logical:
                 finish(None)
@@ -253,7 +271,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             issuer = None
             cont = False
             continue
-        body, page, ended, glued = _strip_end(s)
+        body, page, ended, glued = strip_end(s)
         opens_sub = bool(_DASH_OPEN.match(body) or (dash_seen and _ONE_OPEN.match(body) and logical))
         # "课题组186", "黄太云68": a name glued to the page is never a title's continuation
         names_only = glued and len(body) <= FUSED_AUTHOR_MAX and (body.endswith(ORG_SUFFIXES) or parse_people(body) is not None)
@@ -281,14 +299,18 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
     return entries, items[-1][0], warnings
 
 
+_HEAD_END = re.compile(f"[{HAN}》>）)\\].…]$")
+_HAN_END = re.compile(f"[{HAN}]$")
+
+
 def _strip_end(s: str) -> tuple[str, int | None, bool, bool]:
     """``(text, page, ended, glued)``: the line without its leader and page; ``ended``
     if it closes an entry (a page, or a leader whose page was lost); ``glued`` if the
     page follows Han text directly (``黄太云68``: an author fused with the page)."""
     m = _page_end(s)
-    if m and han_count(m.group(1)) >= 2 and re.search(f"[{HAN}》>）)\\].…]$", m.group(1).rstrip()):
+    if m and han_count(m.group(1)) >= 2 and _HEAD_END.search(m.group(1).rstrip()):
         head = m.group(1)
-        glued = len(head) + len(m.group(2)) == len(s) and bool(re.search(f"[{HAN}]$", head))
+        glued = len(head) + len(m.group(2)) == len(s) and bool(_HAN_END.search(head))
         return _fix_brackets(head.rstrip(" .。·•…⋯_")), int(m.group(2)), True, glued
     m = _leader_end(s)
     if m:
