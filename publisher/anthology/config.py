@@ -42,7 +42,12 @@ from ..metadata import BOOK_SCHEMA, META_SCHEMA, check_value, load_meta, normali
 from ..model import Meta
 from ..textio import read_input, read_toml
 
-BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "print_profile", "issues")
+BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "print_profile",
+             "paper_caliper_mm", "issues")
+# The thickness of one leaf of 70–80 g/m² offset paper, the usual 合订本 paper (mm):
+# the cover spread's spine is leaves × this (cover.py).
+PAPER_CALIPER_MM = 0.1
+CALIPER_RANGE = (0.03, 0.5)
 # An entry of an anthology file's ``issues`` list names an issue text: a .txt file (what
 # a folder contributes) or a .md one.  A path from a TOML file is not typed by the user
 # at the prompt, so it must say what it is: ``issues = ["/etc/passwd"]`` is refused.
@@ -72,6 +77,7 @@ class BookMeta:
     name: str
     page_size: str
     print_profile: str | None = None  # the printer's CMYK ICC profile of --print (resolved path)
+    paper_caliper_mm: float = PAPER_CALIPER_MM  # one leaf's thickness: the print cover's spine
 
 
 @dataclass
@@ -144,7 +150,10 @@ def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
         if not p.is_absolute():
             p = path.parent / p
         out.extend(_expand(p, ov, listed_in=path))
-    book = {k: check_value(k, v, str(path), BOOK_SCHEMA) for k, v in data.items() if k != "issues"}
+    book = {k: check_value(k, v, str(path), BOOK_SCHEMA) for k, v in data.items()
+            if k not in ("issues", "paper_caliper_mm")}
+    if "paper_caliper_mm" in data:
+        book["paper_caliper_mm"] = _caliper(data["paper_caliper_mm"], path)
     if book.get("print_profile") and not Path(book["print_profile"]).is_absolute():
         book["print_profile"] = str((path.parent / book["print_profile"]).resolve())
     return out, book
@@ -155,6 +164,14 @@ def _year_span(metas: list[Meta]) -> str:
     if not years:
         return ""
     return str(years[0]) if len(years) == 1 else f"{years[0]}—{years[-1]}"
+
+
+def _caliper(value: Any, where: Path) -> float:
+    lo, hi = CALIPER_RANGE
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= float(value) <= hi:
+        raise PublisherError(f"{where}: paper_caliper_mm must be a number of millimetres from {lo} to {hi} "
+                             f"(one leaf of the paper), not {value!r}")
+    return float(value)
 
 
 def load_config(inputs: list[str | Path], *, title: str | None = None,
@@ -208,5 +225,6 @@ def load_config(inputs: list[str | Path], *, title: str | None = None,
         name=str(book.get("name") or ""),
         page_size=page_size,
         print_profile=book.get("print_profile") or None,
+        paper_caliper_mm=float(book.get("paper_caliper_mm", PAPER_CALIPER_MM)),
     )
     return AnthologyConfig(issues=issues, book=meta, metas=metas)

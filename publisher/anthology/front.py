@@ -195,6 +195,7 @@ PART_ISSUES = 24  # issues per separately rendered part of the general contents
 # The opening pages — cover, its blank verso, title page, book information — one page
 # each (styles/anthology.css): the general contents starts on folio v.
 OPENING_PAGES = 4
+COVER_PAGES = 2  # the cover and its blank verso: a print book's cover is a spread of its own (cover.py)
 
 
 def render_front(book: BookMeta, placed, *, print_mode: bool, cache: RenderCache, scratch: Path | None) -> Front:

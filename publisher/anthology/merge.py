@@ -326,6 +326,7 @@ class Binder:
         self._fonts: _BookFonts | None = None
         self._stack = None
         self._w: _Writer | None = None
+        self.front_pages = 0  # front matter pages bound (finish)
 
     def __enter__(self) -> "Binder":
         from contextlib import ExitStack
@@ -375,24 +376,34 @@ class Binder:
 
     def finish(self, front: Front) -> tuple[int, int]:
         """The front matter, the book's fonts and everything that depends on the front
-        matter's length; returns (page count, blank pages added)."""
+        matter's length; returns (page count, blank pages added).  A print book's
+        interior starts without the cover and its blank verso (front.COVER_PAGES):
+        the cover is a spread of its own (cover.py); the roman page labels still
+        match the printed folios."""
         import pikepdf
+
+        from .front import COVER_PAGES
 
         w, body = self._w, self.body_pages
         assert w is not None and self._fonts is not None
         if self._pending:
             raise PublisherError(f"issue {self._next + 1} never arrived (internal error)")
+        skip = COVER_PAGES if self.print_mode and front.page_count > COVER_PAGES else 0
         front_tops: list[float] = []
         contents = None  # the general contents' first page: the front matter's first with links
-        for path in front.pdf_paths:
+        for j, path in enumerate(front.pdf_paths):
             with pikepdf.open(path) as pdf:
-                for pg in pdf.pages:
+                for k, pg in enumerate(pdf.pages):
+                    if j == 0 and k < skip:
+                        continue
                     if contents is None and pg.obj.get("/Annots"):
                         contents = len(front_tops)
                     front_tops.append(_page_top(pg))
-        if len(front_tops) != front.page_count:
-            raise PublisherError(f"front matter has {len(front_tops)} pages, expected {front.page_count}")
-        blanks = (-(front.page_count + body)) % 4 if self.print_mode else 0
+        fp = front.page_count - skip
+        self.front_pages = fp
+        if len(front_tops) != fp:
+            raise PublisherError(f"front matter has {len(front_tops)} pages, expected {fp}")
+        blanks = (-(fp + body)) % 4 if self.print_mode else 0
         if blanks and front.blanks_path is None:
             raise PublisherError("print mode needs blank pages, but none were rendered")
         if blanks:
@@ -402,24 +413,27 @@ class Binder:
             self.page_top[body + k] = top
             self.page_nums[body + k] = w.new()
         first = body
-        for path in front.pdf_paths:
+        for j, path in enumerate(front.pdf_paths):
             with pikepdf.open(path) as pdf:
+                if j == 0:
+                    for _ in range(skip):
+                        del pdf.pages[0]
                 _copy_source(w, pdf, first, self.page_obj, self.page_top, self.issue_sources,
                              book_fonts=self._fonts, links=not self.print_mode)
                 first += len(pdf.pages)
         if blanks:
             with pikepdf.open(front.blanks_path) as pdf:
-                _copy_source(w, pdf, body + front.page_count, self.page_obj, self.page_top, None, count=blanks,
+                _copy_source(w, pdf, body + fp, self.page_obj, self.page_top, None, count=blanks,
                              links=not self.print_mode)
         self._fonts.write(w)  # every glyph of the book is known now
-        total = front.page_count + body + blanks
-        order = list(range(body, body + front.page_count)) + list(range(body)) + \
-            list(range(body + front.page_count, total))
+        total = fp + body + blanks
+        order = list(range(body, body + fp)) + list(range(body)) + list(range(body + fp, total))
         w.write(2, b"<< /Type /Pages /Count %d /Kids [%s] >>"
                 % (total, b" ".join(b"%d 0 R" % self.page_obj(j) for j in order)))
         outlines = _write_outline(w, body + (contents or 0), self.placed, self.issue_sources,
                                   self.page_obj, self.page_top)
-        labels = (b"<< /Nums [0 << /S /r >> %d << /S /D /St 1 >>] >>" % front.page_count if front.page_count
+        roman = b"<< /S /r /St %d >>" % (skip + 1) if skip else b"<< /S /r >>"
+        labels = (b"<< /Nums [0 %s %d << /S /D /St 1 >>] >>" % (roman, fp) if fp
                   else b"<< /Nums [0 << /S /D /St 1 >>] >>")
         ident = hashlib.sha256(b"".join(str(p.entry.key).encode() for p in self.placed) +
                                self.meta.title.encode() + b"%d" % total).digest()[:16]

@@ -201,6 +201,11 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
                     speed.forget_face_bytes()
                     front, front_rss = holder[0].result()
                     total, blanks = binder.finish(front)
+                    if print_mode:  # the cover as a spread of its own, written before the book is
+                        from .cover import cover_path, render_spread
+
+                        progress.say(f"cover spread {cover_path(out)}")
+                        render_spread(config.book, [p.title for p in placed], total, cover_path(out))
             except _StaleCount:
                 for h in holder:
                     h.terminate()
@@ -215,7 +220,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
             break
         stats.front_cached = front.cached
         stats.worker_peak_rss_mb = max(stats.worker_peak_rss_mb, front_rss)
-        stats.front_pages = front.page_count
+        stats.front_pages = binder.front_pages
         stats.pages = total
         stats.blank_pages = blanks
         cache.prune()
@@ -228,7 +233,7 @@ def build_anthology(config: AnthologyConfig, out: str | Path, *, print_mode: boo
     stats.seconds = time.perf_counter() - t0
     progress.say(f"done: {stats.pages} pages, {len(stats.rendered)} of {n} issues rendered, "
                  f"{len(stats.cached)} from the cache")
-    return BuildResult(out, stats, placed, front.page_count, stats.pages)
+    return BuildResult(out, stats, placed, stats.front_pages, stats.pages)
 
 
 def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stats: BuildStats,

@@ -41,7 +41,9 @@ def command(inputs, out, title, print_mode, icc, jobs, cache_dir, no_cache):
         load_profile(config.book.print_profile)  # a bad or missing profile: one line, nothing written
     sources = [*inputs, *(i.path for i in config.issues), *(sidecar_path(i.path) for i in config.issues),
                *(m.cover for m in config.metas), config.book.print_profile]
-    refuse_overwrite([out], sources)
+    from ..anthology.cover import cover_path
+
+    refuse_overwrite([out, *([cover_path(out)] if print_mode else [])], sources)
     result = build_anthology(config, out, print_mode=print_mode, jobs=jobs or os.cpu_count(),
                              cache_dir=cache_dir, use_cache=not no_cache)
     s = result.stats

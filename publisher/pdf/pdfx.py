@@ -225,13 +225,15 @@ def _num(v: float) -> str:
     return f"{v:.3f}".rstrip("0").rstrip(".")
 
 
-def crop_marks(trim: list[float], media: list[float], bleed_pt: float) -> bytes:
+def crop_marks(trim: list[float], media: list[float], bleed_pt: float, folds: tuple[float, ...] = ()) -> bytes:
     """Crop marks at the trim lines, from ``bleed_pt`` outside the trim to the media
-    edge (content stream drawing in /PubReg, the registration colour)."""
+    edge, and fold marks above and below the trim at ``folds`` (pt from the trim's
+    left edge: a cover's spine); a content stream drawing in /PubReg, the registration
+    colour."""
     x0, y0, x1, y1 = trim
     mx0, my0, mx1, my1 = media
     gap = bleed_pt
-    lines = []
+    lines = [(x0 + f, y, x0 + f, edge) for f in folds for y, edge in ((y0 - gap, my0), (y1 + gap, my1))]
     for x, sx in ((x0, -1), (x1, 1)):
         for y, sy in ((y0, -1), (y1, 1)):
             edge_x = mx0 if sx < 0 else mx1
@@ -348,7 +350,8 @@ def content_id(*parts: bytes) -> str:
     return str(uuid.UUID(bytes=h.digest()[:16], version=5))
 
 
-def finish_pages(pdf, *, bleed_pt: float, marks: bool = True, annotations: bool = False) -> None:
+def finish_pages(pdf, *, bleed_pt: float, marks: bool = True, annotations: bool = False,
+                 folds: tuple[float, ...] = ()) -> None:
     """The pages of the pikepdf document ``pdf`` as a print file wants them: crop
     marks in registration colour on every page whose TrimBox is inside its MediaBox,
     no needless transparency groups, and (unless ``annotations``) no annotations."""
@@ -374,7 +377,7 @@ def finish_pages(pdf, *, bleed_pt: float, marks: bool = True, annotations: bool 
             res.ColorSpace = pikepdf.Dictionary({k: v for k, v in cs.items()} if cs is not None else {})
             res.ColorSpace.PubReg = reg
             obj.Resources = res
-            page.contents_add(pikepdf.Stream(pdf, crop_marks(trim, media, bleed_pt)))
+            page.contents_add(pikepdf.Stream(pdf, crop_marks(trim, media, bleed_pt, folds)))
     if not annotations and "/AcroForm" in pdf.Root:
         del pdf.Root["/AcroForm"]
 
@@ -393,13 +396,14 @@ def info_entries(info: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def finish(pdf, profile: OutputProfile, *, document_id: str, bleed_pt: float, marks: bool = True) -> None:
+def finish(pdf, profile: OutputProfile, *, document_id: str, bleed_pt: float, marks: bool = True,
+           folds: tuple[float, ...] = ()) -> None:
     """Make the pikepdf document ``pdf`` a PDF/X-4 print file in place: the pages
     (:func:`finish_pages`), the output intent, Info and XMP.  Saving it with
     ``save_kwargs()`` gives the version 1.6."""
     import pikepdf
 
-    finish_pages(pdf, bleed_pt=bleed_pt, marks=marks)
+    finish_pages(pdf, bleed_pt=bleed_pt, marks=marks, folds=folds)
     entries, data = output_intent(profile)
     icc = pikepdf.Stream(pdf, data)
     icc.N = 4
