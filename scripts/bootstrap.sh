@@ -18,6 +18,7 @@ APT_PACKAGES=(
   libgs-common                          # the default CMYK output profile of --print (PDF/X-4)
   ghostscript                           # ink coverage of print PDFs in the tests (inkcov)
   chromium nodejs                       # DAISY Ace (validate --a11y) runs axe in a headless Chromium
+  calibre                               # the EPUB tests convert with calibre (e-readers' and Kindle's view)
 )
 # DAISY Ace, from npm into .tools/ace (validate --a11y); Debian's chromium, not a browser download.
 ACE_VERSION=1.4.6
