@@ -7,6 +7,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from ..paths import TEMPLATES_DIR
 from .markup import inline, keep_tail, stanzas, title_lines
+from .notes import note_role
 
 
 @lru_cache(maxsize=1)
@@ -23,6 +24,7 @@ def environment() -> Environment:
     env.filters["keep_tail"] = keep_tail
     env.filters["title_lines"] = title_lines
     env.filters["stanzas"] = stanzas
+    env.globals["note_role"] = note_role
     return env
 
 

@@ -1,0 +1,35 @@
+"""How a ``note`` block is set, read from where it stands (pure): the class a template
+gives it beside ``note``.
+
+* ``kicker``   — right above a heading: a story's 引题 (``地点：云南普洱``, corpus-wild 102),
+  set centred on its heading and kept with it;
+* ``dateline`` — the first block of the text, a date in brackets (``（2019年10月27日）``
+  under a speech's headline, corpus-wild 105): set centred under the headline;
+* ``signoff``  — a short ``——署名`` (``——编者``, 102), or a short line among an article's
+  last two blocks that ends no sentence (``编者`` / ``1999年4月10日`` closing 101's
+  发刊词): set right, as a signature is.
+"""
+from __future__ import annotations
+
+import re
+
+SIGNOFF_MAX = 14  # characters: a name, an office or a date, never a sentence
+SENTENCE_MARKS = "。！？；：，、…"  # a line holding one of these is text, not a sign-off
+_DATELINE_RE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
+
+
+def note_role(text: str, *, before_heading: bool, first: bool, tail: bool) -> str:
+    """``kicker``, ``dateline``, ``signoff`` or "" for a note of ``text``.
+
+    ``before_heading``: the next block is a heading; ``first``: no block before it;
+    ``tail``: it is one of the article's last two blocks."""
+    t = text.strip()
+    if before_heading:
+        return "kicker"
+    if first and _DATELINE_RE.match(t):
+        return "dateline"
+    if t.startswith("——") and len(t) <= SIGNOFF_MAX:
+        return "signoff"
+    if tail and len(t) <= SIGNOFF_MAX and not any(m in t for m in SENTENCE_MARKS) and t[:1] not in "（(":
+        return "signoff"
+    return ""
