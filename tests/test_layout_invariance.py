@@ -131,7 +131,8 @@ def to_indent_joined(text: str, issue) -> str:
 
 
 WRAP_EM = 34
-CLOSING = frozenset("，。、；：！？）》」』”’〕】〉〗…,.;:!?)")
+# closing marks (and ``>``, which 101's OCR reads for a printed 》)
+CLOSING = frozenset("，。、；：！？）》」』”’〕】〉〗…,.;:!?)>")
 OPENING = frozenset("“‘（《〈【〔「『〖(")
 
 

@@ -72,6 +72,21 @@ def test_signals():
     assert runs_on("前三季度，全县共完成地区生产总值", "(GDP)255.92亿元，增长5.7%；", 20) is True
 
 
+def test_signals_at_other_widths():
+    # the sample set 26 em wide: a signature in brackets after the stop ends the paragraph
+    assert runs_on("让我们以更加饱满的热情、更加务实的作风，奋力书写青溪", "高质量发展的新篇章。（山禾）", 26) is True
+    # set 30 em wide: a bracket left open runs on, even into a short line
+    assert runs_on("的热情、更加务实的作风，奋力书写青溪高质量发展的新篇章。（山", "禾）", 30) is True
+    # 000 set 26 em wide: a numbered item alone on its line after a sentence ending at the width
+    assert runs_on("目做大做强，让高湖的集体经济发展能在全县出新出彩。", "二、抓实城乡同治，力争环境做优做美。", 26) is False
+    # 101 set 34 em wide: “一、二审” opening a line inside a paragraph is no item
+    assert runs_on("本院复核期间有检举他人犯罪的立功表现，但根据其犯罪情节，不予从轻处罚。",
+                   "一、二审判决认定被告人朱奕骥虚开的0458680号发票已被抵扣的事实证据不",
+                   W, after="足，不予认定。") is True
+    # a line broken at the space after a number (the line end swallowed it) runs on
+    assert runs_on("成果。健全常态化驻村帮扶工作机制，组建 72 支工作队，选派 180", "名政治素质好、工作作风实、综合能力强的优秀干部开展驻村帮扶。", 30) is True
+
+
 def test_latin_words_keep_their_space():
     out = unwrap(_lines([IND + "中国队在比赛中表现出色，赢得了观众的喝彩，媒体称之为a great", "victory。"]), 30)
     assert out[0].text.endswith("a great victory。")

@@ -43,7 +43,8 @@ INDENTED_SHARE = 0.05  # lines opened by an indent: the layout indents its parag
 SHORT_SLACK = 12  # half-em units a line cut before an unbreakable run may fall short
 # closing marks a printed line never opens with (clreq line-start prohibition)
 LINE_START_BANNED = frozenset("，。、；：！？）》」』”’〕】〉〗…,.;:!?)")
-_TOC_LINE_RE = re.compile(r"(?:[.．…·•]{2,}|\s)\s*\d{1,4}$")  # leaders and a page number: a 目录 entry
+_LEADER_PAGE_RE = re.compile(r"[.．…·•]{2,}\s*\d{1,4}$")  # leaders and a page number: a 目录 entry
+_SPACE_PAGE_RE = re.compile(r"\s\d{1,4}$")  # a page after a space: a 目录 entry if the next line ends so too
 _BRACKETED_RE = re.compile(r"^[（(【〔［\[][^（()）【】〔〕［］\[\]]*[）)】〕］\]][。；]?$")
 _PAGE_FIRST_RE = re.compile(r"^\d{1,3}[ \u3000]+\S")
 _MARKUP_RE = re.compile(r"^(?:#{1,6}\s|>|[-*+]\s|\|)")
@@ -67,8 +68,10 @@ def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True, after: str 
     the line below ``nxt`` (None: a blank line or the end); ``first``: the first line
     of the run ``prev`` belongs to."""
     p, n = prev.strip(), nxt.strip()
-    if _MARKUP_RE.match(p) or _MARKUP_RE.match(n) or _TOC_LINE_RE.search(p):
+    if _MARKUP_RE.match(p) or _MARKUP_RE.match(n) or _LEADER_PAGE_RE.search(p):
         return False
+    if _SPACE_PAGE_RE.search(p) and (_SPACE_PAGE_RE.search(n) or _LEADER_PAGE_RE.search(n)):
+        return False  # entries closed by their pages: a 目录
     if _PAGE_FIRST_RE.match(p) and _PAGE_FIRST_RE.match(n):
         return False  # entries opened by their page numbers: a 目录
     if n[0] in LINE_START_BANNED:
@@ -79,12 +82,14 @@ def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True, after: str 
     limit = 2 * width
     if w > limit + OVERHANG:
         return False  # longer than a printed line: not one
-    closed = ty.is_closed(p)
+    closed = _ends(p)
+    if w >= limit - SHORT_SLACK and _open_bracket(p):
+        return True  # a bracket or quote opened and not closed on the line runs on
     wn = visual_width(nxt.rstrip())
     if wn > limit + OVERHANG:
         return False  # the next line is longer than a printed line: not one
     short = wn < limit - FULL_SLACK
-    if short and (not ty.is_closed(n) or _BRACKETED_RE.match(n)):
+    if short and (not _ends(n) or _BRACKETED_RE.match(n)):
         # a short line ending no sentence is no paragraph's last line (a head, a
         # byline), nor is a short one wholly in brackets (an aside, a credit, a date)
         return False
@@ -99,11 +104,31 @@ def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True, after: str 
         if not paragraph:
             return False
         fam = headings.family(n)
-        if fam is not None and (p[-1] in "：:" or first is not None and headings.family(first.strip()) == fam):
-            return False
-        return ty.is_closed(n) or after is not None and runs_on(nxt, after, width, paragraph)
-    # cut short before a run a line may not break (a Latin word, a number, —— or ……)
-    return not closed and w >= limit - SHORT_SLACK and (n[0].isascii() or n[:2] in ("——", "……"))
+        if fam is not None and (p[-1] in "：:" or short or first is not None and headings.family(first.strip()) == fam):
+            return False  # 二、抓实城乡同治，力争环境做优做美。 alone on its line: an item
+        return _ends(n) or after is not None and runs_on(nxt, after, width, paragraph)
+    # cut short before a run a line may not break (a Latin word, a number, —— or ……),
+    # or at a space after one (the line end swallowed it)
+    return not closed and w >= limit - SHORT_SLACK and (n[0].isascii() or p[-1].isascii() or n[:2] in ("——", "……"))
+
+
+_SIGNED_RE = re.compile(r"[。！？…!?][（(][^（）()]{1,24}[）)]$")
+_PAIRS = (("（(", "）)"), ("“", "”"), ("《", "》>"))  # OCR mixes widths: （1999)
+
+
+def _ends(text: str) -> bool:
+    """Does a printed line end a sentence (a stop, or a stop and a bracketed signature
+    or source after it: …新篇章。（山禾））?"""
+    return ty.is_closed(text) or bool(_SIGNED_RE.search(text))
+
+
+def _open_bracket(text: str) -> bool:
+    """Does the line leave a bracket or quote open at its end (（山 / 禾）)?"""
+    for opening, closing in _PAIRS:
+        k = max(text.rfind(c) for c in opening)
+        if k >= 0 and not any(c in closing for c in text[k:]):
+            return True
+    return False
 
 
 def unwrap(lines: list[SourceLine], width: int) -> list[SourceLine]:
