@@ -14,8 +14,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.attrs.parse import ParseError, parse as parse_attrs
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -65,13 +65,46 @@ def _line_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
+ATTRS_MAX = 256  # characters of a span's {…}
+
+
+def _span(state: StateInline, silent: bool) -> bool:
+    """Pandoc's bracketed span ``[text]{.name}``, without nesting (a source never nests them):
+    its ``]`` is the first unescaped bracket after the ``[``, so every ``[`` costs the text up to
+    the next bracket only (linear on any run of brackets, unlike a link label's search)."""
+    src, start, maximum = state.src, state.pos, state.posMax
+    if src[start] != "[":
+        return False
+    k = start + 1
+    while k < maximum and src[k] not in "[]":
+        k += 2 if src[k] == "\\" else 1
+    if k >= maximum or src[k] != "]" or k + 1 >= maximum or src[k + 1] != "{":
+        return False
+    try:
+        used, attrs = parse_attrs(src[k + 1:min(maximum, k + 1 + ATTRS_MAX)])
+    except ParseError:
+        return False
+    if not silent:
+        token = state.push("span_open", "span", 1)
+        token.attrs = dict(attrs)
+        state.pos, state.posMax = start + 1, k
+        state.md.inline.tokenize(state)
+        state.push("span_close", "span", -1)
+        state.posMax = maximum
+    state.pos = k + 1 + used + 1
+    return True
+
+
 def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.use(front_matter_plugin)
     md.use(container_plugin, name="div", validate=lambda params, *_: True)
-    md.use(attrs_plugin, after=(), spans=True)
     md.block.ruler.before("paragraph", "line_block", _line_block)
-    md.disable("text_join")  # escaped marks stay apart from stray ones
+    md.inline.ruler.before("link", "span", _span)
+    # What a source never holds is not parsed, so its marks stay stray (an error) and no rule
+    # with a costly search runs: links, images, reference definitions, emphasis, code spans.
+    # text_join off: escaped marks stay apart from stray ones.
+    md.disable(["link", "image", "reference", "emphasis", "backticks", "text_join"])
     return md
 
 
@@ -106,26 +139,26 @@ class _Reader:
         open_span: tuple[str, int] | None = None
         for t in children:
             if t.type == "text":
-                for ch in t.content:
-                    if ch in S.STRAY_MARKS:
-                        self.fail(line, f"{ch!r} that opens or closes nothing (write \\{ch} for the character itself)")
+                found = [t.content.index(c) for c in S.STRAY_MARKS if c in t.content]
+                if found:  # the first mark that marks nothing
+                    ch = t.content[min(found)]
+                    hint = " (emphasis is [like this]{.em})" if ch in "*_" else ""
+                    self.fail(line, f"{ch!r} that opens or closes nothing{hint} "
+                                    f"(write \\{ch} for the character itself)")
                 text.append(t.content)
                 n += len(t.content)
             elif t.type == "text_special":
                 text.append(t.content)
                 n += len(t.content)
-            elif t.type in ("span_open", "strong_open"):
+            elif t.type == "span_open":
                 if open_span is not None:
                     self.fail(line, "a span inside a span")
-                if t.type == "strong_open":
-                    name = S.EMPHASIS_SPAN
-                else:
-                    name = self.span_name(t, line, allowed)
+                name = self.span_name(t, line, allowed)
                 if name not in allowed:
                     self.fail(line, f"[…]{{.{name}}} is not allowed here"
                               + (f" (here: {', '.join('.' + a for a in allowed)})" if allowed else " (plain text only)"))
                 open_span = (name, n)
-            elif t.type in ("span_close", "strong_close"):
+            elif t.type == "span_close":
                 assert open_span is not None
                 spans.append((open_span[0], open_span[1], n))
                 open_span = None
@@ -134,8 +167,6 @@ class _Reader:
                           "(join them, or put a blank line between two paragraphs)")
             elif t.type == "hardbreak":
                 self.fail(line, "a line break inside a paragraph: a paragraph is one line")
-            elif t.type == "em_open":
-                self.fail(line, "*…* (italic) is not in the model: mark emphasis [like this]{.em} or **like this**")
             else:
                 what = {"link_open": "a link", "image": "an image", "code_inline": "inline code",
                         "html_inline": "inline HTML (write \\< for the character)",

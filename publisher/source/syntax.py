@@ -34,7 +34,7 @@ MAX_SECTION_LEVEL = 6 - SECTION_OFFSET
 # Pandoc's (math $, super/subscript ^ ~, citations @, smart quotes, raw HTML and TeX).
 ALWAYS_ESCAPED = frozenset("\\`*_[]{}<>&$^~@|#\"'")
 # Marks that, left unescaped in a line, mean a mistake (they open or close nothing).
-STRAY_MARKS = frozenset("*_`[]{}<")
+STRAY_MARKS = "*_`[]{}<"
 
 
 def _entity(ch: str) -> str:
