@@ -384,3 +384,37 @@ def test_hostile_shapes_cost_what_plain_text_of_their_size_costs():
         a, b = _read_cost(unit * (small // len(unit))), _read_cost(unit * (large // len(unit)))
         assert b < 10 * a, (name, a, b)  # 4× the size: a quadratic rule would cost 16×
         assert b < 3 * plain, (name, b, plain)
+
+
+PANDOC_TEXTS = ["1. 第一", "a) 甲", "(1) 一", "A. 大写", "IV. 四", "#. 井", "- 列", "+ 加", "* 星", "> 引", ": 定义",
+                "= 等", "% 百分", "--- 横线", "...省略", "a--b", "\"引号\" 'x'", "@smith 说", "$x$ 和 ^2^ ~3~", "\\foo",
+                "<b>粗</b>", "&amp; 实体", "[@cite]", "http://x.cn/a_b_c", "5.2%，2024-04-01", "~~删~~", "| 竖",
+                "`代码`", "!!惊叹", "{#id}", "a\\", "  前后空格  ", "x:smile:y", "2024.", "(a)甲", "#标签"]
+
+
+def test_pandoc_reads_each_escaped_text_as_that_text():
+    import subprocess
+
+    from publisher.source.syntax import inline
+
+    exe = _pandoc()
+    doc = "\n\n".join(inline(s) for s in PANDOC_TEXTS) + "\n"
+    r = subprocess.run([exe, "-f", "markdown", "-t", "json"], input=doc, capture_output=True, text=True,
+                       encoding="utf-8", timeout=120)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    blocks = json.loads(r.stdout)["blocks"]
+
+    def text(e) -> str:
+        if isinstance(e, list):
+            return "".join(text(x) for x in e)
+        if e["t"] == "Str":
+            return e["c"]
+        if e["t"] == "Space":
+            return " "
+        if e["t"] == "Quoted":
+            q = '"' if e["c"][0]["t"] == "DoubleQuote" else "'"
+            return q + text(e["c"][1]) + q
+        return text(e.get("c", []))
+
+    assert [b["t"] for b in blocks] == ["Para"] * len(PANDOC_TEXTS)
+    assert [text(b["c"]) for b in blocks] == PANDOC_TEXTS
