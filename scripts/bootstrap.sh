@@ -17,6 +17,7 @@ APT_PACKAGES=(
   poppler-utils qpdf                    # pdftoppm/pdffonts for checks, qpdf structure check
   libgs-common                          # the default CMYK output profile of --print (PDF/X-4)
   ghostscript                           # ink coverage of print PDFs in the tests (inkcov)
+  pandoc                                # the tests read every publisher source with Pandoc (issue 13)
   chromium nodejs                       # DAISY Ace (validate --a11y) runs axe in a headless Chromium
   calibre                               # the EPUB tests convert with calibre (e-readers' and Kindle's view)
 )
