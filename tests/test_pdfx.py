@@ -137,7 +137,7 @@ def test_ghostscript_ink_coverage(printed, tmp_path):
     assert shutil.which("gs"), "Ghostscript (scripts/bootstrap.sh installs it) is needed for inkcov"
     path = tmp_path / "print.pdf"
     path.write_bytes(printed)
-    out = subprocess.run(["gs", "-q", "-dSAFER", "-dUseTrimBox", "-o", "-", "-sDEVICE=inkcov", str(path)],
+    out = subprocess.run(["gs", "-q", "-dSAFER", "-dUseTrimBox", "-r100", "-o", "-", "-sDEVICE=inkcov", str(path)],
                          capture_output=True, text=True, timeout=300, check=True).stdout
     cov = [tuple(float(v) for v in line.split()[:4]) for line in out.splitlines() if line.strip().endswith("OK")]
     with pikepdf.open(io.BytesIO(printed)) as pdf:
@@ -167,29 +167,29 @@ def test_screen_pdf_stays_rgb_with_links(screen):
 # ---- the printer's profile and the cover -----------------------------------------------
 
 def test_printer_profile_from_cli_and_sidecar_and_cover_in_cmyk(tmp_path):
+    """The sidecar's print_profile is a path relative to it; --icc overrides it and is
+    the profile embedded; an RGB cover is separated into CMYK."""
     from PIL import Image
+
+    from publisher.metadata import load_meta
 
     theirs = GS_PROFILES / "ps_cmyk.icc"  # another CMYK output profile a Debian package ships
     assert theirs.read_bytes() != DEFAULT_PROFILE.read_bytes()
     src = tmp_path / "in.txt"
     src.write_bytes(SAMPLE.read_bytes())
     Image.new("RGB", (370, 520), (30, 90, 160)).save(tmp_path / "cover.png")
-    shutil.copy(theirs, tmp_path / "printer.icc")
+    shutil.copy(DEFAULT_PROFILE, tmp_path / "printer.icc")
     (tmp_path / "in.toml").write_text('magazine = "测试刊"\nissue_label = "2025年第1期"\ncover = "cover.png"\n'
                                       'print_profile = "printer.icc"\n', encoding="utf-8")
-    r = run("build", src, "--pdf", "--print", "-o", tmp_path / "side")
+    assert load_meta(src).print_profile == str((tmp_path / "printer.icc").resolve())
+    r = run("build", src, "--pdf", "--print", "--icc", theirs, "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
-    with pikepdf.open(tmp_path / "side" / "in.pdf") as pdf:
+    with pikepdf.open(tmp_path / "out" / "in.pdf") as pdf:
         assert pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes() == theirs.read_bytes()
         inks = inspect(pdf)
         assert inks.rgb_images == 0 and inks.rgb_ops == 0
         (image,) = pdf.pages[0].get_images().values()
         assert image.ColorSpace == "/DeviceCMYK"
-    # --icc overrides the sidecar
-    r = run("build", src, "--pdf", "--print", "--icc", DEFAULT_PROFILE, "-o", tmp_path / "cli")
-    assert r.returncode == 0, r.stderr
-    with pikepdf.open(tmp_path / "cli" / "in.pdf") as pdf:
-        assert pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes() == DEFAULT_PROFILE.read_bytes()
 
 
 @pytest.mark.parametrize("profile, says", [

@@ -23,6 +23,7 @@ unchanged, finds every later issue in the cache at the guessed offsets, and is d
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 import tempfile
@@ -246,8 +247,15 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
             sources.append(inp.path.read_bytes())
         except OSError as e:
             raise PublisherError(f"{inp.path}: cannot read ({e.strerror})") from None
+    def profile_digest(meta) -> str:  # printing, a cover image is separated with the profile's bytes
+        if not print_mode:
+            return ""
+        from ..pdf.pdfx import load_profile
+
+        return hashlib.sha256(load_profile(meta.print_profile).data).hexdigest()
+
     ckeys = [content_key(src, asdict(meta), print_mode=print_mode, pad_to=PAD_ISSUE, running_head=None,
-                         extra=repr(inp.overrides))
+                         extra=repr(inp.overrides) + profile_digest(meta))
              for src, meta, inp in zip(sources, config.metas, config.issues)]
     binder.begin(ckeys)
     titles = [m.title or inp.path.stem for m, inp in zip(config.metas, config.issues)]
