@@ -186,6 +186,7 @@ MISTAKES = {
     "a list in the text": (("一年之计在于春。", "- 一年之计在于春。"), "- 一年之计", "a list is not part"),
     "kicker after the text": (("\n实干是最好的答卷。", "\n::: kicker\n迟到\n:::\n\n实干是最好的答卷。"), "::: kicker\n迟到", "after the article's text"),
     "a link": (("一年之计在于春。", "[一年之计](https://x.cn)在于春。"), "[一年之计]", "'[' that opens or closes nothing"),
+    "verse line without its bar": (("| 采茶人的竹篓\n", "| 采茶人的竹篓\n  续行\n"), "  续行", "a verse line opens with '| '"),
     "page not a number": (("page=1}", "page=1a}"), "page=1a", "a page is a whole number"),
 }
 

@@ -60,6 +60,8 @@ def _line_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         token.children = []
         line += 1
     opened.map = [start, line]
+    if line < end and not state.isEmpty(line):  # Pandoc would read it as a continuation line
+        opened.meta["runs_on"] = line + 1
     state.push("line_block_close", "div", -1).block = True
     state.line = line
     return True
@@ -310,6 +312,9 @@ def read_source(text: str, where: str = "source") -> tuple[dict[str, tuple[Any, 
         if t.type == "line_block_open":
             j = _match(tokens, i)
             need_article(line, "a verse line block")
+            if t.meta.get("runs_on"):
+                r.fail(t.meta["runs_on"], "a verse line opens with '| ' (a bare | between stanzas; "
+                                          "a blank line after the poem)")
             lines = [r.plain(tok.children or [], tok.map[0] + 1) for tok in tokens[i + 1:j]]
             add_block(Block(type="verse", lines=lines, source=[line, t.map[1]]), line, "a verse line block")
             i = j + 1
