@@ -87,6 +87,15 @@ def test_signals_at_other_widths():
     assert runs_on("成果。健全常态化驻村帮扶工作机制，组建 72 支工作队，选派 180", "名政治素质好、工作作风实、综合能力强的优秀干部开展驻村帮扶。", 30) is True
 
 
+def test_a_sentence_ending_short_of_the_width_ends_the_paragraph():
+    # 104 set 34 em wide without indents: a line one character short of the width after a
+    # sentence end is a paragraph's last line (a continuation would have filled it)
+    last = "量发展，人均预期寿命提升到80岁以上。"
+    nxt = "七是扛牢“守护好一江碧水”政治责任，推动美丽湖南建设实现新突破。落实"
+    assert runs_on("在推进共同富裕中，全面推进健康湖南建设，人口高质量发展取得新成效。", nxt, W) is False
+    assert runs_on(last, nxt, W) is False
+
+
 def test_latin_words_keep_their_space():
     out = unwrap(_lines([IND + "中国队在比赛中表现出色，赢得了观众的喝彩，媒体称之为a great", "victory。"]), 30)
     assert out[0].text.endswith("a great victory。")

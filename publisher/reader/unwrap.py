@@ -103,6 +103,8 @@ def runs_on(prev: str, nxt: str, width: int, paragraph: bool = True, after: str 
         # byline)
         if not paragraph:
             return False
+        if w < limit - 1 and not (n[0] in ty.OPENING or n[0].isascii() or n[:2] in ("——", "……")):
+            return False  # a line that stops short after a sentence: the next one would have filled it
         fam = headings.family(n)
         if fam is not None and (p[-1] in "：:" or short or first is not None and headings.family(first.strip()) == fam):
             return False  # 二、抓实城乡同治，力争环境做优做美。 alone on its line: an item
