@@ -143,12 +143,13 @@ _PLAIN_SYM = r"A-Za-z0-9/\\|_*#+=&@^`~■□●◆▲★※→•"
 # What the scanner copies in one piece because its output is known without looking
 # further: ordinary characters, a half-width mark between two Han characters (full
 # width), 。 or < or > that does not start a 。。。 / << / >>, curly quotes (the quote
-# state is read off the piece afterwards), and one space between plain symbols.
+# state is read off the piece afterwards), and one space between plain symbols (a lone
+# < or > among them; the right one as printed: a space's fate reads the raw text there).
 _CHUNK = re.compile(
     rf"(?:[^{_SPECIAL_CHARS}]++"
     rf"|(?<=[{_HAN_CLASS}])[,;:?!.](?=[{_HAN_CLASS}])"
-    r"|。(?!。。)|<(?!<)|>(?!>)|[“”‘’]"
-    rf"|(?<=[{_PLAIN_SYM}]) (?=[{_PLAIN_SYM}])"
+    rf"|。(?!。。)|<(?!<)(?: (?=[{_PLAIN_SYM}<>]))?|>(?!>)(?: (?=[{_PLAIN_SYM}<>]))?|[“”‘’]"
+    rf"|(?<=[{_PLAIN_SYM}]) (?=[{_PLAIN_SYM}<>])"
     r")++"
 )
 _HALF_IN_CHUNK = re.compile(r"[,;:?!.]")

@@ -26,6 +26,7 @@ Reading is linear: each line is looked at once, with a lookahead of a few lines.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from ..model import Warning
@@ -188,12 +189,21 @@ TABLE_HEADER_WORDS = {
 }
 
 
+@lru_cache(maxsize=64)
+def _table_cells(t: str) -> tuple[str, ...]:
+    """The stripped cells of a table row (the 目录 reader asks for a row's cells several
+    times: a row of 100 KB is split once)."""
+    return tuple(strip_markup(c) for c in t.strip("|").split("|"))
+
+
 def table_header(text: str) -> dict[str, int] | None:
     """``| 栏目 | 标题 | 作者 | 页码 |`` → the index of each kind of cell."""
     t = text.strip()
     if not (t.startswith("|") and t.count("|") >= 3):
         return None
-    cells = [strip_markup(c) for c in t.strip("|").split("|")]
+    if not any(w in t for w in TABLE_HEADER_WORDS["title"]):
+        return None  # no title cell: not a header (before splitting a long row)
+    cells = _table_cells(t)
     found: dict[str, int] = {}
     for k, c in enumerate(cells):
         for role, words in TABLE_HEADER_WORDS.items():
@@ -210,7 +220,7 @@ def parse_table_row(text: str, header: dict[str, int] | None = None) -> tuple[in
     t = text.strip()
     if not (t.startswith("|") and t.count("|") >= 3):
         return None
-    cells = [strip_markup(c) for c in t.strip("|").split("|")]
+    cells = _table_cells(t)
 
     def cell(role: str) -> str | None:
         k = header.get(role) if header else None
@@ -223,14 +233,22 @@ def parse_table_row(text: str, header: dict[str, int] | None = None) -> tuple[in
             return None
         author, column = cell("author"), cell("column")
         return int(m.group(1)), collapse_spaces(title), (collapse_spaces(author) if author else None), column
+    return _row_by_shape(t)
+
+
+@lru_cache(maxsize=64)
+def _row_by_shape(t: str) -> tuple[int | None, str, str | None, str | None] | None:
+    """parse_table_row of a row without a header (asked several times of one row)."""
     page = None
     texts: list[str] = []
-    for c in cells:
+    for c in _table_cells(t):
         m = _DIGITS.match(c)
         if m and page is None:
             page = int(m.group(1))
         elif han_count(c) >= 2:
             texts.append(c)
+            if page is not None and len(texts) >= 3:
+                break  # later cells change nothing
     if page is None or not texts:
         return None
     column = author = None
