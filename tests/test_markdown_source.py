@@ -419,3 +419,20 @@ def test_pandoc_reads_each_escaped_text_as_that_text():
 
     assert [b["t"] for b in blocks] == ["Para"] * len(PANDOC_TEXTS)
     assert [text(b["c"]) for b in blocks] == PANDOC_TEXTS
+
+
+def test_the_syntax_covers_every_field_of_the_model():
+    """A field added to the model needs a place in the source (publisher/source/writer.py and
+    reader.py, docs/markdown.md); Meta's are written whatever they are (the front matter)."""
+    from dataclasses import fields
+
+    written = {
+        Block: {"type", "text", "level", "lines", "emphasis", "credit", "source"},
+        Author: {"name", "role"},
+        Article: {"title", "id", "subtitle", "kicker", "authors", "page", "kind", "blocks", "source"},
+        Column: {"name", "articles"},
+        Warning: {"code", "message", "line"},
+        Issue: {"meta", "columns", "warnings", "source_path", "contents_source"},
+    }
+    for cls, known in written.items():
+        assert {f.name for f in fields(cls)} == known, cls.__name__
