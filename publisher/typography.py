@@ -225,6 +225,42 @@ def _next_nonspace(t: str, i: int) -> str:
     return t[i] if i < n else ""
 
 
+# Output characters a decision of the scanner may read back (_before_run: 40, and the
+# character before them).
+_TAIL = 41
+_PERIOD_MAX = 8  # longest unit of a periodic stretch looked for
+_PERIOD_MIN_REPEATS = 16  # repeats of the unit before the stretch is followed
+
+
+def _period(t: str, i: int, n: int) -> tuple[int, int] | None:
+    """``(p, end)`` if ``t[i:]`` opens a stretch repeating a unit of ``p`` characters
+    (no parenthesis: pairs read far) at least _PERIOD_MIN_REPEATS times; ``t[k] ==
+    t[k - p]`` for every ``i + p <= k < end``."""
+    for p in range(1, _PERIOD_MAX + 1):
+        k = _PERIOD_MIN_REPEATS * p
+        if i + p + k > n or t[i : i + k] != t[i + p : i + p + k]:
+            continue
+        if _PARENS.search(t, i, i + p):
+            return None
+        lo, hi = k, None  # lo verified; hi known to fail
+        while hi is None:
+            L2 = min(2 * lo, n - i - p)
+            if L2 == lo:
+                break
+            if t[i : i + L2] == t[i + p : i + p + L2]:
+                lo = L2
+            else:
+                hi = L2
+        while hi is not None and hi - lo > 1:
+            mid = (lo + hi) // 2
+            if t[i : i + mid] == t[i + p : i + p + mid]:
+                lo = mid
+            else:
+                hi = mid
+        return p, i + p + lo
+    return None
+
+
 def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     """Normalised text and, per output character, the input index it came from."""
     t = _fold(text)  # 1:1, indices preserved
@@ -245,7 +281,47 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             org.append(src)
 
     i = 0
+    probe = 0  # next index at which to look for a periodic stretch
+    per = 0  # period of the stretch being followed (0: none)
+    per_end = per_next = 0  # the stretch is periodic up to per_end; the next boundary
+    snaps: list[tuple[int, int, bool, bool]] = []  # (index, output length, quote states) at boundaries
     while i < n:
+        if per:
+            # A stretch that repeats a unit (". . . ", "/ / ", "?字?字"): every decision
+            # reads at most _TAIL output characters back and a few raw ones ahead, so
+            # once two periods start with the same output tail and quote states, every
+            # later period is read exactly as the last one: copy it.
+            if i > per_next or len(snaps) > _TAIL + 8:
+                per, probe = 0, per_end  # a run across boundaries, or no steady state
+            elif i == per_next:
+                snaps.append((i, len(out), dq_open, sq_open))
+                per_next += per
+                # one period back, or two (a straight quote opens and closes in turn)
+                for d in (1, 2):
+                    if len(snaps) < d + 2:
+                        break
+                    (i1, o1, d1, s1), (i2, o2, d2, s2) = snaps[-1 - d], snaps[-1]
+                    if (d1, s1) == (d2, s2) and o1 >= _TAIL and out[o1 - _TAIL : o1] == out[o2 - _TAIL : o2]:
+                        step = i2 - i1
+                        r = max(0, (per_end - i2 - 2 * step - 8) // step)
+                        unit, rel = out[o1:o2], [x - i1 for x in org[o1:o2]]
+                        out.extend(unit * r)
+                        for k in range(r):
+                            base = i2 + k * step
+                            org.extend([base + x for x in rel])
+                        i = i2 + r * step
+                        per, probe = 0, per_end
+                        break
+                if not per:
+                    continue
+        elif i >= probe:
+            found = _period(t, i, n)
+            if found:
+                per, per_end = found
+                per_next, snaps = i, []
+                continue  # the boundary at i is taken at the top
+            else:
+                probe = i + 64
         m = _CHUNK.match(t, i)
         if m:  # a piece whose output is known (see _CHUNK)
             j0 = m.end()

@@ -28,8 +28,9 @@ ALPHABET = (
 def _random_text(rng: random.Random) -> str:
     out: list[str] = []
     for _ in range(rng.randint(1, 12)):
-        unit = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 3)))
-        out.append(unit * rng.choice((1, 1, 1, 2, 3, 5, 17, 60)))
+        unit = "".join(rng.choice(ALPHABET) for _ in range(rng.choice((1, 1, 2, 3, 5, 8))))
+        # long repeats reach the scanner's copy of a periodic stretch (16 units and more)
+        out.append(unit * rng.choice((1, 1, 1, 2, 3, 5, 17, 60, 140)))
     return "".join(out)
 
 
@@ -41,7 +42,7 @@ def _same(text: str) -> None:
 def test_same_reading_as_the_reference_on_random_strings():
     rng = random.Random(20261202)
     start = time.process_time()
-    for _ in range(6000):
+    for _ in range(2000):
         _same(_random_text(rng))
     assert time.process_time() - start < 60
 
