@@ -157,6 +157,8 @@ def render_spread(book: BookMeta, labels: list[str], interior_pages: int, out: P
         set_print_boxes(d)
         pdfx.finish(d, profile, document_id=pdfx.content_id(pdf, profile.data), bleed_pt=BLEED_PT,
                     folds=(g.width_mm * PT_PER_MM, (g.width_mm + geo.spine) * PT_PER_MM))
+        with d.open_outline() as outline:  # one entry: the book's title, printed on the back cover
+            outline.root.append(pikepdf.OutlineItem(book.title, 0))
         buf = io.BytesIO()
         d.save(buf, deterministic_id=True, compress_streams=True, **pdfx.save_kwargs())
     return atomic_write(out, buf.getvalue())

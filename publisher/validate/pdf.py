@@ -620,7 +620,10 @@ def check_boxes(pdf, r: FileResult) -> bool:
     if print_mode:
         r.mark("P401")
         n = len(pdf.pages)
-        if n % 4:
+        # One page wider than tall is a cover spread (back, spine, front: the
+        # anthology's OUT-cover.pdf), not a book block folded in sheets of 4 pages.
+        spread = n == 1 and trim_size is not None and trim_size[0] > trim_size[1]
+        if n % 4 and not spread:
             r.add("P401", f"a print PDF (TrimBox inside MediaBox) has {n} pages, not a multiple of 4")
     return print_mode
 
