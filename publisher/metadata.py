@@ -15,6 +15,15 @@ optional)::
     name = "hengdong-2023-01"   # output file stem (default: the input's stem)
     page_size = "185mm 260mm"   # or A4, B5, "210mm 285mm" (大16开)
     new_page_per_article = false
+    images = "photos"           # the folder of the issue's photos (default: images/ beside the input)
+
+or, instead of ``images = "…"``, a table that also ties photos to captions by hand
+(``publisher/photos.py``; a file the table names is tied before any number or order)::
+
+    [images]
+    folder = "photos"                   # optional, as images = "…"
+    "03.jpg" = "a03:2"                  # the 2nd caption of article a03
+    "river.jpg" = { caption = "用美丽乡村路", alt = "村道两旁的稻田" }  # the caption opening so
 """
 from __future__ import annotations
 
@@ -168,6 +177,43 @@ def _name(value: Any, from_cli: bool) -> str:
     return v
 
 
+MAX_IMAGE_TIES = 2000
+
+
+def _image_file(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"names a photo by its file name in quotes, not {_show(value)}")
+    v = value.strip()
+    if Path(v).is_absolute() or ".." in Path(v).parts or "\\" in v or clean_meta_text(v) != v:
+        raise ValueError(f"{value!r}: a file inside the images folder (no absolute path, no ..)")
+    return v
+
+
+def _image_ties(value: Any, from_cli: bool) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table of photo file → caption, not {_show(value)}")
+    if len(value) > MAX_IMAGE_TIES:
+        raise ValueError(f"ties more than {MAX_IMAGE_TIES} photos")
+    out: dict[str, Any] = {}
+    for k in sorted(value):
+        name, v = _image_file(k), value[k]
+        if isinstance(v, str):
+            out[name] = _text(v, from_cli)
+            if not out[name]:
+                raise ValueError(f"{k!r}: an empty caption reference")
+            continue
+        if not isinstance(v, dict) or "caption" not in v or set(v) - {"caption", "alt"}:
+            raise ValueError(f"{k!r}: a caption reference (\"a03:2\" or the caption's first words) "
+                             f"or {{ caption = …, alt = … }}, not {_show(v)}")
+        tie = {"caption": _text(v["caption"], from_cli)}
+        if not tie["caption"]:
+            raise ValueError(f"{k!r}: an empty caption reference")
+        if "alt" in v:
+            tie["alt"] = _text(v["alt"], from_cli)
+        out[name] = tie
+    return out
+
+
 META_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "magazine": _text,
     "issue_label": _text,
@@ -183,6 +229,8 @@ META_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "page_size": _page_size,
     "new_page_per_article": _flag,
     "print_profile": _optional_text,
+    "images": _optional_text,
+    "image_ties": _image_ties,
 }
 # The anthology TOML's own keys (besides ``issues``) share the checkers.
 BOOK_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
@@ -223,6 +271,8 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
         meta = apply(meta, front, front_where)
         if meta.cover and not Path(meta.cover).is_absolute():
             meta.cover = str((p.parent / meta.cover).resolve())
+        if meta.images and not Path(meta.images).is_absolute():
+            meta.images = str((p.parent / meta.images).resolve())
     side = sidecar_path(p)
     if side.exists() and not side.is_dir():
         data = read_toml(side, "metadata TOML")
@@ -231,6 +281,8 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
             meta.cover = str((side.parent / meta.cover).resolve())
         if meta.print_profile and not Path(meta.print_profile).is_absolute():
             meta.print_profile = str((side.parent / meta.print_profile).resolve())
+        if meta.images and not Path(meta.images).is_absolute():
+            meta.images = str((side.parent / meta.images).resolve())
     if overrides:
         meta = apply(meta, {k: v for k, v in overrides.items() if v is not None}, overrides_where,
                      from_cli=overrides_where == "command line")
@@ -241,6 +293,13 @@ def apply(meta: Meta, data: dict[str, Any], where: str, from_cli: bool = False) 
     known = {f.name for f in fields(Meta)}
     clean: dict[str, Any] = {}
     for k, v in data.items():
+        if k == "images" and isinstance(v, dict):  # the [images] table: folder + ties
+            ties = dict(v)
+            folder = ties.pop("folder", None)
+            if folder is not None:
+                clean["images"] = check_value("images", folder, f"{where}: [images] folder", META_SCHEMA, from_cli)
+            clean["image_ties"] = check_value("image_ties", ties, f"{where}: [images]", META_SCHEMA, from_cli)
+            continue
         if k not in known:
             raise PublisherError(f"{where}: unknown metadata key {k!r} (known: {', '.join(sorted(known))})")
         clean[k] = check_value(k, v, where, META_SCHEMA, from_cli)

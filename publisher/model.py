@@ -12,7 +12,11 @@ Block types (``Block.type``):
 ``heading``    ``level`` (1 = top level inside an article) and ``text``.
 ``verse``      ``lines``: the poem's lines; an empty string marks a stanza
                break.
-``caption``    ``text`` and optional ``credit`` (``唐俊 摄``, ``县委宣传部供图``).
+``caption``    ``text`` and optional ``credit`` (``唐俊 摄``, ``县委宣传部供图``);
+               ``image``: the photo it describes, a path relative to the issue's
+               folder (``images/03.jpg``), and ``alt``: the editor's alt text for
+               it (default: the caption's text).  Ties are made by
+               ``publisher/photos.py`` (source, sidecar, number, order).
 ``note``       ``text``: ``（作者系…）``, ``来源：…`` and the like.
 ``credits``    ``text``: newspaper credits (``策划 / … 文 / …``).
 ``salutation`` ``text``: ``同志们：``.
@@ -51,6 +55,8 @@ class Block:
     emphasis: list[list[int]] = field(default_factory=list)
     credit: str | None = None
     source: list[int] | None = None
+    image: str | None = None  # caption: its photo, relative to the folder
+    alt: str | None = None  # caption: the photo's alt text, when the editor gives one
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
@@ -66,6 +72,10 @@ class Block:
             out["credit"] = self.credit
         if self.source is not None:
             out["source"] = list(self.source)
+        if self.image is not None:
+            out["image"] = self.image
+        if self.alt is not None:
+            out["alt"] = self.alt
         return out
 
     @classmethod
@@ -78,6 +88,8 @@ class Block:
             emphasis=[list(r) for r in d.get("emphasis", [])],
             credit=d.get("credit"),
             source=d.get("source"),
+            image=d.get("image"),
+            alt=d.get("alt"),
         )
 
 
@@ -158,6 +170,11 @@ class Meta:
     page_size: str = "185mm 260mm"  # CSS size; 16开 by default
     new_page_per_article: bool = False
     print_profile: str | None = None  # the printer's CMYK ICC profile (--print), relative to the sidecar
+    images: str | None = None  # the folder of the photos (default: images/ beside the input)
+    # explicit ties from the sidecar's [images] table: file (in that folder) → caption
+    # reference ("a03:2", the 2nd caption of article a03, or the caption's opening words)
+    # or {caption = …, alt = …}
+    image_ties: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:

@@ -156,6 +156,25 @@ def test_an_issue_without_columns_and_an_empty_column_name_round_trip():
     assert "\n# " not in to_markdown(Issue(meta=Meta(magazine="刊"), columns=[Column(name="", articles=arts)]))
 
 
+def test_a_captions_photo_and_alt_round_trip():
+    """``::: {.caption image="…" alt="…"}`` (issue 16): written, read back, written again
+    the same; an alt the attribute syntax cannot hold is refused, not mangled."""
+    cap = Block(type="caption", text="图③：村道两旁。", credit="唐俊 摄", image="images/03.jpg", alt="稻田间的村道")
+    arts = [Article(title="篇", id="a01", blocks=[Block(type="paragraph", text="正文。"), cap,
+                                                 Block(type="caption", text="无图的说明。")])]
+    issue = Issue(meta=Meta(magazine="刊"), columns=[Column(name="栏", articles=arts)])
+    md = to_markdown(issue)
+    assert '::: {.caption image="images/03.jpg" alt="稻田间的村道"}\n图③：村道两旁。 [唐俊 摄]{.credit}\n:::' in md
+    again = read_source_text(md, "x.md")
+    got = again.articles[0].blocks
+    assert (got[1].image, got[1].alt, got[1].credit, got[1].text) == ("images/03.jpg", "稻田间的村道", "唐俊 摄", "图③：村道两旁。")
+    assert (got[2].image, got[2].alt) == (None, None)
+    assert to_markdown(again) == md
+    cap.alt = '他说"好"'
+    with pytest.raises(ValueError, match="cannot be written as an attribute"):
+        to_markdown(issue)
+
+
 # --- mistakes: one line, its line number, nothing built ---------------------------------
 
 
@@ -188,6 +207,10 @@ MISTAKES = {
     "a link": (("一年之计在于春。", "[一年之计](https://x.cn)在于春。"), "[一年之计]", "'[' that opens or closes nothing"),
     "verse line without its bar": (("| 采茶人的竹篓\n", "| 采茶人的竹篓\n  续行\n"), "  续行", "a verse line opens with '| '"),
     "page not a number": (("page=1}", "page=1a}"), "page=1a", "a page is a whole number"),
+    "image outside the issue's folder": (("::: caption\n石门村", '::: {.caption image="../x.jpg"}\n石门村'),
+                                         '::: {.caption image="../x.jpg"}', "a path inside the issue's folder"),
+    "image on a note": (("::: salutation\n同志们", '::: {.salutation image="x.jpg"}\n同志们'),
+                        '::: {.salutation image', "unknown attribute image= on a div"),
 }
 
 
@@ -427,7 +450,7 @@ def test_the_syntax_covers_every_field_of_the_model():
     from dataclasses import fields
 
     written = {
-        Block: {"type", "text", "level", "lines", "emphasis", "credit", "source"},
+        Block: {"type", "text", "level", "lines", "emphasis", "credit", "source", "image", "alt"},
         Author: {"name", "role"},
         Article: {"title", "id", "subtitle", "kicker", "authors", "page", "kind", "blocks", "source"},
         Column: {"name", "articles"},

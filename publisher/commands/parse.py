@@ -2,7 +2,8 @@
 
 Without ``--json`` it prints an outline an editor can check against the print
 issue: the 目录 lines, every column with its articles (id, page, kind, kicker,
-title, subtitle, authors, input lines, block counts by type) and the warnings.
+title, subtitle, authors, input lines, block counts by type), the photos tied to
+their captions and how each tie was made (publisher/photos.py), and the warnings.
 With ``--json`` it prints the model (``publisher/issue.schema.json``) on stdout; with
 ``--to markdown`` the publisher source an editor corrects and builds from
 (``publisher/source``, ``docs/markdown.md``).  ``-o FILE`` writes it atomically instead,
@@ -52,6 +53,12 @@ def outline(issue: Issue, layout: str = "", from_text: dict[str, str] | None = N
             parts = [f"{counts[t]} {t}" for t in BLOCK_TYPES if counts[t]]
             lines = f"lines {a.source[0]}–{a.source[1]}" if a.source else "not in the body"
             out.append(f"{'':22}blocks:   {', '.join(parts) if parts else 'none'}  ({lines})")
+    from ..photos import report_lines  # every photo tied to its caption, and how (issue 16)
+
+    photos = report_lines(issue, getattr(issue, "photo_report", None)) if getattr(issue, "photo_report", None) else []
+    if photos:
+        out.append("")
+        out.extend(photos)
     if issue.warnings:
         out.append("")
         out.append("warnings:")

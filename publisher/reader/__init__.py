@@ -57,12 +57,21 @@ def read_issue_report(
         issue, layout = read_source_report(decoded.text, path, overrides)
         issue.warnings[:0] = decoded.warnings
         issue.source_path = str(path)
+        _attach_photos(issue)
         return issue, layout, {}
     meta = load_meta(path, overrides)
     issue, layout, from_text = parse_text_report(decoded.text, meta)
     issue.warnings[:0] = decoded.warnings  # the decoder's (R001–R004) come first
     issue.source_path = str(path)
+    _attach_photos(issue)
     return issue, layout, from_text
+
+
+def _attach_photos(issue: Issue) -> None:
+    """The issue's photos tied to its captions (publisher/photos.py); ``parse`` shows how."""
+    from ..photos import attach
+
+    issue.photo_report = attach(issue)
 
 
 def parse_text(text: str, meta: Meta | None = None) -> Issue:

@@ -321,7 +321,7 @@ def read_source(text: str, where: str = "source") -> tuple[dict[str, tuple[Any, 
             continue
         if t.type == "container_div_open":
             j = _match(tokens, i)
-            name = _div_name(r, t, line)
+            name, div_attrs = _div_params(r, t, line)
             art = need_article(line, f"a ::: {name} div")
             last = t.map[1] + 1
             if t.map[1] >= len(r.lines) or r.lines[t.map[1]].strip(" \r").strip(":") != "" \
@@ -346,6 +346,7 @@ def read_source(text: str, where: str = "source") -> tuple[dict[str, tuple[Any, 
                 if name == "caption":
                     text, spans = r.inline(children, pline, (S.EMPHASIS_SPAN, S.CREDIT_SPAN))
                     text, block.credit, spans = _credit(r, text, spans, pline)
+                    block.image, block.alt = div_attrs.get("image"), div_attrs.get("alt")
                 else:
                     text, spans = r.inline(children, pline, (S.EMPHASIS_SPAN,))
                 block.text = text
@@ -395,8 +396,18 @@ def _article(r: _Reader, title: str, attrs: dict[str, str], line: int, n: int, i
                    source=[line, line])
 
 
+# A caption div's attributes: the photo it describes and its alt text (issue 16).
+CAPTION_ATTRS = ("image", "alt")
+
+
 def _div_name(r: _Reader, t: Token, line: int) -> str:
+    return _div_params(r, t, line)[0]
+
+
+def _div_params(r: _Reader, t: Token, line: int) -> tuple[str, dict[str, str]]:
+    """A div's name and its attributes (only a caption takes any: ``CAPTION_ATTRS``)."""
     params = t.info.strip()
+    extra: dict[str, str] = {}
     if not params:
         r.fail(line, "a ::: that closes no div")
     if params.startswith("{"):
@@ -407,18 +418,27 @@ def _div_name(r: _Reader, t: Token, line: int) -> str:
         if end + 1 != len(params):
             r.fail(line, f"text after the attributes {params[:end + 1]}")
         classes = attrs.pop("class", "").split()
-        if attrs:
-            r.fail(line, f"unknown attribute {next(iter(attrs))}= on a div (a div takes one class)")
         if len(classes) != 1:
             r.fail(line, f"a div takes one class, not {len(classes)}")
         name = classes[0]
+        for k, v in attrs.items():
+            if name != "caption" or k not in CAPTION_ATTRS:
+                r.fail(line, f"unknown attribute {k}= on a div (a div takes one class"
+                             f"{'' if name != 'caption' else '; a caption also image= and alt='})")
+            if not str(v).strip():
+                r.fail(line, f"an empty {k}= on a caption")
+            extra[k] = str(v)
+        if "image" in extra:
+            img = Path(extra["image"])
+            if img.is_absolute() or ".." in img.parts or "\\" in extra["image"]:
+                r.fail(line, f"image={extra['image']!r}: a path inside the issue's folder (no absolute path, no ..)")
     else:
         name = params.lstrip(".")
         if " " in name:
             r.fail(line, f"::: {params}: a div takes one name")
     if name not in S.DIVS:
         r.fail(line, f"unknown div ::: {name} (known: {', '.join(S.DIVS)})")
-    return name
+    return name, extra
 
 
 def _only_paragraph(r: _Reader, inner: list[Token], name: str, line: int) -> list[Token]:

@@ -30,6 +30,8 @@ def _yaml_scalar(value) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, dict):  # a JSON object is a YAML flow mapping (image_ties)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a YAML double-quoted one
 
 
@@ -85,7 +87,25 @@ def _block(b: Block) -> list[str]:
         text = f"{text} {credit}" if text else credit
     if b.type not in S.BLOCK_DIVS:
         raise ValueError(f"unknown block type {b.type!r}")
+    if b.type == "caption" and (b.image is not None or b.alt is not None):
+        return _div(_caption_attrs(b), [text] if text else [])
+    if b.image is not None or b.alt is not None:
+        raise ValueError(f"a {b.type} block with an image cannot be written")
     return _div(b.type, [text] if text else [])
+
+
+def _caption_attrs(b: Block) -> str:
+    """``{.caption image="…" alt="…"}``: an attribute value holds no ``"``, ``}`` or ``\\``
+    (Pandoc's attribute syntax has no escape the reader undoes)."""
+    attrs = [".caption"]
+    for k in ("image", "alt"):
+        v = getattr(b, k)
+        if v is None:
+            continue
+        if not v.strip() or any(c in v for c in '"}\\\n\r'):
+            raise ValueError(f"a caption's {k} {v!r} cannot be written as an attribute (no \", }}, \\ or line break)")
+        attrs.append(f'{k}="{v}"')
+    return "{" + " ".join(attrs) + "}"
 
 
 def _comment(w: Warning) -> list[str]:
