@@ -76,6 +76,9 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
     kinds = [k for k, want in (("epub", want_epub), ("pdf", want_pdf)) if want]
     finals = [outdir / f"{name}.{k}" for k in kinds]
     refuse_overwrite(finals, [input, sidecar_path(input), issue.meta.cover, issue.meta.print_profile])
+    from ..photos import load as load_photos
+
+    photos = load_photos(issue)  # every tied photo checked first: a bad one is one line, nothing written
     if issue.warnings:
         n = len(issue.warnings)
         click.echo(f"publisher: {input}: {n} reader warning{'s' if n != 1 else ''} "
@@ -86,6 +89,11 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
         why = identity_warning(issue) or "no magazine name, so the cover has no masthead"
         click.echo(f"publisher: {input}: {why} "
                    f"(add it to {Path(input).with_suffix('.toml').name} or pass --magazine)", err=True)
+    if want_pdf and photos:
+        from ..pdf.photos import dpi_warnings
+
+        for line in dpi_warnings(issue, photos):
+            click.echo(f"publisher: {input}: {line}", err=True)
     if verbose:
         click.echo(f"read {input} in {time.perf_counter() - t0:.2f} s", err=True)
     # Both outputs are rendered to temp files and renamed at the end: all or none.

@@ -204,7 +204,7 @@ def _needs_opener(column, single: bool) -> bool:
     return not (len(column.articles) == 1 and column.articles[0].kind == "editorial")
 
 
-def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
+def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None, photos: dict | None = None) -> Plan:
     """Render every document of the book; ``stylesheets`` are hrefs relative to the package folder."""
     lang = issue.meta.language or "zh-CN"
     title = book_title(issue)
@@ -330,7 +330,7 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None) -> Plan:
             for part in a["parts"]:
                 docs.append(Doc(part["id"], part["href"], plain_title(a["article"].title), "article", page(
                     "article.xhtml.j2", plain_title(a["article"].title), f"article-page kind-{a['kind']}",
-                    "bodymatter", a=a, part=part)))
+                    "bodymatter", a=a, part=part, photos=photos or {})))
             first_body = first_body or a["href"]
     if first_body:
         landmarks.append(("bodymatter", first_body, LABELS["bodymatter"]))

@@ -133,7 +133,10 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
 
     cover = cover_image(issue)
     cover_href = f"images/cover.{cover['ext']}"
-    plan = documents.plan(issue, stylesheets=style_hrefs, cover={**cover, "href": cover_href})
+    from .photos import prepare as prepare_photos
+
+    photos = prepare_photos(issue)  # the tied photos, checked and re-encoded (issue 16)
+    plan = documents.plan(issue, stylesheets=style_hrefs, cover={**cover, "href": cover_href}, photos=photos)
     if not plan.docs:
         raise PublisherError("nothing to put in the EPUB: the issue has no articles")
     uid = metadata.identifier(issue)
@@ -204,6 +207,8 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
     for href, data, media_type in font_items:
         item(f"font-{Path(href).stem}", href, media_type, data)
     item("cover-image", cover_href, cover["media_type"], cover["data"], ["cover-image"])
+    for ph in photos.values():
+        item(f"photo-{Path(ph.href).stem.split('-')[-1]}", ph.href, ph.media_type, ph.data)
     spine = []
     for d in plan.docs:
         spine.append(item(d.id, d.href, "application/xhtml+xml", d.content, d.properties))

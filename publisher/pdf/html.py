@@ -346,6 +346,16 @@ def part_html(issue: Issue, *, cover: bool = False, front: bool = False, content
                         slots=True)
 
 
+def _photos(issue: Issue, body: list) -> dict:
+    """The tied photos the body shows (pdf/photos.py); none without a body."""
+    if not body or not issue.source_path:
+        return {}
+    from .photos import placements
+
+    g = geometry(issue.meta.page_size)
+    return placements(issue, g.block_width, g.block_height)
+
+
 def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: list["ColumnView"],
                  contents: bool, body: list["ColumnView"], print_mode: bool, slots: bool = False) -> str:
     cover_image = None
@@ -397,5 +407,6 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
         new_page_per_article=meta.new_page_per_article,
         cover_image=cover_image,
         single=single,
+        photos=_photos(issue, body),
     )
     return environment().get_template("pdf/issue.html.j2").render(**ctx)
