@@ -142,13 +142,14 @@ def _west(ch: str) -> bool:
 _PLAIN_SYM = r"A-Za-z0-9/\\|_*#+=&@^`~■□●◆▲★※→•"
 # What the scanner copies in one piece because its output is known without looking
 # further: ordinary characters, a half-width mark between two Han characters (full
-# width), 。 or < or > that does not start a 。。。 / << / >>, curly quotes (the quote
+# width), （ and ） (full width whatever their pairs), 。 or < or > that does not start
+# a 。。。 / << / >>, curly quotes (the quote
 # state is read off the piece afterwards), and one space between plain symbols (a lone
 # < or > among them; the right one as printed: a space's fate reads the raw text there).
 _CHUNK = re.compile(
     rf"(?:[^{_SPECIAL_CHARS}]++"
     rf"|(?<=[{_HAN_CLASS}])[,;:?!.](?=[{_HAN_CLASS}])"
-    rf"|。(?!。。)|<(?!<)(?: (?=[{_PLAIN_SYM}<>]))?|>(?!>)(?: (?=[{_PLAIN_SYM}<>]))?|[“”‘’]"
+    rf"|[（）]|。(?!。。)|<(?!<)(?: (?=[{_PLAIN_SYM}<>]))?|>(?!>)(?: (?=[{_PLAIN_SYM}<>]))?|[“”‘’]"
     rf"|(?<=[{_PLAIN_SYM}]) (?=[{_PLAIN_SYM}<>])"
     r")++"
 )
@@ -230,6 +231,7 @@ def _next_nonspace(t: str, i: int) -> str:
 _TAIL = 41
 _PERIOD_MAX = 8  # longest unit of a periodic stretch looked for
 _PERIOD_MIN_REPEATS = 16  # repeats of the unit before the stretch is followed
+_PERIOD_TEXT_MIN = 256  # a shorter text is not looked at for periodic stretches
 
 
 def _period(t: str, i: int, n: int) -> tuple[int, int] | None:
@@ -265,7 +267,10 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     """Normalised text and, per output character, the input index it came from."""
     t = _fold(text)  # 1:1, indices preserved
     n = len(t)
-    pairs = _paren_pairs(t)
+    if not _SPECIAL.search(t):
+        return t, list(range(n))  # nothing to decide (a short heading, often)
+    # only a half-width parenthesis asks for its partner (（ and ） stay as they are)
+    pairs = _paren_pairs(t) if "(" in t or ")" in t else {}
     han: list[int] = []  # Han prefix counts, made when a pair first needs them
     out: list[str] = []
     org: list[int] = []
@@ -281,7 +286,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
             org.append(src)
 
     i = 0
-    probe = 0  # next index at which to look for a periodic stretch
+    probe = 0 if n >= _PERIOD_TEXT_MIN else n  # next index at which to look for a periodic stretch
     per = 0  # period of the stretch being followed (0: none)
     per_end = per_next = 0  # the stretch is periodic up to per_end; the next boundary
     snaps: list[tuple[int, int, bool, bool]] = []  # (index, output length, quote states) at boundaries
