@@ -223,3 +223,26 @@ def test_default_profile_missing_is_one_line(monkeypatch, tmp_path):
     monkeypatch.setattr(pdfx, "DEFAULT_PROFILE", tmp_path / "none.icc")
     with pytest.raises(PublisherError, match="default CMYK print profile is missing"):
         load_profile()
+
+
+def test_print_photos_are_cmyk(tmp_path):
+    """The issue's photos (tests/test_photos.py's set: JPEG, PNG, a chart, one turned by
+    EXIF) in a print PDF: each separated into CMYK, none left in RGB."""
+    from test_photos import SIDECAR, SOURCE, make_images
+
+    (tmp_path / "issue.md").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "issue.toml").write_text(SIDECAR, encoding="utf-8")
+    make_images(tmp_path / "images")
+    r = subprocess.run([*PUBLISHER, "build", "issue.md", "--pdf", "--print", "-o", "out"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    with pikepdf.open(tmp_path / "out" / "issue.pdf") as pdf:
+        inks = inspect(pdf)
+        spaces = [str(im.ColorSpace) for p in pdf.pages for im in p.get_images().values()]
+        for p in pdf.pages:
+            for _, x in (p.Resources.get("/XObject") or {}).items():
+                if "/Resources" in x:
+                    spaces += [str(im.ColorSpace) for _, im in (x.Resources.get("/XObject") or {}).items()
+                               if im.get("/Subtype") == "/Image"]
+    assert inks.rgb_images == 0 and inks.rgb_ops == 0
+    assert len(spaces) >= 5 and set(spaces) <= {"/DeviceCMYK", "/DeviceGray"}, spaces

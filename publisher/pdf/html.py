@@ -346,14 +346,14 @@ def part_html(issue: Issue, *, cover: bool = False, front: bool = False, content
                         slots=True)
 
 
-def _photos(issue: Issue, body: list) -> dict:
+def _photos(issue: Issue, body: list, print_mode: bool = False) -> dict:
     """The tied photos the body shows (pdf/photos.py); none without a body."""
     if not body or not issue.source_path:
         return {}
     from .photos import placements
 
     g = geometry(issue.meta.page_size)
-    return placements(issue, g.block_width, g.block_height)
+    return placements(issue, g.block_width, g.block_height, print_mode=print_mode)
 
 
 def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: list["ColumnView"],
@@ -407,6 +407,6 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
         new_page_per_article=meta.new_page_per_article,
         cover_image=cover_image,
         single=single,
-        photos=_photos(issue, body),
+        photos=_photos(issue, body, print_mode),
     )
     return environment().get_template("pdf/issue.html.j2").render(**ctx)

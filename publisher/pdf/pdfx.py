@@ -587,3 +587,17 @@ def cmyk_image(data: bytes, profile: OutputProfile) -> bytes:
     buf = io.BytesIO()
     out.save(buf, "JPEG", quality=92)
     return buf.getvalue()
+
+
+def print_image(data: bytes, media_type: str, profile: OutputProfile) -> tuple[bytes, str]:
+    """A raster image as a print file carries it: a grey one as it is (DeviceGray
+    prints on the black plate alone), any other separated into CMYK (:func:`cmyk_image`)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        grey = im.mode in ("1", "L")
+    if grey:
+        return data, media_type
+    return cmyk_image(data, profile), "image/jpeg"

@@ -17,14 +17,24 @@ from ..model import Issue
 PT_PER_MM = 72 / 25.4
 
 
-def placements(issue: Issue, block_w_pt: float, block_h_pt: float) -> dict[str, dict]:
-    """``Block.image`` → {src (a file: URL the fetcher serves), width (CSS length), alt}."""
+def placements(issue: Issue, block_w_pt: float, block_h_pt: float, *, print_mode: bool = False) -> dict[str, dict]:
+    """``Block.image`` → {src (a file: URL the fetcher serves), width (CSS length), alt}.
+    Printing, a colour photo is separated into the print profile's CMYK (pdfx.print_image)."""
     out: dict[str, dict] = {}
     for rel, c in P.load(issue).items():
         w, h = P.oriented_size(c)
         width_mm = P.placed_width(w, h, block_w_pt, block_h_pt) / PT_PER_MM
         turned = _turned(c.data)
-        if turned is None:  # the file as it is: a JPEG goes into the PDF byte for byte
+        if print_mode:
+            from .pdfx import load_profile, print_image
+
+            data, media = print_image(turned if turned is not None else c.data,
+                                      "image/png" if turned is not None else c.media_type,
+                                      load_profile(issue.meta.print_profile))
+            where = c.path.with_name(f"{c.path.name}.print-{hashlib.sha256(data).hexdigest()[:16]}"
+                                     f".{'jpg' if media == 'image/jpeg' else 'png' if media == 'image/png' else 'img'}")
+            src = allow_image(where, data, media)  # under a name of its own that is no file
+        elif turned is None:  # the file as it is: a JPEG goes into the PDF byte for byte
             src = allow_image(c.path, c.data, c.media_type)
         else:  # served under a name of its own that is no file (WeasyPrint re-reads files)
             where = c.path.with_name(f"{c.path.name}.turned-{hashlib.sha256(turned).hexdigest()[:16]}.png")
