@@ -365,13 +365,13 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
 
         checked = check_image(issue.meta.cover)  # by content: one-line PublisherError
         if print_mode:  # separated into the printer's CMYK (pdfx.py): no RGB image in a print file
-            from .pdfx import cmyk_image, load_profile
+            from .pdfx import load_profile, print_image
 
             # Served under a name of its own that is no file: WeasyPrint re-reads an
             # image from its file when one is there.
-            cmyk = cmyk_image(checked.data, load_profile(issue.meta.print_profile))
-            where = checked.path.with_name(f"{checked.path.name}.cmyk-{hashlib.sha256(cmyk).hexdigest()[:16]}.jpg")
-            cover_image = allow_image(where, cmyk, "image/jpeg")
+            data, media = print_image(checked.data, checked.media_type, load_profile(issue.meta.print_profile))
+            where = checked.path.with_name(f"{checked.path.name}.print-{hashlib.sha256(data).hexdigest()[:16]}")
+            cover_image = allow_image(where, data, media)
         else:
             cover_image = allow_image(checked.path, checked.data, checked.media_type)
     for a in issue.articles:
