@@ -23,6 +23,9 @@ ADVICE = {
     "R207": "headlines made from the first words",
     "R208": "articles without body text",
     "R202": "layout noise dropped inside the 目录",
+    "R401": "photos no caption takes, not placed: tie them in the sidecar's [images] or the Markdown source",
+    "R402": "captions without a photo: is a file missing or misnamed in the images folder?",
+    "R403": "[images] entries in the sidecar that tie no photo (see each message)",
 }
 FIRST = ("R214", "R215", "R216")
 MAX_RANGES = 6
