@@ -144,10 +144,10 @@ def test_parse_lists_every_tie_and_how_it_was_made(built):
     assert "R401" not in out and "R402" not in out
 
 
-def test_the_epub_passes_epubcheck_with_each_photo_in_a_figure_with_its_caption(built):
+def test_the_epub_passes_epubcheck_and_ace_with_each_photo_in_a_figure_with_its_caption(built):
     from lxml import etree
 
-    r = publisher("validate", str(built["epub"]), cwd=built["root"])
+    r = publisher("validate", "--a11y", str(built["epub"]), cwd=built["root"])  # EPUBCheck and DAISY Ace
     assert r.returncode == 0, r.stdout + r.stderr
     ns = {"x": "http://www.w3.org/1999/xhtml"}
     with zipfile.ZipFile(built["epub"]) as z:
@@ -311,3 +311,24 @@ def test_the_sidecar_images_table_is_checked(tmp_path):
     (tmp_path / "i.toml").write_text('[images]\n"../a.jpg" = "a01:1"\n', encoding="utf-8")
     with pytest.raises(PublisherError, match=r"\[images\]: image_ties '../a.jpg': a file inside the images folder"):
         load_meta(tmp_path / "i.txt")
+
+
+def test_the_pdf_fetcher_serves_the_tied_photos_and_nothing_else(tmp_path):
+    from publisher.fetcher import url_fetcher
+    from publisher.pdf.photos import placements
+    from publisher.reader import read_issue
+
+    src = SOURCE.split("## 小小邮局")[0]
+    (tmp_path / "issue.md").write_text(src, encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    Image.new("RGB", (40, 30), "red").save(tmp_path / "images" / "01.jpg")
+    Image.new("RGB", (40, 30), "blue").save(tmp_path / "images" / "stray.jpg")
+    issue = read_issue(tmp_path / "issue.md")
+    served = placements(issue, 400.0, 600.0)
+    assert list(served) == ["images/01.jpg"]
+    fetcher = url_fetcher()
+    got = fetcher.fetch(served["images/01.jpg"]["src"])
+    assert (got.read() if hasattr(got, "read") else got.body) == (tmp_path / "images" / "01.jpg").read_bytes()
+    for other in ("images/stray.jpg", "issue.md"):
+        with pytest.raises(ValueError, match="not served"):
+            fetcher.fetch((tmp_path / other).resolve().as_uri())
