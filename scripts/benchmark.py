@@ -107,17 +107,23 @@ def stage_adversarial(size: str) -> dict:
     text = text[:n]
 
     def timed(t: str) -> float:
-        c = time.perf_counter()
+        """CPU seconds of one parse: a shared machine's load inflates wall time, and
+        the ratios compare a shape with corpus text parsed in the same process."""
+        c = time.process_time()
         parse_text(t, Meta())
-        return time.perf_counter() - c
+        return time.process_time() - c
 
     timed(text)  # warm up
     base = min(timed(text) for _ in range(3))
-    worst = sorted(((timed(t), name) for name, t in shapes(n)), reverse=True)
+    cases = dict(shapes(n))
+    first = sorted(((timed(t), name) for name, t in cases.items()), reverse=True)
+    # the slowest again, best of three (one timing of a busy machine can be an outlier)
+    worst = sorted(((min([sec, timed(cases[name]), timed(cases[name])]), name) for sec, name in first[:12]), reverse=True)
+    base = min(base, timed(text))
     toc = many_entries(10_000)
-    c0 = time.process_time()
-    wall = timed(toc)
-    return {"base": base, "worst": worst[:8], "shapes": len(worst), "entries_10k": wall,
+    c0, w0 = time.process_time(), time.perf_counter()
+    parse_text(toc, Meta())
+    return {"base": base, "worst": worst[:8], "shapes": len(first), "entries_10k": time.perf_counter() - w0,
             "entries_10k_cpu": time.process_time() - c0}
 
 
@@ -269,7 +275,7 @@ def part_adversarial(tmp: Path) -> None:
         print(f"   error: {d['error']}")
         return
     ratio = d["worst"][0][0] / d["base"]
-    print(f"   corpus text, 100,000 characters: {d['base']:.3f} s; {d['shapes']} shapes, slowest:")
+    print(f"   corpus text, 100,000 characters: {d['base']:.3f} s CPU; {d['shapes']} shapes, slowest (CPU, best of 3):")
     for sec, name in d["worst"]:
         print(f"     {sec:.3f} s  {sec / d['base']:4.1f}×  {name}")
     print(f"   worst ratio {ratio:.1f}× ({'ok' if ratio <= 3 else 'OVER 3×'})")

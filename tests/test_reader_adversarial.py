@@ -29,10 +29,14 @@ SEED = int(os.environ.get("FUZZ_SEED", "20261201"))
 SHAPE_SIZE = 40_000 if CI else 10_000  # characters of the hostile run
 MUTANTS_PER_FILE = 250 if CI else 3
 HANG_S = 10.0  # per input, wall clock: far above any honest parse of these sizes
-SHAPE_CPU_FLOOR_S = 0.5  # a shape may always take this long (imports are warm)
-# ... or this many times the corpus text of the same size: punctuation and spaces take
-# typography.normalise_map's character-by-character path (~7× Han text, linear)
-SHAPE_CPU_RATIO = 10
+SHAPE_CPU_FLOOR_S = 0.4  # a shape may always take this long (imports are warm)
+# ... or this many times the corpus text of the same size.  Runs of marks and spaces
+# cost about what corpus text does since typography.normalise_map handles runs in
+# bulk; the slowest shapes are thousands of short lines (a 40,000-character shape of
+# "[[[" lines is 10,000 lines, corpus text 700): about 4-6× at this size, per-line work
+SHAPE_CPU_RATIO = 8
+ENTRIES_10K_CPU_S = 8.0  # the 10,000-entry issue, CPU seconds (benchmark: wall < 5 s)
+SHAPE_RETRIES = 2  # a shape over the limit is run again, best time counts (noisy machines)
 SCALING_MAX = 8.0  # the slowest shapes at 4× the size: linear is ~4, quadratic 16
 
 
@@ -71,8 +75,10 @@ def _verdict(name: str, r) -> str | None:
 
 
 def test_adversarial_shapes_parse_in_linear_time(watchdog):
-    base = watchdog.run(_corpus_text(SHAPE_SIZE + 200))
-    assert base.status == "ok", base
+    corpus = _corpus_text(SHAPE_SIZE + 200)
+    runs = [watchdog.run(corpus) for _ in range(3)]
+    assert all(r.status == "ok" for r in runs), runs
+    base = min(runs, key=lambda r: r.cpu)
     limit = max(SHAPE_CPU_FLOOR_S, SHAPE_CPU_RATIO * base.cpu)
     failures: list[str] = []
     cases = shapes(SHAPE_SIZE)
@@ -81,8 +87,14 @@ def test_adversarial_shapes_parse_in_linear_time(watchdog):
     for name, text in cases:
         r = watchdog.run(text)
         v = _verdict(name, r)
+        for _ in range(SHAPE_RETRIES):
+            if v is not None or r.cpu <= limit:
+                break
+            again = watchdog.run(text)
+            if again.status == "ok" and again.cpu < r.cpu:
+                r = again
         if v is None and r.cpu > limit:
-            v = f"{name}: {r.cpu:.2f} s CPU for {len(text)} characters (corpus text: {base.cpu:.3f} s)"
+            v = f"{name}: {r.cpu:.2f} s CPU for {len(text)} characters (corpus text: {base.cpu:.3f} s, limit {limit:.2f} s)"
         if v:
             failures.append(v)
         cpu[name] = r.cpu
@@ -138,6 +150,8 @@ def test_ten_thousand_contents_entries_none_exact_cost_little_more_than_exact_on
     exact, _ = cpu_of(False)
     fuzzy_cpu, issue = cpu_of(True)
     assert fuzzy_cpu < 1.5 * exact, f"10,000 entries: fuzzy {fuzzy_cpu:.2f} s CPU vs exact {exact:.2f} s"
+    # issue 12 asks < 5 s; about 3 s of CPU here, so a loaded machine keeps a margin
+    assert fuzzy_cpu < ENTRIES_10K_CPU_S, f"10,000 entries: {fuzzy_cpu:.2f} s CPU"
     assert len(issue.articles) == 10_000
     fuzzy = sum(1 for w in issue.warnings if w.code == "R201")
     assert fuzzy > 9_000, f"only {fuzzy} fuzzy matches: the shape no longer tests fuzzy matching"
