@@ -16,6 +16,7 @@ optional)::
     page_size = "185mm 260mm"   # or A4, B5, "210mm 285mm" (大16开)
     new_page_per_article = false
     images = "photos"           # the folder of the photos (default: images/ beside the input)
+    cover_photo = "images/01.jpg"  # the generated cover sets this photo under its masthead
 
 or, instead of ``images = "…"``, a table that also ties photos to captions by hand
 (``publisher/photos.py``; a file the table names is tied before any number or order)::
@@ -229,6 +230,7 @@ META_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "page_size": _page_size,
     "new_page_per_article": _flag,
     "print_profile": _optional_text,
+    "cover_photo": _optional_text,
     "images": _optional_text,
     "image_ties": _image_ties,
 }
@@ -273,6 +275,8 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
             meta.cover = str((p.parent / meta.cover).resolve())
         if meta.images and not Path(meta.images).is_absolute():
             meta.images = str((p.parent / meta.images).resolve())
+        if meta.cover_photo and not Path(meta.cover_photo).is_absolute():
+            meta.cover_photo = str((p.parent / meta.cover_photo).resolve())
     side = sidecar_path(p)
     if side.exists() and not side.is_dir():
         data = read_toml(side, "metadata TOML")
@@ -283,6 +287,8 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
             meta.print_profile = str((side.parent / meta.print_profile).resolve())
         if meta.images and not Path(meta.images).is_absolute():
             meta.images = str((side.parent / meta.images).resolve())
+        if meta.cover_photo and not Path(meta.cover_photo).is_absolute():
+            meta.cover_photo = str((side.parent / meta.cover_photo).resolve())
     if overrides:
         meta = apply(meta, {k: v for k, v in overrides.items() if v is not None}, overrides_where,
                      from_cli=overrides_where == "command line")

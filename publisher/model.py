@@ -170,6 +170,7 @@ class Meta:
     page_size: str = "185mm 260mm"  # CSS size; 16开 by default
     new_page_per_article: bool = False
     print_profile: str | None = None  # the printer's CMYK ICC profile (--print), relative to the sidecar
+    cover_photo: str | None = None  # a photo under the generated cover's masthead, relative to the sidecar
     images: str | None = None  # the folder of the photos (default: images/ beside the input)
     # explicit ties from the sidecar's [images] table: file (in that folder) → caption
     # reference ("a03:2", the 2nd caption of article a03, or the caption's opening words)

@@ -231,6 +231,9 @@ def attach(issue: Issue) -> Report:
     as it is."""
     folder = images_folder(issue)
     files = list_images(folder) if folder is not None else []
+    if issue.meta.cover_photo and folder is not None:  # placed by the sidecar: on the cover
+        lead = Path(issue.meta.cover_photo)
+        files = [f for f in files if (folder / f).resolve() != lead.resolve()]
     refs = caption_refs(issue)
     if not files and not issue.meta.image_ties and not any(r.image for r, _ in refs):
         return Report(folder=folder)

@@ -79,7 +79,7 @@ date: "2024-05-01"
 {ARTICLE_TEXT}
 """
 
-SIDECAR = '[images]\n"chart.png" = "a02:2"\n'
+SIDECAR = 'cover_photo = "images/lead.jpg"\n\n[images]\n"chart.png" = "a02:2"\n'
 
 # file → (how it is tied, the caption key, the caption's text)
 EXPECTED = {
@@ -90,6 +90,9 @@ EXPECTED = {
     "rot.jpg": ("order", "a03:1", "采茶女在云雾山茶园采摘春茶。"),
     "view.jpg": ("order", "a03:2", "云雾缭绕的茶山。"),
 }
+
+
+LEAD = (30, 120, 200)
 
 
 def _noise(w: int, h: int, seed: int) -> Image.Image:
@@ -114,6 +117,7 @@ def make_images(folder: Path) -> None:
     _noise(1800, 1200, 3).save(folder / "rot.jpg", quality=90, exif=exif.tobytes())
     _noise(160, 120, 4).save(folder / "tiny.jpg", quality=90, dpi=(72, 72))
     _noise(1800, 1200, 5).save(folder / "view.jpg", quality=90)
+    Image.new("RGB", (1200, 900), LEAD).save(folder / "lead.jpg", quality=95)  # the cover photo
 
 
 def publisher(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -176,6 +180,11 @@ def test_the_epub_passes_epubcheck_and_ace_with_each_photo_in_a_figure_with_its_
                     assert im.size[1] > im.size[0]
                 if name == "01.jpg":
                     assert im.size == (1600, 1067)
+        with Image.open(io.BytesIO(z.read("EPUB/images/cover.jpg"))) as cover:  # the masthead over the lead photo
+            assert cover.size == (1400, 1960)
+            middle = cover.convert("RGB").getpixel((700, 1000))
+            assert all(abs(a - b) < 12 for a, b in zip(middle, LEAD)), middle
+            assert cover.convert("RGB").getpixel((20, 20)) != middle  # the band
         assert "唐俊 摄" in placed["图①：村道两旁的稻田。"][2]  # the credit in the figcaption
         opf = z.read("EPUB/content.opf").decode()
         assert opf.count('media-type="image/jpeg"') + opf.count('media-type="image/png"') >= 6
@@ -206,12 +215,15 @@ def test_the_pdf_sets_each_photo_on_its_captions_page_with_its_original_pixels(b
                if isinstance(o, pikepdf.Stream) and o.get("/Filter") == "/DCTDecode"}
     for name in ("01.jpg", "tiny.jpg", "view.jpg"):  # a JPEG goes in byte for byte
         assert (built["root"] / "images" / name).read_bytes() in raw, name
-    block_w = None
+    block_w, block_w_min = None, 300
     with pdfplumber.open(built["pdf"]) as pdf:
         placed = {}
         for n, page in enumerate(pdf.pages):
             text = (page.extract_text() or "").replace(" ", "").replace("\n", "")
             for im in page.images:
+                if tuple(im["srcsize"]) == (1200, 900):  # the cover photo, on the first page
+                    assert n == 0 and im["width"] > block_w_min
+                    continue
                 name = by_size[tuple(im["srcsize"])] if tuple(im["srcsize"]) in by_size else \
                     by_size[tuple(im["srcsize"])[::-1]]
                 placed[name] = (n, im["width"], im["height"])

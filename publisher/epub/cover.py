@@ -39,6 +39,10 @@ def cover_image(issue: Issue) -> dict:
     alt = f"封面：{book_title(issue)}"
     if issue.meta.cover:
         return _given(Path(issue.meta.cover), alt)
+    if issue.meta.cover_photo:  # the drawn cover over the lead photo (issue 16: epub/photos.py)
+        from .photos import photo_cover
+
+        return photo_cover(issue, alt)
     img = _draw(issue).quantize(palette=_palette(), dither=Image.Dither.NONE)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=6)

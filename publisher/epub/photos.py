@@ -79,3 +79,42 @@ def prepare(issue: Issue) -> dict[str, EpubPhoto]:
         ext = "png" if media == "image/png" else "jpg"
         out[rel] = EpubPhoto(f"images/photo-{n:02d}.{ext}", data, media, w, h)
     return out
+
+
+def photo_cover(issue: Issue, alt: str) -> dict:
+    """The generated cover over the issue's lead photo (``cover_photo``): the photo fills
+    the page (EXIF turn applied, cropped to the cover's shape about its centre), the
+    band with the masthead and issue label stands over its top, the publisher and date on
+    a white foot; a JPEG (the same bytes for the same photo)."""
+    from PIL import Image, ImageDraw, ImageOps
+
+    from ..images import check_image
+    from . import cover as C
+    from .documents import book_title, date_label
+
+    c = check_image(issue.meta.cover_photo, what="cover photo")
+    with Image.open(io.BytesIO(c.data)) as src:
+        src.load()
+        photo = ImageOps.exif_transpose(src).convert("RGB")
+    img = ImageOps.fit(photo, (C.WIDTH, C.HEIGHT), Image.Resampling.BICUBIC, centering=(0.5, 0.5))
+    d = ImageDraw.Draw(img)
+    band = int(C.HEIGHT * 0.24)
+    d.rectangle([0, 0, C.WIDTH, band], fill=C.ACCENT)
+    d.rectangle([0, band, C.WIDTH, band + 10], fill=C.ACCENT_DARK)
+    m = issue.meta
+    name = m.magazine or m.issue_label or book_title(issue)
+    width = C.WIDTH - 2 * C.MARGIN
+    spacing = 0.12 if len(name) <= 8 else 0.0
+    font = C._fit(name, "hei-bold", int(width / (1 + spacing)), 170, 60)
+    y = C._centered(d, int(band * 0.22), name, font, C.ON_ACCENT, spacing)
+    if m.magazine and m.issue_label:
+        C._centered(d, y + 10, m.issue_label, C._font("kai", 60), C.ON_ACCENT_SOFT, 0.05)
+    bits = [b for b in (m.publisher, date_label(issue)) if b]
+    if bits:
+        foot = C.HEIGHT - 150
+        d.rectangle([0, foot, C.WIDTH, C.HEIGHT], fill=(255, 255, 255))
+        C._centered(d, foot + 50, "\u3000".join(bits), C._font("song", 34), C.INK_SOFT)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=QUALITY)
+    return {"data": out.getvalue(), "media_type": "image/jpeg", "ext": "jpg", "width": C.WIDTH,
+            "height": C.HEIGHT, "alt": alt}

@@ -356,6 +356,15 @@ def _photos(issue: Issue, body: list, print_mode: bool = False) -> dict:
     return placements(issue, g.block_width, g.block_height, print_mode=print_mode)
 
 
+def _cover_photo(issue: Issue, print_mode: bool) -> str | None:
+    """The photo under the generated cover's masthead (``cover_photo``: pdf/photos.py)."""
+    if not issue.meta.cover_photo:
+        return None
+    from .photos import cover_photo
+
+    return cover_photo(issue, print_mode)
+
+
 def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: list["ColumnView"],
                  contents: bool, body: list["ColumnView"], print_mode: bool, slots: bool = False) -> str:
     cover_image = None
@@ -408,5 +417,6 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
         cover_image=cover_image,
         single=single,
         photos=_photos(issue, body, print_mode),
+        cover_photo=_cover_photo(issue, print_mode) if cover and not cover_image else None,
     )
     return environment().get_template("pdf/issue.html.j2").render(**ctx)

@@ -65,3 +65,22 @@ def dpi_warnings(issue: Issue, checked: dict | None = None) -> list[str]:
     g = geometry(issue.meta.page_size)
     return P.print_warnings(issue, P.load(issue) if checked is None else checked,
                             g.block_width / PT_PER_MM, g.block_height / PT_PER_MM)
+
+
+def cover_photo(issue: Issue, print_mode: bool) -> str:
+    """The file: URL of ``cover_photo`` (checked by content), which the generated cover
+    sets full bleed under its masthead; EXIF-turned here; in a print PDF through
+    pdfx.print_image as a given cover is."""
+    from ..images import check_image
+
+    c = check_image(issue.meta.cover_photo, what="cover photo")
+    turned = _turned(c.data)
+    data, media = (turned, "image/png") if turned is not None else (c.data, c.media_type)
+    if print_mode:
+        from .pdfx import load_profile, print_image
+
+        data, media = print_image(data, media, load_profile(issue.meta.print_profile))
+    if data is c.data:
+        return allow_image(c.path, data, media)
+    ext = {"image/jpeg": "jpg", "image/png": "png"}.get(media, "img")
+    return allow_image(c.path.with_name(f"{c.path.name}.cover-{hashlib.sha256(data).hexdigest()[:16]}.{ext}"), data, media)

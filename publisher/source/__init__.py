@@ -18,7 +18,7 @@ from .syntax import SourceError, SourceLayout, is_source  # no Markdown parser i
 from .writer import notes, to_markdown
 
 # Meta fields that name a file (relative to the source when not absolute).
-PATH_KEYS = ("cover", "print_profile", "images")
+PATH_KEYS = ("cover", "print_profile", "images", "cover_photo")
 
 __all__ = ["is_source", "read_source_text", "read_source_report", "notes", "to_markdown", "SourceError", "SourceLayout", "syntax"]
 
