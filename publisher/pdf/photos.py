@@ -1,6 +1,6 @@
 """The issue's photos on the printed page (issue 16): each tied photo served to
-WeasyPrint as the original file's checked bytes (the original pixels; a CMYK press
-file gets its colour from the print path, nothing is converted here), set at the
+WeasyPrint as the original file's checked bytes (the original pixels; with --print a
+colour photo is separated into the print profile's CMYK by pdfx.print_image), set at the
 width :func:`publisher.photos.placed_width` gives in the text block, and kept on one
 page with its caption; a photo its EXIF orientation turns is turned here without loss
 (its decoded pixels as PNG), not re-encoded by the renderer (``figure.photo { break-inside: avoid }`` in styles/pdf.css).
