@@ -66,6 +66,13 @@ P400       pdf   trim and bleed boxes are consistent
 P401       pdf   a print PDF has a page count that is a multiple of 4
 P500       pdf   document title set
 P501       pdf   document language set to zh-CN
+P600       pdf   a PDF/X file has one GTS_PDFX output intent with an embedded CMYK output profile
+P601       pdf   a PDF/X file paints nothing in DeviceRGB (colour operators, images)
+P602       pdf   a PDF/X file's pages have a TrimBox, and TrimBox ⊆ BleedBox ⊆ MediaBox
+P603       pdf   a PDF/X file has no annotation or form field in the page area
+P604       pdf   a PDF/X file is PDF 1.6 at most, with GTS_PDFXVersion, dates and Trapped
+                 True/False in Info and XMP alike
+P605       pdf   a PDF/X file's black text is K only (0 0 0 1 k) and overprints
 ========== ===== ==========================================================================
 """
 from __future__ import annotations

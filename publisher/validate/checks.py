@@ -80,6 +80,12 @@ CODES: dict[str, Code] = {
         Code("P401", "pdf", "a print PDF has a page count that is a multiple of 4"),
         Code("P500", "pdf", "document title set"),
         Code("P501", "pdf", "document language set to zh-CN"),
+        Code("P600", "pdf", "a PDF/X file has one GTS_PDFX output intent with an embedded CMYK output profile"),
+        Code("P601", "pdf", "a PDF/X file paints nothing in DeviceRGB (colour operators, images)"),
+        Code("P602", "pdf", "a PDF/X file's pages have a TrimBox, and TrimBox ⊆ BleedBox ⊆ MediaBox"),
+        Code("P603", "pdf", "a PDF/X file has no annotation or form field in the page area"),
+        Code("P604", "pdf", "a PDF/X file is PDF 1.6 at most, with GTS_PDFXVersion, dates and Trapped True/False in Info and XMP alike"),
+        Code("P605", "pdf", "a PDF/X file's black text is K only (0 0 0 1 k) and overprints"),
     )
 }
 

@@ -27,6 +27,7 @@ from lxml import etree
 from ..errors import PublisherError
 from .checks import FileResult
 from .guard import DEFAULT, Limits, pdf_problems
+from .pdfx import check_pdfx, claims_pdfx
 from .titles import norm_title, unmatched_in_order
 
 MM = 72 / 25.4
@@ -686,6 +687,8 @@ def check_pdf(path: str, source_titles: list[str] | None = None, limits: Limits 
             return r
         check_metadata(pdf, r)
         check_boxes(pdf, r)
+        if claims_pdfx(pdf):
+            check_pdfx(pdf, r)
         check_fonts(pdf, r)
         check_notdef(pdf, r)
         dests = Dests(pdf)
