@@ -172,3 +172,59 @@ def test_black_text_without_overprint(good):
     found, _ = codes(mutated(good, "no-overprint", change))
     assert set(found) == {"P605"}
     assert found["P605"][0][1].startswith("solid black text (0 0 0 1 k) without overprint (")
+
+
+# ---- the printed contents of a file without links (P300, P301) ----------------------
+
+def test_print_file_contents_checked_from_the_printed_text(good):
+    _, ran = codes(good / "print.pdf")
+    assert {"P300", "P301"} <= set(ran)  # no links in a print file: the printed numbers are read
+
+
+def test_print_file_contents_numbers_against_the_pages_where_titles_stand(good):
+    """Page labels that start at 3 move every folio by two: each contents number now
+    names a page where its title is not, and P300 says where the title stands."""
+    def change(pdf):
+        pdf.Root.PageLabels = pikepdf.Dictionary(Nums=[0, pikepdf.Dictionary(S=pikepdf.Name.D, St=3)])
+
+    found, _ = codes(mutated(good, "labels", change))
+    assert set(found) == {"P300"}
+    msgs = [m for _, m in found["P300"]]
+    assert len(msgs) == 7 and {w for w, _ in found["P300"]} == {"page 3"}
+    assert msgs[0] == "contents entry '让每一滴汗水都浇灌在发展的土壤里' says page 2, but the title is printed on page 2, printed as 4"
+    for m in msgs:  # each title found on its own page, printed two more than the contents says
+        said, page, printed = map(int, re.search(r"says page (\d+), .* on page (\d+), printed as (\d+)", m).groups())
+        assert page == said and printed == said + 2
+
+
+def W(text, x0, y0, x1, y1):
+    from publisher.validate.pdf import Word
+    return Word(text, x0, y0, x1, y1)
+
+
+def test_printed_entries_read_from_the_lines_of_a_contents_page():
+    """Lines of the anthology's issue contents as pdftotext gives them (the author set
+    smaller, a column head without number, the folio in the foot band)."""
+    from publisher.validate.pdf import printed_entries
+
+    words = [W("CONTENTS", 99.8, 103.4, 166.8, 116.4), W("目", 99.8, 114.3, 119.8, 143.2), W("录", 143.8, 114.3, 163.8, 143.2),
+             W("卷首语", 99.8, 160.2, 131.3, 175.4),
+             W("2", 503.8, 177.4, 509.3, 191.8), W("让每一滴汗水都浇灌在发展的土壤里", 109.8, 177.4, 269.8, 191.8),
+             W("领导讲话", 99.8, 238.7, 141.8, 253.9),
+             W("在全县项目建设推进大会上的讲话", 109.8, 255.9, 259.8, 270.3), W("以作风建设新成效推动各项工作", 109.8, 271.5, 249.8, 285.9),
+             W("5", 503.8, 256.2, 509.3, 270.6), W("林振东", 271.8, 259.1, 298.8, 269.8),
+             W("6", 503.8, 271.8, 509.3, 286.1), W("周明远", 261.8, 274.6, 288.8, 285.3),
+             W("3", 504.3, 726.0, 509.3, 738.9)]
+    assert printed_entries(words, 80, 700) == [("2", "让每一滴汗水都浇灌在发展的土壤里"),
+                                               ("5", "在全县项目建设推进大会上的讲话 林振东"),
+                                               ("6", "以作风建设新成效推动各项工作 周明远")]
+    # two such lines are not yet a contents page
+    assert printed_entries(words[:-4], 80, 700) == []
+    # body text: numbers that end lines run on from their words (no leader gap), or
+    # stand apart but at different right edges, are no contents entries
+    body = [W("全县生产总值增长到", 99.8, 200, 280, 214), W("2024", 280, 200, 300, 214),
+            W("第一部分共", 99.8, 216, 160, 230), W("12", 160, 216, 170, 230),
+            W("见附表", 99.8, 232, 140, 246), W("3", 200, 232, 205, 246),
+            W("见附图", 99.8, 248, 140, 262), W("4", 300, 248, 305, 262),
+            W("见附录", 99.8, 264, 140, 278), W("5", 400, 264, 405, 278)]
+    assert printed_entries(body, 80, 700) == []

@@ -10,7 +10,9 @@ contains the printed page number.  P300 compares that number with the folio prin
 the destination page: its page label when the PDF has ``/PageLabels``, else the
 number printed in the page's head or foot margin, else (a page printed without folio,
 such as a column opener) the folio its neighbours imply.  P301 checks that the entry's
-title, the rest of its line without leaders, is printed on the destination page.
+title, the rest of its line without leaders, is printed on the destination page.  A file
+without contents links (a print file) has its printed contents read from the text alone
+(:func:`printed_entries`, :func:`check_printed_contents`).
 """
 from __future__ import annotations
 
@@ -511,6 +513,8 @@ def check_contents(pdf, dests: Dests, text: Text, r: FileResult) -> None:
             rect = [_f(v) for v in annot.Rect]
             links.append((i, (min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])), target))
     if not links:
+        if not r.codes() & {"P302"}:
+            check_printed_contents(pdf, text, r)  # a print file: no links, the printed text only
         return
     words = text.words
     if not words:
@@ -567,6 +571,97 @@ def check_contents(pdf, dests: Dests, text: Text, r: FileResult) -> None:
         if title and not text.shows(target, title):
             r.add("P301", f"contents entry '{title}' points to page {target + 1} ({expect}), "
                   "where that title is not printed", f"page {i + 1}")
+
+
+def text_lines(words: list[Word]) -> list[list[Word]]:
+    """The page's words as lines (top to bottom), each left to right: a word joins a
+    line when its vertical centre is within 40 % of the line's first word's height."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: ((w.y0 + w.y1) / 2, w.x0)):
+        c = (w.y0 + w.y1) / 2
+        for ln in reversed(lines[-3:]):
+            h = ln[0].y1 - ln[0].y0
+            if abs(c - (ln[0].y0 + ln[0].y1) / 2) <= 0.4 * h:
+                ln.append(w)
+                break
+        else:
+            lines.append([w])
+    return [sorted(ln, key=lambda w: w.x0) for ln in lines]
+
+
+def printed_entries(words: list[Word], top: float, bottom: float) -> list[tuple[str, str]]:
+    """(number, title) of the contents entries printed on a page, read from the text alone.
+
+    An entry is a line that ends in a page number set apart from the rest of the line by
+    a gap of at least one and a half line heights (where the leaders run), outside the
+    head and foot bands (above ``top``, below ``bottom``: running heads and folios).  A
+    page is a contents page when at least three such lines end at the same right edge
+    (the numbers set flush right) and they are at least a third of the page's lines."""
+    lead = "".join(_LEADERS)
+    lines = [ln for ln in text_lines([w for w in words if w.text.strip(lead)])
+             if top <= (ln[0].y0 + ln[0].y1) / 2 <= bottom]
+    cands = []
+    for ln in lines:
+        if len(ln) < 2:
+            continue
+        num, before = ln[-1], ln[-2]
+        h = num.y1 - num.y0
+        if num.text.isdigit() and num.x0 - before.x1 >= 1.5 * h:
+            cands.append((round(num.x1), ln))
+    if not cands:
+        return []
+    edges = Counter(e for e, _ in cands)
+    edge = max(edges, key=lambda e: sum(n for f, n in edges.items() if abs(f - e) <= 2))
+    entries = [ln for e, ln in cands if abs(e - edge) <= 2]
+    if len(entries) < 3 or 3 * len(entries) < len(lines):
+        return []
+    return [(ln[-1].text, " ".join(w.text for w in ln[:-1])) for ln in entries]
+
+
+def check_printed_contents(pdf, text: Text, r: FileResult) -> None:
+    """P300 and P301 on a file without contents links (a print file): the numbers of the
+    printed contents (:func:`printed_entries`) against the pages where the titles stand.
+    An entry passes when the page printed with its number shows its title; otherwise
+    P300 names the page that does (the first one from the previous entry's page on, the
+    contents pages left out), and P301 says when no page does."""
+    words = text.words
+    if not words:
+        return
+    fol = folios(pdf, words)
+    page_of = {}
+    for j, f in enumerate(fol):
+        if f is not None and f.isdigit():
+            page_of.setdefault(int(f), j)
+    found: dict[int, list[tuple[str, str]]] = {}
+    for i, page in enumerate(pdf.pages):
+        if i >= len(words) or not words[i]:
+            continue
+        trim = _box(page, "/TrimBox") or tuple(_f(v) for v in page.mediabox)
+        mtop = _f(page.mediabox[3])
+        band = 0.12 * (trim[3] - trim[1])
+        entries = printed_entries(words[i], mtop - trim[3] + band, mtop - trim[1] - band)
+        if entries:
+            found[i] = entries
+    if found:
+        r.mark("P300", "P301")
+    others = [k for k in range(len(words)) if k not in found]  # the contents pages list every title
+    for i, entries in found.items():
+        start = 0
+        for number, title in entries:
+            target = page_of.get(int(number))
+            if target is not None and target not in found and text.shows(target, title):
+                start = target
+                continue
+            stands = next((k for k in others if k >= start and text.shows(k, title)), None)
+            if stands is None:
+                stands = next((k for k in others if text.shows(k, title)), None)
+            if stands is not None:
+                start = stands
+                r.add("P300", f"contents entry '{title}' says page {number}, but the title is printed on page "
+                      f"{stands + 1}, printed as {fol[stands]}", f"page {i + 1}")
+            else:
+                r.add("P301", f"contents entry '{title}' says page {number}, but that title is printed on no "
+                      "page other than the contents", f"page {i + 1}")
 
 
 def _same_number(a: str, b: str) -> bool:
