@@ -344,3 +344,23 @@ def test_the_pdf_fetcher_serves_the_tied_photos_and_nothing_else(tmp_path):
     for other in ("images/stray.jpg", "issue.md"):
         with pytest.raises(ValueError, match="not served"):
             fetcher.fetch((tmp_path / other).resolve().as_uri())
+
+
+def test_parse_to_markdown_writes_each_tie_so_the_source_keeps_it(built):
+    """The reader's ties (number, order, sidecar) are written as ``image=`` attributes: the
+    editor sees them, and the source read back ties the same photos, now by the source."""
+    from publisher.photos import tied_blocks
+    from publisher.reader import read_issue_report
+    from publisher.source import to_markdown
+
+    root = built["root"]
+    issue, _, _ = read_issue_report(root / "issue.md")
+    md = to_markdown(issue)
+    assert '::: {.caption image="images/01.jpg"}\n图①：村道两旁的稻田。' in md
+    assert '::: {.caption image="images/tiny.jpg" alt="一间红色的邮局"}' in md
+    (root / "again").mkdir()
+    (root / "again" / "issue.md").write_text(md, encoding="utf-8")
+    (root / "again" / "images").symlink_to(root / "images")
+    again, _, _ = read_issue_report(root / "again" / "issue.md")
+    assert [(b.text, b.image) for b in tied_blocks(again)] == [(b.text, b.image) for b in tied_blocks(issue)]
+    assert {t.how for t in again.photo_report.ties} == {"source"}
