@@ -215,6 +215,9 @@ def list_images(folder: Path) -> list[str]:
     return sorted(out, key=natural_key)
 
 
+PHOTO_CODES = ("R401", "R402", "R403")
+
+
 @dataclass
 class Report:
     folder: Path | None = None
@@ -229,6 +232,9 @@ def attach(issue: Issue) -> Report:
     is left (R401, R402; an [images] entry that picks no caption is R403).  Returns what
     was done, for ``parse``.  An issue without photos and without source ties is left
     as it is."""
+    # The photo warnings are made again from the folder on every read: those a source
+    # carries as comments (written by ``parse --to markdown``) are dropped, not doubled.
+    issue.warnings = [w for w in issue.warnings if w.code not in PHOTO_CODES]
     folder = images_folder(issue)
     files = list_images(folder) if folder is not None else []
     if issue.meta.cover_photo and folder is not None:  # placed by the sidecar: on the cover

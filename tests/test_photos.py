@@ -293,6 +293,11 @@ def test_unmatched_photos_and_captions_are_warnings_in_parse(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "R401" in r.stdout and "photo images/stray.jpg: no caption takes it" in r.stdout
     assert "R402" in r.stdout and "caption a01:2 without a photo" in r.stdout
+    # written as a source, the warnings stand as comments; read back, they are not doubled
+    md = publisher("parse", "issue.md", "--to", "markdown", cwd=tmp_path).stdout
+    (tmp_path / "again.md").write_text(md, encoding="utf-8")
+    again = publisher("parse", "again.md", "--to", "markdown", cwd=tmp_path).stdout
+    assert md.count("<!-- R402") == again.count("<!-- R402") == 1 and md.count("<!-- R401") == 1
 
 
 @pytest.mark.parametrize("name,data,says", [
