@@ -233,7 +233,29 @@ META_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "cover_photo": _optional_text,
     "images": _optional_text,
     "image_ties": _image_ties,
+    "permit_no": _optional_text,
+    "compiled_by": _optional_text,
+    "printed_by": _optional_text,
+    "copies": _whole(1, 100_000_000, "a number of copies"),
+    "distribution": _optional_text,
+    "internal_notice": _optional_text,
 }
+# The imprint rows of the colophon (label, Meta field), in the order internal
+# publications print them.
+IMPRINT = (("准印证号", "permit_no"), ("编印单位", "compiled_by"), ("印刷单位", "printed_by"),
+           ("印数", "copies"), ("发送对象", "distribution"))
+
+
+def imprint_rows(meta) -> list[tuple[str, str]]:
+    """(label, value) of the imprint fields ``meta`` has: 准印证号, 编印单位, 印刷单位,
+    印数 (as ``1000册``), 发送对象 — the colophon's rows in the EPUB and the PDF."""
+    rows = []
+    for label, key in IMPRINT:
+        v = getattr(meta, key, None)
+        if v is None or v == "":
+            continue
+        rows.append((label, f"{v}册" if key == "copies" else str(v)))
+    return rows
 # The anthology TOML's own keys (besides ``issues``) share the checkers.
 BOOK_SCHEMA: dict[str, Callable[[Any, bool], Any]] = {
     "title": _text,

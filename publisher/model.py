@@ -176,6 +176,15 @@ class Meta:
     # reference ("a03:2", the 2nd caption of article a03, or the caption's opening words)
     # or {caption = …, alt = …}
     image_ties: dict[str, Any] = field(default_factory=dict)
+    # The imprint of an internal publication (内部资料性出版物, issue 15), printed on the
+    # colophon page (metadata.imprint_rows): 准印证号, 编印单位, 印刷单位, 印数 (copies),
+    # 发送对象, and the notice (e.g. 内部资料 免费交流).
+    permit_no: str | None = None
+    compiled_by: str | None = None
+    printed_by: str | None = None
+    copies: int | None = None
+    distribution: str | None = None
+    internal_notice: str | None = None
 
     @property
     def title(self) -> str:

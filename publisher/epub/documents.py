@@ -370,10 +370,14 @@ def colophon(issue: Issue, *, stylesheets: list[str], fonts: list[str], has_page
         rows.append(("ISSN", m.issn))
     if m.cn:
         rows.append(("刊号", m.cn))
+    from ..metadata import imprint_rows  # an internal publication's imprint (issue 15)
+
+    rows += imprint_rows(m)
+    notes = [m.internal_notice] if m.internal_notice else []
     html = edge_spaces(render(
         "epub/colophon.xhtml.j2", lang=m.language or "zh-CN", doc_title=LABELS["colophon"],
         stylesheets=[f"../{s}" for s in stylesheets], body_class="colophon-page", body_type="backmatter",
         col={"heading": LABELS["colophon"], "rows": rows, "fonts": fonts, "fonts_label": "本书所用字体",
-             "notes": ["页码导航列出各篇文章在印刷版中的起始页码。"] if has_pages else []},
+             "notes": notes + (["页码导航列出各篇文章在印刷版中的起始页码。"] if has_pages else [])},
     )).encode("utf-8")
     return Doc("colophon", COLOPHON_HREF, LABELS["colophon"], "colophon", html)

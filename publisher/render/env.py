@@ -25,6 +25,9 @@ def environment() -> Environment:
     env.filters["title_lines"] = title_lines
     env.filters["stanzas"] = stanzas
     env.globals["note_role"] = note_role
+    from ..metadata import imprint_rows  # the colophon's imprint (issue 15)
+
+    env.globals["imprint_rows"] = imprint_rows
     return env
 
 
