@@ -112,3 +112,19 @@ def test_markdown_source_front_matter_carries_the_imprint(tmp_path):
     assert (back.permit_no, back.printed_by, back.copies, back.internal_notice, back.distribution) == (
         ROWS[0][1], ROWS[2][1], 1500, "内部资料 免费交流", None)
     assert imprint_rows(back) == [ROWS[0], ROWS[2], ROWS[3]]
+
+
+def test_single_piece_prints_the_imprint_after_its_text(tmp_path):
+    """A single piece has no contents page: its imprint follows its text."""
+    from dataclasses import replace
+
+    from epub_fixtures import single_piece
+    from publisher.pdf import render_issue
+
+    issue = single_piece()
+    issue.meta = replace(issue.meta, permit_no=ROWS[0][1], copies=800)
+    (tmp_path / "single.pdf").write_bytes(render_issue(issue).pdf)
+    text = subprocess.run(["pdftotext", "-layout", tmp_path / "single.pdf", "-"], capture_output=True, text=True,
+                          check=True).stdout
+    last = [ln.strip() for ln in text.split("\f")[-2].splitlines() if ln.strip()]
+    assert last[-3:-1] == [f"准印证号：{ROWS[0][1]}", "印数：800册"]  # then the folio
