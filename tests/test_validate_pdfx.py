@@ -228,3 +228,19 @@ def test_printed_entries_read_from_the_lines_of_a_contents_page():
             W("见附图", 99.8, 248, 140, 262), W("4", 300, 248, 305, 262),
             W("见附录", 99.8, 264, 140, 278), W("5", 400, 264, 405, 278)]
     assert printed_entries(body, 80, 700) == []
+
+
+def test_rgb_blending_space(good):
+    def change(pdf):
+        pdf.pages[4].obj.Group = pikepdf.Dictionary(S=pikepdf.Name.Transparency, CS=pikepdf.Name.DeviceRGB)
+
+    found, _ = codes(mutated(good, "rgb-group", change))
+    assert found == {"P601": [("page 5", "1 pages blend their transparency in DeviceRGB (/Group /CS)")]}
+
+
+def test_unreadable_output_intent_is_p001_not_a_crash(good):
+    def change(pdf):
+        pdf.Root.OutputIntents[0].DestOutputProfile.N = pikepdf.Array([1])  # N is no number
+
+    found, _ = codes(mutated(good, "bad-n", change))
+    assert set(found) == {"P001"} and found["P001"][0][1].startswith("structure the PDF/X checks cannot read")

@@ -9,7 +9,8 @@ an official PDF/X validator (none is available on this machine):
   profile (``DestOutputProfile``, N = 4, the profile's own header says CMYK ``prtr``);
 * ``P601`` nothing painted in DeviceRGB or a 3-component ICC space: no colour
   operator, no image (page content, forms and patterns, walked by
-  :func:`publisher.pdf.pdfx.inspect`, the reader the print backend's tests use too);
+  :func:`publisher.pdf.pdfx.inspect`, the reader the print backend's tests use too;
+  inline images are not walked), no page blending its transparency in DeviceRGB;
 * ``P602`` every page has a TrimBox, and TrimBox ⊆ BleedBox ⊆ MediaBox;
 * ``P603`` no annotation (other than PrinterMark and TrapNet) inside the BleedBox;
 * ``P604`` the version is PDF 1.6 at most, Info and XMP carry the same
@@ -203,9 +204,10 @@ def _overlaps(a, b) -> bool:
 
 
 def check_pages(pdf, r: FileResult) -> None:
-    r.mark("P602", "P603")
+    r.mark("P601", "P602", "P603")
     bad_box: dict[str, list[int]] = {}
     bad_annot: dict[str, list[int]] = {}
+    rgb_groups: list[int] = []
     for i, page in enumerate(pdf.pages, 1):
         obj = page.obj
         media = _rect(page.mediabox)
@@ -222,6 +224,9 @@ def check_pages(pdf, r: FileResult) -> None:
             problem = f"the {'BleedBox' if bleed else 'TrimBox'} extends beyond the MediaBox"
         if problem:
             bad_box.setdefault(problem, []).append(i)
+        group = obj.get("/Group")
+        if isinstance(group, pikepdf.Dictionary) and group.get("/CS") == pikepdf.Name.DeviceRGB:
+            rgb_groups.append(i)
         area = bleed or trim or media
         for annot in obj.get("/Annots", None) or []:
             if not isinstance(annot, pikepdf.Dictionary):
@@ -234,10 +239,14 @@ def check_pages(pdf, r: FileResult) -> None:
                 bad_annot.setdefault(sub.lstrip("/"), []).append(i)
     for problem, pages in bad_box.items():
         r.add("P602", f"{problem} ({len(pages)} pages): PDF/X wants TrimBox ⊆ BleedBox ⊆ MediaBox", _where(pages[:REPORT]))
+    if rgb_groups:
+        r.add("P601", f"{len(rgb_groups)} pages blend their transparency in DeviceRGB (/Group /CS)",
+              _where(rgb_groups[:REPORT]))
     for sub, pages in bad_annot.items():
         r.add("P603", f"{len(pages)} {sub} annotations inside the page area (a print file has none)",
               _where(sorted(set(pages))[:REPORT]))
-    if "/AcroForm" in pdf.Root and (pdf.Root.AcroForm.get("/Fields") or []):
+    form = pdf.Root.get("/AcroForm")
+    if isinstance(form, pikepdf.Dictionary) and len(form.get("/Fields") or []):
         r.add("P603", "the file has an interactive form (AcroForm fields)")
 
 
@@ -289,8 +298,10 @@ def check_keys(pdf, r: FileResult) -> None:
 
 
 def check_pdfx(pdf, r: FileResult) -> None:
-    """P600–P605 on a file that says it is PDF/X."""
-    check_output_intent(pdf, r)
-    check_keys(pdf, r)
-    check_pages(pdf, r)
-    check_inks(pdf, r)
+    """P600–P605 on a file that says it is PDF/X (a structure these readers cannot
+    follow is P001, as for every other check)."""
+    for check in (check_output_intent, check_keys, check_pages, check_inks):
+        try:
+            check(pdf, r)
+        except (pikepdf.PdfError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as e:
+            r.add("P001", f"structure the PDF/X checks cannot read: {' '.join(str(e).split())[:120]}")
