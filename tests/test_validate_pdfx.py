@@ -228,6 +228,14 @@ def test_printed_entries_read_from_the_lines_of_a_contents_page():
             W("见附图", 99.8, 248, 140, 262), W("4", 300, 248, 305, 262),
             W("见附录", 99.8, 264, 140, 278), W("5", 400, 264, 405, 278)]
     assert printed_entries(body, 80, 700) == []
+    # a table of figures set flush right, with gaps like leaders: its numbers do not go up
+    table = [w for k, (label, n) in enumerate([("粮食产量", "512"), ("油料", "38"), ("蔬菜", "265"), ("水果", "97")])
+             for w in (W(label, 99.8, 200 + 16 * k, 160, 214 + 16 * k), W(n, 500 - 5 * len(n), 200 + 16 * k, 509.3, 214 + 16 * k))]
+    assert printed_entries(table, 80, 700) == []
+    # the same lines as page numbers that go up, one of them wrong, are a contents
+    pages = [w for k, (label, n) in enumerate([("粮食产量", "5"), ("油料", "38"), ("蔬菜", "12"), ("水果", "19")])
+             for w in (W(label, 99.8, 200 + 16 * k, 160, 214 + 16 * k), W(n, 500 - 5 * len(n), 200 + 16 * k, 509.3, 214 + 16 * k))]
+    assert [n for n, _ in printed_entries(pages, 80, 700)] == ["5", "38", "12", "19"]
 
 
 def test_rgb_blending_space(good):

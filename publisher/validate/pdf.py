@@ -596,7 +596,9 @@ def printed_entries(words: list[Word], top: float, bottom: float) -> list[tuple[
     a gap of at least one and a half line heights (where the leaders run), outside the
     head and foot bands (above ``top``, below ``bottom``: running heads and folios).  A
     page is a contents page when at least three such lines end at the same right edge
-    (the numbers set flush right) and they are at least a third of the page's lines."""
+    (the numbers set flush right), they are at least a third of the page's lines, and
+    their numbers go up (from one entry to the next at least two times in three: one
+    wrong number does not hide the page, a table of figures is not taken for it)."""
     lead = "".join(_LEADERS)
     lines = [ln for ln in text_lines([w for w in words if w.text.strip(lead)])
              if top <= (ln[0].y0 + ln[0].y1) / 2 <= bottom]
@@ -615,6 +617,9 @@ def printed_entries(words: list[Word], top: float, bottom: float) -> list[tuple[
     entries = [ln for e, ln in cands if abs(e - edge) <= 2]
     if len(entries) < 3 or 3 * len(entries) < len(lines):
         return []
+    nums = [int(ln[-1].text) for ln in entries]
+    if 3 * sum(b >= a for a, b in zip(nums, nums[1:])) < 2 * (len(nums) - 1):
+        return []  # page numbers go up down a contents; a table's figures need not
     return [(ln[-1].text, " ".join(w.text for w in ln[:-1])) for ln in entries]
 
 
