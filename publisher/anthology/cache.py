@@ -6,8 +6,9 @@ Two keys per issue:
   where it sits in the book: the source bytes, its resolved metadata, the print flag
   and padding, ``styles/``, ``templates/``, the font manifest and the identity (path,
   size, mtime) of every font file it names, the publisher version and the source of
-  the code that reads and typesets an issue.  An issue's page count depends only on
-  this key (every issue starts on a recto, so its first folio changes digits, never
+  the code that reads and typesets an issue, and the bytes of every file its render
+  may read besides the text (sidecar, cover, cover photo, photos: inputs.py).  An
+  issue's page count depends only on this key (every issue starts on a recto, so its first folio changes digits, never
   the layout), so page counts are stored under it: ``counts/<content key>.json``.
 * the **render key** = content key + first folio: ``renders/<key>.pdf`` and
   ``renders/<key>.json`` (page count and contents entries).
@@ -42,8 +43,8 @@ from ..paths import FONTS_DIR, ROOT, STYLES_DIR, TEMPLATES_DIR
 from ..textio import atomic_write
 
 # Code whose change alters a rendered issue (the anthology's own modules do not).
-_CODE_DIRS = ("reader", "render", "pdf")
-_CODE_FILES = ("model.py", "metadata.py", "typography.py", "fonts.py", "textio.py")
+_CODE_DIRS = ("reader", "render", "pdf", "source")
+_CODE_FILES = ("model.py", "metadata.py", "typography.py", "fonts.py", "textio.py", "photos.py", "images.py")
 FORMAT = 2  # bump when the entry format changes
 
 
@@ -424,14 +425,21 @@ def _int(v: Any, lo: int, hi: int = 1 << 30) -> int | None:
     return v if type(v) is int and lo <= v <= hi else None
 
 
-def _page_count_of(p: Path) -> int | None:
+def _read_json(path: Path, limit: int) -> dict[str, Any] | None:
+    """The JSON object in the cache file ``path`` of at most ``limit`` bytes, else None
+    (missing, too large, not a regular file, not JSON, not an object: not an entry)."""
+    from ..textio import read_limited
+
     try:
-        if p.stat().st_size > 1 << 16:
-            return None
-        d = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        d = json.loads(read_limited(path, limit, "cache entry").decode("utf-8"))
+    except (OSError, ValueError, PublisherError):
         return None
-    return _int(d.get("page_count"), 1) if isinstance(d, dict) else None
+    return d if isinstance(d, dict) else None
+
+
+def _page_count_of(p: Path) -> int | None:
+    d = _read_json(p, 1 << 16)
+    return _int(d.get("page_count"), 1) if d is not None else None
 
 
 def valid_toc(toc: Any, page_count: int) -> list[dict[str, Any]] | None:
@@ -467,14 +475,8 @@ def pdf_page_count(path: Path) -> int | None:
 def read_entry(pdf: Path, key: str, first_folio: int | None = None) -> Entry | None:
     """The entry at ``pdf`` (and its .json) if everything in it is what was written:
     the format, the types and ranges of its fields, the PDF's digest and page count."""
-    meta = pdf.with_suffix(".json")
-    try:
-        if meta.stat().st_size > 8 << 20:
-            return None
-        d = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(d, dict) or d.get("format") != FORMAT:
+    d = _read_json(pdf.with_suffix(".json"), 8 << 20)
+    if d is None or d.get("format") != FORMAT:
         return None
     n = _int(d.get("page_count"), 1)
     folio = _int(d.get("first_folio"), 1)

@@ -254,9 +254,13 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
 
         return hashlib.sha256(load_profile(meta.print_profile).data).hexdigest()
 
+    from .inputs import inputs_digest  # the sidecar, cover, cover photo and photos, by their bytes
+
+    digests = [inputs_digest(inp.path, meta, src, inp.override_dict)
+               for src, meta, inp in zip(sources, config.metas, config.issues)]
     ckeys = [content_key(src, asdict(meta), print_mode=print_mode, pad_to=PAD_ISSUE, running_head=None,
-                         extra=repr(inp.overrides) + profile_digest(meta))
-             for src, meta, inp in zip(sources, config.metas, config.issues)]
+                         extra=repr(inp.overrides) + profile_digest(meta) + dig)
+             for src, meta, inp, dig in zip(sources, config.metas, config.issues, digests)]
     binder.begin(ckeys)
     titles = [m.title or inp.path.stem for m, inp in zip(config.metas, config.issues)]
     est = _Estimator([len(s) for s in sources])
@@ -316,7 +320,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
         submitted.add(render_key(ckeys[i], off))
         inp = config.issues[i]
         return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, ckeys[i],
-                             str(root), speculative, str(root / "renders" / "parts"))
+                             str(root), speculative, str(root / "renders" / "parts"), digests[i])
 
     jobs_mod.set_backends(read, render)
     keeps_parts = jobs_mod.keeps_parts()
