@@ -234,16 +234,15 @@ _PERIOD_MIN_REPEATS = 16  # repeats of the unit before the stretch is followed
 _PERIOD_TEXT_MIN = 256  # a shorter text is not looked at for periodic stretches
 
 
-def _period(t: str, i: int, n: int) -> tuple[int, int] | None:
+def _period(t: str, i: int, n: int, paired: list[int]) -> tuple[int, int] | None:
     """``(p, end)`` if ``t[i:]`` opens a stretch repeating a unit of ``p`` characters
-    (no parenthesis: pairs read far) at least _PERIOD_MIN_REPEATS times; ``t[k] ==
-    t[k - p]`` for every ``i + p <= k < end``."""
+    at least _PERIOD_MIN_REPEATS times; ``t[k] == t[k - p]`` for every ``i + p <= k <
+    end``.  A parenthesis of a pair (``paired``: their positions, sorted) reads its
+    partner, far away: a stretch holding one is not taken (``p`` 0)."""
     for p in range(1, _PERIOD_MAX + 1):
         k = _PERIOD_MIN_REPEATS * p
         if i + p + k > n or t[i : i + k] != t[i + p : i + p + k]:
             continue
-        if _PARENS.search(t, i, i + p):
-            return None
         lo, hi = k, None  # lo verified; hi known to fail
         while hi is None:
             L2 = min(2 * lo, n - i - p)
@@ -259,7 +258,10 @@ def _period(t: str, i: int, n: int) -> tuple[int, int] | None:
                 lo = mid
             else:
                 hi = mid
-        return p, i + p + lo
+        end = i + p + lo
+        if paired and bisect.bisect_left(paired, i) < bisect.bisect_left(paired, end):
+            return 0, end  # not taken; not looked at again up to its end
+        return p, end
     return None
 
 
@@ -271,6 +273,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
         return t, list(range(n))  # nothing to decide (a short heading, often)
     # only a half-width parenthesis asks for its partner (（ and ） stay as they are)
     pairs = _paren_pairs(t) if "(" in t or ")" in t else {}
+    paired = sorted(pairs)
     han: list[int] = []  # Han prefix counts, made when a pair first needs them
     out: list[str] = []
     org: list[int] = []
@@ -320,8 +323,10 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
                 if not per:
                     continue
         elif i >= probe:
-            found = _period(t, i, n)
-            if found:
+            found = _period(t, i, n, paired)
+            if found and not found[0]:
+                probe = found[1]
+            elif found:
                 per, per_end = found
                 per_next, snaps = i, []
                 continue  # the boundary at i is taken at the top
@@ -381,11 +386,22 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
                 chinese = _paren_chinese(t, a, b, han)
             else:
                 chinese = c in "（）" or _cjk(last()) or _cjk(_next_nonspace(t, i + 1))
-            if chinese:
-                emit("（" if c in "(（" else "）", i)
-            else:
-                emit(c, i)
+            o = ("（" if c in "(（" else "）") if chinese else c
+            emit(o, i)
             i += 1
+            if c in "()" and t[i : i + 2] == c + c:
+                # a run of one unpaired half-width parenthesis: each but the run's last
+                # is decided by the output before it (its right neighbour is the same
+                # mark, no Chinese context), so it repeats the first
+                j = i + 1
+                while j < n and t[j] == c:
+                    j += 1
+                k = i
+                while k < j - 1 and k not in pairs:
+                    k += 1
+                out.extend(o * (k - i))
+                org.extend(range(i, k))
+                i = k
             continue
         if c == '"' or c in "“”":
             # a straight quote with no quote open, right after text and before a

@@ -61,7 +61,7 @@ def test_same_reading_as_the_reference_on_every_corpus_line():
 def test_runs_and_alternations_of_each_mark():
     for c in ".。…⋯-－—―─()（）\"“”'‘’,;:?!<> \u3000":
         for ctx in ("建设{}清廉", "abc{}xyz", "{}", "12{}34", "“三农{}”", "建设{}abc", "/{}/"):
-            for k in (1, 2, 3, 4, 7, 40):
+            for k in (1, 2, 3, 4, 7, 40, 150):  # 150: long enough to be copied by period
                 _same(ctx.format(c * k))
                 _same(ctx.format((c + "字") * k))
                 _same(ctx.format((c + " ") * k))
