@@ -4,9 +4,11 @@
 
 * an issue: a text file, with its metadata in the sidecar TOML beside it
   (``2023-01.txt`` + ``2023-01.toml``, see :mod:`publisher.metadata`);
-* a folder: every ``*.txt`` in it (not recursive), each with its sidecar.  A folder's
-  issues are ordered by ``(year, number)`` from their metadata when every one of them
-  has both, otherwise by file name;
+* a folder: every ``*.txt`` in it and every ``*.md`` that is a publisher source (its
+  front matter opens with ``publisher-source: 1``, :func:`publisher.source.is_source`;
+  any other Markdown file, a README, is not an issue), not recursive, each with its
+  sidecar.  A folder's issues are ordered by ``(year, number)`` from their metadata (a
+  source's front matter in) when every one of them has both, otherwise by file name;
 * an anthology file: a TOML file with an ``issues`` list and the book's metadata::
 
       # qingxi-2023.toml — every key but issues is optional
@@ -87,15 +89,38 @@ class AnthologyConfig:
     metas: list[Meta] = field(default_factory=list)  # resolved metadata of each issue
 
 
+def _is_source_file(path: Path) -> bool:
+    """Is ``path`` a publisher source (a Markdown file whose front matter says so)?  One
+    that cannot be read or decoded is not (the folder's other files are its issues)."""
+    from ..source import is_source
+
+    try:
+        return is_source(read_input(path).text)
+    except PublisherError:
+        return False
+
+
 def _issue_files(folder: Path) -> list[Path]:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.is_file() and (
+        p.suffix.lower() == ".txt" or (p.suffix.lower() == ".md" and _is_source_file(p))))
     if not files:
-        raise PublisherError(f"{folder}: no issue text files (*.txt) in this folder")
-    metas = [load_meta(p) for p in files]
+        raise PublisherError(f"{folder}: no issue text files (*.txt, or *.md publisher sources) in this folder")
+    metas = [issue_meta(p) for p in files]
     if all(m.year is not None and m.number is not None for m in metas):
         order = sorted(range(len(files)), key=lambda i: (metas[i].year, metas[i].number, files[i].name))
         files = [files[i] for i in order]
     return files
+
+
+def issue_meta(path: Path, overrides: dict[str, Any] | None = None) -> Meta:
+    """The issue's metadata as its reader resolves it: a publisher source's front matter
+    under its sidecar and the overrides; a raw text's sidecar and the overrides."""
+    from ..source import is_source, read_source_report
+
+    decoded = read_input(path)
+    if is_source(decoded.text):
+        return read_source_report(decoded.text, path, overrides)[0].meta
+    return load_meta(path, overrides)
 
 
 def check_issue_text(path: Path) -> None:
@@ -202,7 +227,7 @@ def load_config(inputs: list[str | Path], *, title: str | None = None,
     if book.get("print_profile"):  # the book is printed on one press: its profile is every issue's
         issues = [IssueInput(i.path, tuple(sorted({**i.override_dict, "print_profile": book["print_profile"]}.items())))
                   for i in issues]
-    metas = [load_meta(i.path, i.override_dict) for i in issues]
+    metas = [issue_meta(i.path, i.override_dict) for i in issues]
     sizes = {m.page_size for m in metas}
     page_size = normalise_page_size(str(book["page_size"])) if "page_size" in book else metas[0].page_size
     if "page_size" not in book and len(sizes) > 1:
