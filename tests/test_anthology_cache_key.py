@@ -16,8 +16,8 @@ import pytest
 from PIL import Image
 
 from publisher.anthology import build_anthology, load_config
+from publisher.anthology.config import issue_meta
 from publisher.anthology.inputs import issue_files
-from publisher.metadata import load_meta
 
 TEXT = "青溪县坚持把乡村建设摆在重要位置，统筹推进道路、供水、电网和通信设施建设，群众的获得感不断增强。" * 2
 
@@ -65,10 +65,10 @@ def _build(inputs, out, cache):
 
 def test_the_key_lists_the_sidecar_cover_photos_and_the_front_matters_files(issues):
     root, (a, b) = issues
-    _, files = issue_files(a, load_meta(a), a.read_bytes())
+    _, files = issue_files(a, issue_meta(a), a.read_bytes())
     assert files == [("sidecar", root / "a.toml"), ("cover", root / "cover.png"),
                      ("photo", root / "images" / "01.png")]
-    _, files = issue_files(b, load_meta(b), b.read_bytes())
+    _, files = issue_files(b, issue_meta(b), b.read_bytes())
     assert files == [("sidecar", root / "b" / "b.toml"), ("cover_photo", root / "b" / "lead.png"),
                      ("named", root / "b" / "pics" / "x.png")]
 

@@ -5,10 +5,10 @@ photo under the generated cover's masthead (``Meta.cover_photo``), the print pro
 (printing) and the photos tied to its captions (``Block.image``, publisher/photos.py).
 Which photos are tied is known only after the text is read; the key must be known
 before, so it covers every photo the render could tie: every photo file of the
-issue's images folder (what ``photos.attach`` lists) and, for a publisher source,
-the photos its captions name (``image="…"``) and the metadata of its front matter
-(read here: a source is read as written, no heuristics).  A raw text's metadata is
-its sidecar's and the overrides' (``load_meta``, as the reader does).
+issue's images folder (what ``photos.attach`` lists) and, for a publisher source
+whose text says ``image``, the photos its captions name (``image="…"``: the source
+is read here, as written, no heuristics).  The metadata is the issue's as its reader
+resolves it (``config.issue_meta``: a source's front matter in).
 
 Each file enters the key by a digest of its bytes, read bounded
 (``images.read_regular`` with ``images.MAX_BYTES``, ``textio.read_limited`` for the
@@ -37,7 +37,8 @@ def issue_files(path: Path, meta: Meta, source: bytes,
 
     path = Path(path)
     named: list[str] = []  # photos a source's captions name, relative to its folder
-    if _is_source(source):
+    text = _source_text(source)
+    if text is not None and "image" in text:  # a caption may name its photo: read as written
         try:
             from ..reader import read_issue
 
@@ -85,16 +86,13 @@ def inputs_digest(path: Path, meta: Meta, source: bytes, overrides: dict | None 
     return h.hexdigest()
 
 
-def _is_source(data: bytes) -> bool:
+def _source_text(data: bytes) -> str | None:
+    """The decoded text of a publisher source, None for a raw text (or undecodable bytes)."""
     from ..source import is_source
+    from ..textio import decode_bytes
 
-    head = data[:4096]
-    for enc in ("utf-8", "utf-16"):
-        try:
-            text = head.decode(enc, errors="ignore")
-        except LookupError:  # pragma: no cover
-            continue
-        if is_source(text):
-            return True
-    return False
-
+    try:
+        text = decode_bytes(data)
+    except PublisherError:
+        return None
+    return text if is_source(text) else None
