@@ -99,3 +99,24 @@ def test_a_replaced_photo_or_cover_is_rendered_again_and_the_rest_comes_from_the
     assert len(set(last) - set(after)) >= 3  # the three new images are in the book
     _build(inputs, tmp_path / "fresh.pdf", None)
     assert (tmp_path / "4.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()
+
+
+def test_a_fifo_or_a_missing_file_among_the_photos_is_keyed_never_read(tmp_path):
+    import os
+
+    from publisher.anthology.inputs import inputs_digest
+
+    issue = tmp_path / "i.txt"
+    issue.write_text(f"乡村振兴\n\n{TEXT}\n", encoding="utf-8")
+    (tmp_path / "i.toml").write_text('cover = "gone.png"\n', encoding="utf-8")
+    os.mkfifo(_mkdir(tmp_path / "images") / "01.jpg")  # a read would block
+    meta = issue_meta(issue)
+    first = inputs_digest(issue, meta, issue.read_bytes())
+    assert first == inputs_digest(issue, meta, issue.read_bytes())  # same files, same key (and no hang)
+    _png(tmp_path / "gone.png", (1, 2, 3))
+    assert inputs_digest(issue, meta, issue.read_bytes()) != first  # the cover, once there, is in the key
+
+
+def _mkdir(p):
+    p.mkdir()
+    return p
