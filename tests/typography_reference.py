@@ -3,38 +3,12 @@ was before runs were handled in bulk (issue 12), kept as the reference the fast 
 checked against (tests/test_typography_scanner.py): same text, same origins."""
 from __future__ import annotations
 
-import re
-from itertools import accumulate
-
 from publisher.typography import (
-    _AFTER_CLOSE, _HAN_RUN, _SPECIAL, _WS, CLOSING, DASHES, ELLIPSIS_CHARS, HALF_TO_FULL, OPENING,
+    _AFTER_CLOSE, _SPECIAL, _WS, CLOSING, DASHES, ELLIPSIS_CHARS, HALF_TO_FULL, OPENING,
     PAUSE_STOP, UNITS, WESTERN_RUN_CHARS, _fold, is_cjk, is_han, is_western,
 )
-
-_PARENS = re.compile(r"[()（）]")
-
-
-def _paren_pairs(t: str) -> dict[int, int]:
-    """Map every ( ) / （ ） position to its partner (linear stack walk)."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for m in _PARENS.finditer(t):
-        i = m.start()
-        if t[i] in "(（":
-            stack.append(i)
-        elif stack:
-            j = stack.pop()
-            pairs[i] = j
-            pairs[j] = i
-    return pairs
-
-
-def _han_prefix(t: str) -> list[int]:
-    """han[k] = number of Han characters in t[:k] (so a pair's inside is O(1))."""
-    marks = bytearray(len(t))
-    for m in _HAN_RUN.finditer(t):
-        marks[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    return [0, *accumulate(marks)]
+# helpers the fast scanner still shares unchanged
+from publisher.typography import _han_prefix, _left_context, _next_nonspace, _paren_pairs
 
 
 def _paren_chinese(t: str, i: int, j: int, han: list[int]) -> bool:
@@ -48,13 +22,6 @@ def _paren_chinese(t: str, i: int, j: int, han: list[int]) -> bool:
         k -= 1
     left = t[k] if k >= 0 else ""
     return is_cjk(left) or is_cjk(_next_nonspace(t, j + 1))
-
-
-def _next_nonspace(t: str, i: int) -> str:
-    n = len(t)
-    while i < n and t[i] in _WS:
-        i += 1
-    return t[i] if i < n else ""
 
 
 def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
@@ -200,18 +167,6 @@ def _parallel_phrases(out: list[str], t: str, j: int) -> bool:
     while r < PARALLEL_MIN and j + r < len(t) and is_han(t[j + r]):
         r += 1
     return r >= PARALLEL_MIN
-
-
-def _left_context(out: list[str]) -> str:
-    """The character that decides a mark's context: the last output character,
-    looking through quotes (``“三农”,`` is Chinese, ``"test",`` is not)."""
-    k = len(out) - 1
-    stop = max(-1, k - 8)
-    while k > stop and out[k] in "“”‘’\"'":
-        k -= 1
-    if k < 0:
-        return out[-1] if out else ""
-    return out[k]
 
 
 def _keep_space(left: str, right: str, title: bool) -> bool:
