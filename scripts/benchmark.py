@@ -20,7 +20,10 @@ Parts:
   (runs of marks, leaders, spaces, brackets, numbering) against 100 KB of corpus
   text (target ≤ 3×), and 10,000 目录 entries none of which matches exactly (< 5 s).
 * epub — ``publisher.epub.write_epub`` of 000.
-* pdf — ``publisher.pdf.write_pdf`` of 000.
+* pdf — ``publisher.pdf.write_pdf`` of 000, screen and ``--print`` (PDF/X-4: CPU at most
+  1.15× the screen build, issue 15).
+* photos — an issue of 20 photos (2400×1600 JPEG) against the same text without them:
+  EPUB under 2 s, PDF under twice its photo-less time (issue 16).
 * anthology — 12 issues (the corpus issues and the sample, repeated): a cold full
   build against rendering the same HTML as one WeasyPrint document (target ≤ 0.7);
   a rebuild after changing one sentence in one issue (target < 30 % of the full
@@ -147,13 +150,31 @@ def stage_epub(path: str, out: str) -> dict:
     return {"seconds": time.perf_counter() - t, "bytes": Path(out).stat().st_size}
 
 
-def stage_pdf(path: str, out: str) -> dict:
+def stage_pdf(path: str, out: str, mode: str = "screen") -> dict:
     from publisher.pdf import write_pdf
     from publisher.reader import read_issue
 
-    t = time.perf_counter()
-    write_pdf(read_issue(path), Path(out))
-    return {"seconds": time.perf_counter() - t, "bytes": Path(out).stat().st_size}
+    issue = read_issue(path)
+    t, c = time.perf_counter(), cpu_seconds()
+    write_pdf(issue, Path(out), print_mode=mode == "print")
+    return {"seconds": time.perf_counter() - t, "cpu": cpu_seconds() - c, "bytes": Path(out).stat().st_size}
+
+
+def stage_photos(folder: str, out: str) -> dict:
+    """EPUB and PDF of an issue of 20 photos against the same issue without them (issue 16)."""
+    from publisher.epub import write_epub
+    from publisher.pdf import write_pdf
+    from publisher.reader import read_issue
+
+    d: dict = {}
+    for name in ("plain", "photos"):
+        issue = read_issue(Path(folder) / name / "issue.txt")
+        for kind, write in (("epub", write_epub), ("pdf", write_pdf)):
+            t = time.perf_counter()
+            write(issue, Path(out) / f"{name}.{kind}")
+            d[f"{name}_{kind}"] = time.perf_counter() - t
+    d["photos_tied"] = sum(1 for a in issue.articles for b in a.blocks if getattr(b, "image", None))
+    return d
 
 
 def stage_anthology(folder: str, out: str, cache: str, jobs: str) -> dict:
@@ -220,7 +241,7 @@ def stage_onedoc(folder: str, out: str) -> dict:
 
 
 STAGES = {"parse": stage_parse, "epub": stage_epub, "pdf": stage_pdf, "anthology": stage_anthology,
-          "onedoc": stage_onedoc, "adversarial": stage_adversarial}
+          "onedoc": stage_onedoc, "adversarial": stage_adversarial, "photos": stage_photos}
 
 
 def run_stage(name: str, *args: str) -> dict:
@@ -319,8 +340,55 @@ def part_build(tmp: Path, stage: str) -> None:
     d = run_stage(stage, f0, tmp / f"000.{stage}")
     if "error" in d:
         print(f"   error: {d['error']}")
-    else:
-        print(f"   {d['seconds']:.2f} s build, {d['wall']:.2f} s process; {fmt_mem(d)}; {d['bytes'] // 1024} KB")
+        return
+    print(f"   {d['seconds']:.2f} s build, {d['wall']:.2f} s process; {fmt_mem(d)}; {d['bytes'] // 1024} KB")
+    if stage == "pdf":  # issue 15: a print (PDF/X-4) build costs at most 15% more than a screen build
+        p = run_stage("pdf", f0, tmp / "000-print.pdf", "print")
+        if "error" in p:
+            print(f"   --print: error: {p['error']}")
+            return
+        print(f"   --print (PDF/X-4): {p['seconds']:.2f} s build, CPU {p['cpu']:.2f} s vs screen {d['cpu']:.2f} s "
+              f"→ {p['cpu'] / d['cpu']:.2f}× ({'ok' if p['cpu'] <= 1.15 * d['cpu'] else 'OVER 1.15×'}); "
+              f"{p['bytes'] // 1024} KB")
+
+
+def make_photo_issue(folder: Path, n: int = 20) -> None:
+    """The same short issue twice: ``plain/`` and ``photos/`` with ``n`` 2400×1600 JPEGs
+    tied to its ``图N`` captions by number (issue 16)."""
+    from PIL import Image
+
+    paras = "\n".join("　　实干是最好的答卷。蓝图已经绘就，关键在于落实，在于一步一个脚印向前走。" * 3 for _ in range(2))
+    body = "\n\n".join(f"{paras}\n\n图{k}：县城新貌之{k}。　唐俊 摄" for k in range(1, n + 1))
+    text = f"县城新貌\n\n本刊记者 王峰\n\n{body}\n"
+    for name in ("plain", "photos"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        (folder / name / "issue.txt").write_text(text, encoding="utf-8")
+    (folder / "photos" / "images").mkdir(exist_ok=True)
+    for k in range(1, n + 1):
+        im = Image.new("RGB", (2400, 1600))
+        px = im.load()
+        for y in range(0, 1600, 8):  # a deterministic gradient, cheap to draw, not flat to encode
+            for x in range(0, 2400, 8):
+                px[x, y] = ((x * k) % 256, (y * 3) % 256, (x + y) % 256)
+        im.save(folder / "photos" / "images" / f"{k:02d}.jpg", quality=90)
+
+
+def part_photos(tmp: Path) -> None:
+    print("== photos (issue 16): an issue of 20 photos (2400×1600 JPEG) against the same text without them")
+    if not available("publisher.photos", "attach"):
+        print("   not available")
+        return
+    folder = tmp / "photos-issue"
+    make_photo_issue(folder)
+    out = tmp / "photos-out"
+    out.mkdir(exist_ok=True)
+    d = run_stage("photos", folder, out)
+    if "error" in d:
+        print(f"   error: {d['error']}")
+        return
+    print(f"   {d['photos_tied']} photos tied; EPUB {d['photos_epub']:.2f} s vs {d['plain_epub']:.2f} s "
+          f"({'ok' if d['photos_epub'] < 2 else 'OVER 2 s'}); PDF {d['photos_pdf']:.2f} s vs {d['plain_pdf']:.2f} s "
+          f"→ {d['photos_pdf'] / d['plain_pdf']:.2f}× ({'ok' if d['photos_pdf'] < 2 * d['plain_pdf'] else 'OVER 2×'})")
 
 
 # Each round of copies swaps one common character for another throughout, so that no
@@ -423,7 +491,7 @@ def part_anthology(tmp: Path, n_many: int, jobs: int) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", default="parse,adversarial,epub,pdf,anthology", help="comma-separated parts")
+    ap.add_argument("--only", default="parse,adversarial,epub,pdf,photos,anthology", help="comma-separated parts")
     ap.add_argument("--issues", type=int, default=100, help="synthetic issues for the scaling build (0 = skip)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--keep", type=Path, default=None, help="keep outputs in this folder")
@@ -437,7 +505,7 @@ def main() -> int:
         print(json.dumps(d))
         return 0
     parts = [p.strip() for p in a.only.split(",") if p.strip()]
-    unknown = set(parts) - {"parse", "adversarial", "epub", "pdf", "anthology"}
+    unknown = set(parts) - {"parse", "adversarial", "epub", "pdf", "photos", "anthology"}
     if unknown:
         ap.error(f"unknown part(s): {', '.join(sorted(unknown))}")
     # Pin the anthology cache's environment digest for this run: the tree may be edited
@@ -461,6 +529,8 @@ def main() -> int:
             part_build(tmp, "epub")
         if "pdf" in parts:
             part_build(tmp, "pdf")
+        if "photos" in parts:
+            part_photos(tmp)
         if "anthology" in parts:
             part_anthology(tmp, a.issues, a.jobs)
     finally:
