@@ -40,13 +40,20 @@ from .lines_scan import Item, scan
 
 
 def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[Warning]]:
-    items, warnings = scan(lines)
+    parts = headings.part_numbers(lines)  # bare part numbers (1 / its title): not page numbers
+    items, warnings = scan(lines, parts)
     if not items:
         return [], warnings
     literary = kind == "literary"
-    parts = headings.part_numbers(lines)
+    classes: dict[tuple, tuple[str, str | None]] = {}  # a line read once: what _classify reads of it → its class
     for it in items:
-        _classify(it, literary)
+        k = (it.text, it.image, tuple(it.bold), it.md_level, it.marker)
+        got = classes.get(k)
+        if got is None:
+            _classify(it, literary)
+            classes[k] = (it.cls, it.family)
+        else:
+            it.cls, it.family = got
     for k, it in enumerate(items):  # after classifying: the title's own class must not undo it
         if it.number in parts and k + 1 < len(items):
             it.cls, it.family = "heading", "part"  # 1 / its title: one part head

@@ -35,6 +35,11 @@ RUNNING_HEAD_RE = re.compile(r"^(?:\d{1,3}\s+\S{2,20}|\S{2,20}\s+\d{1,3})$")
 # An issue label in a short line is a running head wherever it stands.
 ISSUE_HEAD_RE = re.compile(r"^.{0,20}(?:\d{4}\s*年\s*第\s*\d{1,2}\s*期|\d{4}[.．]\d{1,2}\s*[|｜]|总第\s*\d+\s*期).{0,20}$")
 MD_IMAGE_RE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
+# First characters that can open markup (heading, quote, bullet, bold, lead symbol);
+# a line starting with none of them and holding no "[", "*" or "__" has no markup.
+_MARKUP_LEADS = frozenset("#>-+*_" + LEAD_SYMBOLS)
+# Sentence punctuation inside a line: no running head holds any.
+_INNER_PUNCT_RE = re.compile("[，。！？；：、]")
 
 
 @dataclass
@@ -60,6 +65,8 @@ class Item:
 def strip_markup(text: str) -> tuple[str, list[tuple[int, int]], int | None, str]:
     """Markdown / lead-symbol markup removed: (text, bold ranges, # level, marker)."""
     s = text.strip()
+    if not s or s[0] not in _MARKUP_LEADS and "[" not in s and "*" not in s and "__" not in s:
+        return s, [], None, ""  # no markup can match: the common line, read once
     md_level = None
     m = MD_HEADING_RE.match(s)
     if m:
@@ -114,11 +121,13 @@ def _shifted(pos: int, removed: list[int]) -> int:
     return pos - bisect.bisect_left(removed, pos)  # removed is sorted
 
 
-def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
+def scan(lines: list[SourceLine], parts: set[int] | None = None) -> tuple[list[Item], list[Warning]]:
+    """``parts``: ``headings.part_numbers(lines)`` when the caller has it already."""
     warnings: list[Warning] = []
     items: list[Item] = []
     gap = 0
-    parts = part_numbers(lines)  # bare part numbers (1 / its title): not page numbers
+    if parts is None:
+        parts = part_numbers(lines)  # bare part numbers (1 / its title): not page numbers
     joined_until = 0  # lines joined onto an earlier one (reader.unwrap) are no blank lines
     for sl in lines:
         raw = sl.text.strip()
@@ -132,7 +141,8 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
         if PAGE_NUMBER_RE.match(raw) and sl.number not in parts:
             warnings.append(Warning(W_PAGE_NUMBER, f"dropped a page number: {raw!r}", sl.number))
             continue
-        if MD_IMAGE_RE.match(raw) and not MD_LINK_RE.match(raw).group(1).strip():
+        image = raw[0] == "!" and bool(MD_IMAGE_RE.match(raw))
+        if image and not MD_LINK_RE.match(raw).group(1).strip():
             warnings.append(Warning(W_EMPTY_MARKUP, f"dropped an image reference with no caption: {raw!r}", sl.number))
             continue
         text, bold, md_level, marker = strip_markup(raw)
@@ -142,7 +152,6 @@ def scan(lines: list[SourceLine]) -> tuple[list[Item], list[Warning]]:
         if items:
             items[-1].gap_after = gap
         indent = sl.text[:1] in (" ", "\t", "\u3000", "\u00a0")
-        image = bool(MD_IMAGE_RE.match(raw))
         items.append(Item(sl.number, text, bold, md_level, marker, gap=0 if not items else gap, indent=indent, image=image, last=sl.end))
         gap = 0
     if items:
@@ -160,7 +169,7 @@ def _drop_running_heads(items: list[Item], warnings: list[Warning]) -> list[Item
     keep: list[Item] = []
     for i, it in enumerate(items):
         t = it.text
-        if len(t) <= 30 and not any(c in t for c in "，。！？；：、") and 0 < i < len(items) - 1:
+        if len(t) <= 30 and 0 < i < len(items) - 1 and not _INNER_PUNCT_RE.search(t):
             prev = keep[-1] if keep else None
             interrupts = prev is not None and not ty.is_closed(prev.text)
             if ISSUE_HEAD_RE.match(t) or interrupts and (RUNNING_HEAD_RE.match(t) or counts[t] > 1):
