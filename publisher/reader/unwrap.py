@@ -50,9 +50,12 @@ _PAGE_FIRST_RE = re.compile(r"^\d{1,3}[ \u3000]+\S")
 _MARKUP_RE = re.compile(r"^(?:#{1,6}\s|>|[-*+]\s|\|)")
 
 
+_NARROW_RUN_RE = re.compile("[\x00-\u2e7f]+")  # characters of width 1 (below U+2E80)
+
+
 def visual_width(text: str) -> int:
     """Width in half-em units: ASCII 1, everything else (Han, full-width, U+3000) 2."""
-    return sum(1 if ord(c) < 0x2E80 else 2 for c in text)
+    return len(text) + len(_NARROW_RUN_RE.sub("", text))  # what is left is the wide characters
 
 
 def _indented(raw: str) -> bool:
