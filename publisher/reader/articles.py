@@ -48,6 +48,7 @@ R216  fail soft: most 目录 entries found nowhere in the body (the figures)
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -461,6 +462,7 @@ def _role_byline(t: str) -> bool:
 _T2S: list = []
 
 
+@functools.lru_cache(maxsize=8192)  # bounded: the same title is keyed by several passes
 def match_key(text: str) -> str:
     """``key`` in simplified forms: a body printed in traditional forms (傑 販 決 於,
     corpus-wild 101) matches a 目录 printed in simplified ones.  Only for comparing;
