@@ -2,6 +2,7 @@
 tell a heading line from a paragraph that merely starts with a number."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
@@ -83,6 +84,7 @@ def body_after_number(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: a repeated line is asked again by several passes
 def heading_shaped(text: str) -> bool:
     """At most HEADING_MAX characters and no sentence end before the last char."""
     body = body_after_number(text)
