@@ -21,6 +21,7 @@ one file's strings.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -112,6 +113,7 @@ def _yaml_value(v: str) -> str:
     return v.strip()
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: the same furniture line recurs
 def is_button_line(text: str) -> bool:
     """A line made only of web buttons / switch pieces: ``下载``, ``【字号：``, ``】``,
     ``下载 打印 全屏 收藏 【字号：大 中 小】``."""
@@ -126,8 +128,11 @@ def is_button_line(text: str) -> bool:
     return all(x in BUTTON_WORDS for x in tokens)
 
 
+_PROSE_PUNCT_RE = re.compile("[。！？；，]")
+
+
 def _is_prose(text: str) -> bool:
-    return len(text) >= PROSE_MIN and any(c in text for c in "。！？；，")
+    return len(text) >= PROSE_MIN and bool(_PROSE_PUNCT_RE.search(text))
 
 
 def find_debris(lines: list[SourceLine]) -> tuple[set[int], list[Warning], TextMeta]:
@@ -223,8 +228,11 @@ _MASTHEAD_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}$")
 COVER_ZONE = 12  # non-blank lines at the top where a cover prints masthead and issue label
 
 
+_BARE_RE = re.compile(r"^[#>\s*]+|(?<![#*\s])[#*\s]+$")  # the tail from its run's start: linear
+
+
 def _bare(text: str) -> str:
-    return re.sub(r"^[#>\s*]+|(?<![#*\s])[#*\s]+$", "", text)  # the tail from its run's start: linear
+    return _BARE_RE.sub("", text)
 
 
 def running_meta(lines: list[SourceLine]) -> TextMeta:
