@@ -30,6 +30,7 @@ line (003), text hard-wrapped at a column with indented first lines or without
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 from ..model import Block, Warning
@@ -305,6 +306,11 @@ W_NOT_JOINED = "R164"
 W_DUPLICATE = "R165"
 
 
+# Heading text normalised once per distinct heading (bounded): a numbered line
+# repeated thousands of times is the same heading each time.
+_heading_text = functools.lru_cache(maxsize=4096)(ty.normalise_title)
+
+
 def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning] | None = None) -> list[Block]:
     blocks: list[Block] = []
     para: _Para | None = None
@@ -377,7 +383,7 @@ def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning]
                 first = head_label.number
                 head_label = None
             blocks.append(
-                Block(type="heading", text=ty.normalise_title(text), level=levels.get(it.family or "plain", 1), source=[first, last])
+                Block(type="heading", text=_heading_text(text), level=levels.get(it.family or "plain", 1), source=[first, last])
             )
             i = j
             continue

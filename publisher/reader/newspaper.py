@@ -17,6 +17,7 @@ shape; nothing is keyed to one page's strings.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -41,10 +42,12 @@ CLOSING_CREDITS_MAX = 3
 _SENTENCE = re.compile(r"[，。！？；：:,.!?;]")
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: every line is asked, several times
 def is_editors_sign(text: str) -> bool:
     return bool(EDITORS_SIGN_RE.match(collapse_spaces(text)))
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: every line is asked, several times
 def is_kicker(text: str) -> bool:
     t = collapse_spaces(text)
     return bool(KICKER_LABEL_RE.match(t) or KICKER_DASH_RE.match(t))
