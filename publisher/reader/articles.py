@@ -462,7 +462,7 @@ def _role_byline(t: str) -> bool:
 _T2S: list = []
 
 
-@functools.lru_cache(maxsize=8192)  # bounded: the same title is keyed by several passes
+@functools.lru_cache(maxsize=32768)  # bounded, yet holds a 10,000-entry 目录 and its body lines: the same title is keyed by several passes
 def match_key(text: str) -> str:
     """``key`` in simplified forms: a body printed in traditional forms (傑 販 決 於,
     corpus-wild 101) matches a 目录 printed in simplified ones.  Only for comparing;
