@@ -108,16 +108,16 @@ def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
             paragraphs = "blank"
         else:
             paragraphs = "indent" if indented >= INDENT_SHARE * n else "lines"
-    md_lines = sum(1 for sl in body if _MD_LINE_RE.match(sl.text.strip()) or _MD_BOLD_RE.search(sl.text))
+    md_lines = sum(1 for sl in body if _MD_LINE_RE.match(sl.text.strip()) or ("*" in sl.text or "_" in sl.text) and _MD_BOLD_RE.search(sl.text))
     return Layout(
         paragraphs=paragraphs,
         width=width,
         crlf="\r\n" in text,
         nbsp="\u00a0" in text,
         markdown=md_lines >= 2,
-        md_escapes=sum(len(MD_ESCAPE_RE.findall(sl.text)) for sl in lines),
+        md_escapes=sum(len(MD_ESCAPE_RE.findall(sl.text)) for sl in lines if "\\" in sl.text),  # the pattern needs a backslash
         front_matter=(lines[fm[0]].number, lines[fm[1]].number) if fm else None,
-        html=sum(1 for sl in lines if _HTML_TAG_RE.search(sl.text)),
+        html=sum(1 for sl in lines if ("<" in sl.text or "&" in sl.text) and _HTML_TAG_RE.search(sl.text)),  # a tag or an entity
     )
 
 
