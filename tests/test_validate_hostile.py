@@ -204,16 +204,18 @@ def test_many_operators_refused_before_parsing(tmp_path):
 
 
 def test_limits_of_the_child_from_the_command(tmp_path):
-    """A file within the structural limits that is slow to check (90,000 operators, just under
-    the limit): --time-limit stops it with one line (V004)."""
+    """A file within the structural limits that is slow to check (six pages of 90,000 operators
+    each, just under the per-stream limit and well under the total: several CPU seconds of
+    checks, so a 1 s limit always stops it): --time-limit stops it with one line (V004)."""
     pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(200, 200))
-    page = pdf.pages[0].obj
     font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
                                                 BaseFont=pikepdf.Name.Helvetica))
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-    page.Contents = pikepdf.Stream(pdf, zlib.compress(b"BT /F1 1 Tf " + b"0 0 Td (a) Tj\n" * 45_000 + b"ET", 9),
-                                   Filter=pikepdf.Name.FlateDecode)
+    for _ in range(6):
+        pdf.add_blank_page(page_size=(200, 200))
+        page = pdf.pages[-1].obj
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.Contents = pikepdf.Stream(pdf, zlib.compress(b"BT /F1 1 Tf " + b"0 0 Td (a) Tj\n" * 45_000 + b"ET", 9),
+                                       Filter=pikepdf.Name.FlateDecode)
     p = _save(pdf, tmp_path / "slow.pdf")
     for opt, code in ((["--time-limit", "1"], "V004"),):
         t = time.perf_counter()
