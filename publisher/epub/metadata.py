@@ -107,10 +107,13 @@ def apply(book, issue: Issue, *, uid: str, has_pages: bool, has_images: bool) ->
     else:
         creators, role, contributors = [editorial_office(issue)], "edt", people
         if is_single_piece(issue):
-            role = "pbl" if (m.publisher or m.magazine) else "aut"
+            # whoever published an unsigned piece, with no relator role: calibre takes
+            # only aut, edt or unroled creators as authors (a "pbl" one read "Unknown")
+            role = None if (m.publisher or m.magazine) else "aut"
     for n, name in enumerate(creators, 1):
         book.add_metadata("DC", "creator", name, {"id": f"creator{n:02d}"})
-        book.add_metadata(None, "meta", role, {"refines": f"#creator{n:02d}", "property": "role", "scheme": "marc:relators"})
+        if role:
+            book.add_metadata(None, "meta", role, {"refines": f"#creator{n:02d}", "property": "role", "scheme": "marc:relators"})
     for i, name in enumerate(contributors, 1):
         book.add_metadata("DC", "contributor", name, {"id": f"contrib{i:02d}"})
         book.add_metadata(None, "meta", "aut", {"refines": f"#contrib{i:02d}", "property": "role", "scheme": "marc:relators"})
