@@ -222,3 +222,105 @@ def line_starts(pdf: bytes) -> list[tuple[str, float, float]]:
                 first = min(chars, key=lambda c: c["x0"])
                 out.append((first["text"], first["x0"] - left, first["size"]))
     return out
+
+
+# --- calibre: a real reading system's engine, with no system CJK font ----------------
+
+def isolated_fontconfig(into: Path) -> dict[str, str]:
+    """Environment for calibre's ebook-convert (its PDF output prints with QtWebEngine)
+    in which fontconfig knows only DejaVu: the engine can set Chinese only with the
+    book's embedded fonts. QtWebEngine's sandbox does not start as root; it is off."""
+    import os
+
+    into.mkdir(parents=True, exist_ok=True)
+    conf = into / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+                    "  <dir>/usr/share/fonts/truetype/dejavu</dir>\n"
+                    f"  <cachedir>{into / 'cache'}</cachedir>\n</fontconfig>\n", encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf), QTWEBENGINE_DISABLE_SANDBOX="1")
+    return env
+
+
+def postscript_inks(book_path: Path) -> dict[str, tuple]:
+    """The embedded fonts of a built EPUB by PostScript name (as a PDF names their
+    subsets): (cmap, glyph set, units per em)."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    out = {}
+    with zipfile.ZipFile(book_path) as z:
+        for n in z.namelist():
+            if n.startswith("EPUB/fonts/"):
+                tt = TTFont(io.BytesIO(z.read(n)))
+                out[tt["name"].getDebugName(6)] = (tt.getBestCmap(), tt.getGlyphSet(), tt["head"].unitsPerEm)
+    return out
+
+
+def _ink_box(font: tuple, ch: str, cache: dict) -> tuple[float, float] | None:
+    from fontTools.pens.boundsPen import BoundsPen
+
+    key = (id(font), ch)
+    if key not in cache:
+        cmap, glyphs, upm = font
+        name, box = cmap.get(ord(ch)), None
+        if name is not None:
+            pen = BoundsPen(glyphs)
+            glyphs[name].draw(pen)
+            if pen.bounds:
+                box = (pen.bounds[0] / upm, pen.bounds[2] / upm)
+        cache[key] = box
+    return cache[key]
+
+
+def read_printed_lines(pdf_path: Path, fonts: dict[str, tuple], tolerance: float = 0.02):
+    """A PDF read back with pdfplumber line by line (glyphs on one baseline, left to right).
+
+    Returns (overlaps, foreign, starts, glyphs): neighbouring glyphs, at least one not
+    ASCII, whose ink (the outline's bounds in the embedded face that drew it, placed at
+    the glyph's origin) overlaps by more than ``tolerance`` em, as text around them; the
+    fonts that drew a non-ASCII glyph without being one of ``fonts`` (the book's
+    embedded faces), with counts; for every line set in its page's body size that is
+    neither centred nor set to the right, (offset from the text block's left edge in em,
+    first character, line text); and the number of glyphs read."""
+    import collections
+    import logging
+
+    import pdfplumber
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # Type 3 fonts have no FontBBox
+    overlaps, foreign, starts, cache = [], collections.Counter(), [], {}
+    with pdfplumber.open(str(pdf_path)) as doc:
+        pages = [[c for c in p.chars if not c["text"].isspace()] for p in doc.pages]
+    every = [c for chars in pages for c in chars]
+    if not every:
+        return overlaps, foreign, starts, 0
+    left, right = min(c["x0"] for c in every), max(c["x1"] for c in every)
+    for chars in pages:
+        if not chars:
+            continue
+        body = collections.Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
+        lines: dict = {}
+        for c in chars:
+            c["font"] = c["fontname"].split("+", 1)[-1]
+            if c["font"] not in fonts and not c["text"].isascii():
+                foreign[f'{c["font"]} {c["text"]}'] += 1
+            lines.setdefault(round(c["matrix"][5], 1), []).append(c)
+        for line in lines.values():
+            line.sort(key=lambda c: c["x0"])
+            text = "".join(c["text"] for c in line)
+            for i, (a, b) in enumerate(zip(line, line[1:])):
+                if a["font"] not in fonts or b["font"] not in fonts or (a["text"].isascii() and b["text"].isascii()):
+                    continue  # a Latin pair: the font's own kerning may tuck glyphs in
+                ia, ib = _ink_box(fonts[a["font"]], a["text"], cache), _ink_box(fonts[b["font"]], b["text"], cache)
+                if ia and ib and (a["x0"] + ia[1] * a["size"]) - (b["x0"] + ib[0] * b["size"]) \
+                        > tolerance * min(a["size"], b["size"]):
+                    overlaps.append(text[max(0, i - 6): i + 8])
+            first, size = line[0], line[0]["size"]
+            if round(size, 1) != body:
+                continue
+            lead, trail = first["x0"] - left, right - line[-1]["x1"]
+            if abs(lead - trail) < 0.5 * size or (trail < 0.5 * size and lead > 2.5 * size):
+                continue  # a centred line (title page, headings) or a signature set right
+            starts.append((round(lead / size, 3), first["text"], text[:24]))
+    return overlaps, foreign, starts, len(every)
