@@ -251,7 +251,7 @@ def postscript_inks(book_path: Path) -> dict[str, tuple]:
     out = {}
     with zipfile.ZipFile(book_path) as z:
         for n in z.namelist():
-            if n.startswith("EPUB/fonts/"):
+            if n.startswith("EPUB/fonts/") and not n.endswith("/"):
                 tt = TTFont(io.BytesIO(z.read(n)))
                 out[tt["name"].getDebugName(6)] = (tt.getBestCmap(), tt.getGlyphSet(), tt["head"].unitsPerEm)
     return out
