@@ -292,28 +292,27 @@ def load_meta(input_path: str | Path, overrides: dict[str, Any] | None = None,
     p = Path(input_path)
     meta = Meta(name=p.stem)
     if front:
-        meta = apply(meta, front, front_where)
-        if meta.cover and not Path(meta.cover).is_absolute():
-            meta.cover = str((p.parent / meta.cover).resolve())
-        if meta.images and not Path(meta.images).is_absolute():
-            meta.images = str((p.parent / meta.images).resolve())
-        if meta.cover_photo and not Path(meta.cover_photo).is_absolute():
-            meta.cover_photo = str((p.parent / meta.cover_photo).resolve())
+        meta = _paths_from(apply(meta, front, front_where), p.parent)
     side = sidecar_path(p)
     if side.exists() and not side.is_dir():
         data = read_toml(side, "metadata TOML")
-        meta = apply(meta, data, str(side))
-        if meta.cover and not Path(meta.cover).is_absolute():
-            meta.cover = str((side.parent / meta.cover).resolve())
-        if meta.print_profile and not Path(meta.print_profile).is_absolute():
-            meta.print_profile = str((side.parent / meta.print_profile).resolve())
-        if meta.images and not Path(meta.images).is_absolute():
-            meta.images = str((side.parent / meta.images).resolve())
-        if meta.cover_photo and not Path(meta.cover_photo).is_absolute():
-            meta.cover_photo = str((side.parent / meta.cover_photo).resolve())
+        meta = _paths_from(apply(meta, data, str(side)), side.parent)
     if overrides:
         meta = apply(meta, {k: v for k, v in overrides.items() if v is not None}, overrides_where,
                      from_cli=overrides_where == "command line")
+    return meta
+
+
+# Meta fields naming a file or folder: relative to the file that gives them (front matter, sidecar)
+PATH_FIELDS = ("cover", "print_profile", "images", "cover_photo")
+
+
+def _paths_from(meta: Meta, base: Path) -> Meta:
+    """``meta`` with its relative PATH_FIELDS resolved against ``base``."""
+    for name in PATH_FIELDS:
+        value = getattr(meta, name)
+        if value and not Path(value).is_absolute():
+            setattr(meta, name, str((base / value).resolve()))
     return meta
 
 
