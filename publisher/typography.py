@@ -575,6 +575,12 @@ def normalise(text: str) -> str:
     return normalise_map(text)[0]
 
 
+# A dateline in brackets on its own line: under a speech's or a document's headline
+# （2019年10月27日） (corpus-wild 105, 101) or closing a text.  The reader reads it as a
+# note; the renderer sets one that opens a text centred under the headline.
+DATELINE_RE = re.compile(r"^[（(]\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[）)]$")
+
+
 def normalise_title(text: str) -> str:
     """Headline / heading text: like :func:`normalise`, but the deliberate single
     space between headline parts (``坚持首位战略 凝心聚力加快建设县域经济强县``)

@@ -16,6 +16,7 @@ def test_a_note_above_a_heading_is_its_kicker():
 def test_a_bracketed_date_opening_the_text_is_a_dateline():
     assert role("（2019年10月27日）", first=True) == "dateline"  # corpus-wild 105
     assert role("（1998年12月30日）", first=True) == "dateline"  # corpus-wild 101's 通知
+    assert role("（二〇一九年十月二十七日）", first=True) == "dateline"  # the reader's rule: numerals too
     assert role("（2019年10月27日）") == ""  # in the middle of a text it is just a note
 
 

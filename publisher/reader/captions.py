@@ -22,10 +22,9 @@ END_MARK_RE = re.compile(r"^[（(](?:全文|本文)?完[）)]$")
 # The date of an official document's sign-off (落款): 2023年3月19日 / 二〇二三年三月十九日
 DATE_LINE_RE = re.compile(r"^(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?$")
 SIGN_OFF_MAX = 30
-# A dateline in brackets on its own line: under a speech's or a document's headline
-# （2019年10月27日） (corpus-wild 105, 101) or closing a text: a note (the date of the
-# text), never a paragraph, never part of a headline.
-DATELINE_RE = re.compile(r"^[（(]\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?\s*[）)]$")
+# A dateline in brackets on its own line is a note (the date of the text), never a
+# paragraph, never part of a headline: the one rule, shared with the renderer.
+DATELINE_RE = ty.DATELINE_RE
 
 # Salutations in speeches: a short line ending in ：addressing the audience.
 # The line ends with the addressee before the colon: 同志们： / 各位代表： / 尊敬的各位来宾：

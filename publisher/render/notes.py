@@ -11,11 +11,10 @@ gives it beside ``note``.
 """
 from __future__ import annotations
 
-import re
+from ..typography import DATELINE_RE
 
 SIGNOFF_MAX = 14  # characters: a name, an office or a date, never a sentence
 SENTENCE_MARKS = "。！？；：，、…"  # a line holding one of these is text, not a sign-off
-_DATELINE_RE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*[）)]$")
 
 
 def note_role(text: str, *, before_heading: bool, first: bool, tail: bool) -> str:
@@ -26,7 +25,7 @@ def note_role(text: str, *, before_heading: bool, first: bool, tail: bool) -> st
     t = text.strip()
     if before_heading:
         return "kicker"
-    if first and _DATELINE_RE.match(t):
+    if first and DATELINE_RE.match(t):
         return "dateline"
     if t.startswith("——") and len(t) <= SIGNOFF_MAX:
         return "signoff"
