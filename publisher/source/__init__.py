@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
 from ..metadata import check_value, load_meta
@@ -16,9 +15,6 @@ from ..model import Issue, Meta
 from . import syntax
 from .syntax import SourceError, SourceLayout, is_source  # no Markdown parser imported for raw texts
 from .writer import notes, to_markdown
-
-# Meta fields that name a file (relative to the source when not absolute).
-PATH_KEYS = ("cover", "print_profile", "images", "cover_photo")
 
 __all__ = ["is_source", "read_source_text", "read_source_report", "notes", "to_markdown", "SourceError", "SourceLayout", "syntax"]
 
@@ -47,8 +43,5 @@ def read_source_report(text: str, path: str | os.PathLike,
         if value is None:  # null: not given
             continue
         clean[key] = check_value(key, value, f"{where}: line {line}: front matter")
-    for key in PATH_KEYS:  # a file the front matter names is relative to the source
-        if clean.get(key) and not Path(clean[key]).is_absolute():
-            clean[key] = str((Path(path).parent / clean[key]).resolve())
     issue.meta = load_meta(path, overrides, front=clean, front_where=f"{where}: front matter")
     return issue, layout
