@@ -241,11 +241,14 @@ _PERIOD_MIN_REPEATS = 16  # repeats of the unit before the stretch is followed
 _PERIOD_TEXT_MIN = 256  # a shorter text is not looked at for periodic stretches
 
 
-def _period(t: str, i: int, n: int, paired: list[int]) -> tuple[int, int] | None:
+def _period(t: str, i: int, n: int, paired: list[int], pairs: dict[int, int]) -> tuple[int, int] | None:
     """``(p, end)`` if ``t[i:]`` opens a stretch repeating a unit of ``p`` characters
     at least _PERIOD_MIN_REPEATS times; ``t[k] == t[k - p]`` for every ``i + p <= k <
-    end``.  A parenthesis of a pair (``paired``: their positions, sorted) reads its
-    partner, far away: a stretch holding one is not taken (``p`` 0)."""
+    end``.  A parenthesis of a pair (``paired``: their positions, sorted; ``pairs``:
+    each one's partner) reads its partner: a stretch holding one whose partner is a
+    unit or more away is not taken (``p`` 0).  A pair closer than that (``(1)(1)…``)
+    is the same balanced string in every unit, so it pairs alike in every unit and
+    its reading (its inside, the characters around it) repeats with the stretch."""
     for p in range(1, _PERIOD_MAX + 1):
         k = _PERIOD_MIN_REPEATS * p
         if i + p + k > n or t[i : i + k] != t[i + p : i + p + k]:
@@ -266,8 +269,10 @@ def _period(t: str, i: int, n: int, paired: list[int]) -> tuple[int, int] | None
             else:
                 hi = mid
         end = i + p + lo
-        if paired and bisect.bisect_left(paired, i) < bisect.bisect_left(paired, end):
-            return 0, end  # not taken; not looked at again up to its end
+        if paired:
+            a, b = bisect.bisect_left(paired, i), bisect.bisect_left(paired, end)
+            if any(abs(pairs[x] - x) >= p for x in paired[a:b]):
+                return 0, end  # not taken; not looked at again up to its end
         return p, end
     return None
 
@@ -275,9 +280,38 @@ def _period(t: str, i: int, n: int, paired: list[int]) -> tuple[int, int] | None
 def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
     """Normalised text and, per output character, the input index it came from."""
     t = _fold(text)  # 1:1, indices preserved
+    got = _unchanged(t)
+    if got is not None:
+        return got, list(range(len(got)))
+    return _normalise_map(t, title)
+
+
+def _unchanged(t: str) -> str | None:
+    """The normalised text of folded ``t`` when it keeps every character's place (nothing
+    to decide, or one known piece), else None: :func:`normalise` and
+    :func:`normalise_title` need no origins, so these texts are given without them."""
     n = len(t)
     if not _SPECIAL.search(t):
-        return t, list(range(n))  # nothing to decide (a short heading, often)
+        return t  # nothing to decide (a short heading, often)
+    if n < _PERIOD_TEXT_MIN:
+        m = _CHUNK.match(t)
+        if m is not None and m.end() == n and t[-1] != " ":
+            # one piece whose output is known (what the scanner's first step copies
+            # whole when no periodic stretch is looked for): 正文。 / 他说“好”。
+            return t.translate(_CHUNK_FULL) if _HALF_IN_CHUNK.search(t) else t
+    return None
+
+
+def _normalised(text: str, title: bool) -> str:
+    """``normalise_map(text, title=title)[0]``, without origins where none are made."""
+    t = _fold(text)
+    got = _unchanged(t)
+    return got if got is not None else _normalise_map(t, title)[0]
+
+
+def _normalise_map(t: str, title: bool) -> tuple[str, list[int]]:
+    """:func:`normalise_map` of folded ``t`` that :func:`_unchanged` does not answer."""
+    n = len(t)
     # only a half-width parenthesis asks for its partner (（ and ） stay as they are)
     pairs = _paren_pairs(t) if "(" in t or ")" in t else {}
     paired = sorted(pairs)
@@ -330,7 +364,7 @@ def normalise_map(text: str, *, title: bool = False) -> tuple[str, list[int]]:
                 if not per:
                     continue
         elif i >= probe:
-            found = _period(t, i, n, paired)
+            found = _period(t, i, n, paired, pairs)
             if found and not found[0]:
                 probe = found[1]
             elif found:
@@ -572,7 +606,7 @@ def _half_mark(c: str, left: str, right: str, right_raw: str, before_run: str = 
 
 def normalise(text: str) -> str:
     """Body text in Chinese context; see the module docstring."""
-    return normalise_map(text)[0]
+    return _normalised(text, False)
 
 
 # A dateline in brackets on its own line: under a speech's or a document's headline
@@ -586,7 +620,7 @@ def normalise_title(text: str) -> str:
     space between headline parts (``坚持首位战略 凝心聚力加快建设县域经济强县``)
     stays; runs of spaces collapse to one; spaces next to 、，。：；！？ and inside
     ``2023 年`` go."""
-    return normalise_map(text, title=True)[0]
+    return _normalised(text, True)
 
 
 def map_range(origins: list[int], start: int, end: int) -> tuple[int, int]:

@@ -325,3 +325,17 @@ def test_page_and_leader_ends_read_from_the_right():
     start = time.process_time()
     assert t._page_end(s) is None and t._leader_end(s) is None
     assert time.process_time() - start < 0.5
+
+
+def test_wrapped_reading_stops_only_when_it_cannot_win():
+    """find_contents keeps the wrapped reading only with more page-bearing entries than
+    the line-per-entry reading; read_wrapped(…, beat=k) stops after its first pass when it
+    cannot give more than k (issue 12 speed) — and otherwise reads exactly as without."""
+    lines = split_lines(WRAPPED_TOC)
+    full = read_wrapped(lines, 0)
+    pages = sum(1 for e in full[0] if e.page is not None)
+    assert pages >= 10
+    for k in range(pages):
+        assert read_wrapped(lines, 0, beat=k) == full
+    assert read_wrapped(lines, 0, beat=pages) is None
+    assert read_wrapped(lines, 0, beat=pages + 5) is None

@@ -3,8 +3,8 @@ metadata the text itself gives (issue 11), on real lines of corpus-wild 101, 103
 from __future__ import annotations
 
 from publisher.model import Meta
-from publisher.reader import parse_text, parse_text_report, unaccounted_lines
-from publisher.reader.debris import find_debris, is_button_line, running_meta
+from publisher.reader import label_year, parse_text, parse_text_report, unaccounted_lines
+from publisher.reader.debris import find_debris, iso_date, is_button_line, running_meta
 from publisher.reader.layout import detect_layout, normalise
 from publisher.reader.lines import split_lines
 
@@ -142,6 +142,29 @@ def test_issue_label_and_masthead_from_cover_and_running_heads():
     text = "1999年第1期（总第1期）\n\n# 刑事审判参考\n\nReference to Criminal Trial\n\n正文。\n\n1999年第1期（总第1期）\n"
     tm = running_meta(split_lines(text))
     assert (tm.magazine, tm.issue_label) == ("刑事审判参考", "1999年第1期（总第1期）")
+
+
+def test_the_issue_label_gives_the_year_when_nothing_else_does():
+    # corpus-wild 101 prints no date, only its label: its year dates the e-book (dc:date 1999)
+    text = "1999年第1期（总第1期）\n\n# 刑事审判参考\n\n正文。\n\n1999年第1期（总第1期）\n"
+    issue, _, _ = parse_text_report(text, Meta())
+    assert issue.meta.year == 1999
+    assert parse_text_report(text, Meta(year=2001))[0].meta.year == 2001  # the sidecar's year wins
+    assert label_year("2024年第2期") == 2024 and label_year(" 1999 年第1期") == 1999
+    assert label_year("第12期") is None and label_year("0999年第1期") is None and label_year(None) is None
+
+
+def test_a_single_piece_dated_under_its_headline_is_dated_so():
+    # corpus-wild 105, lines 2-4: a speech with its date where a subtitle would be
+    text = "在纪念李大钊同志诞辰130周年座谈会上的讲话\n（2019年10月27日）\n同志们，朋友们：\n　　今天，我们怀着十分崇敬的心情，在这里隆重集会。\n"
+    issue, _, from_text = parse_text_report(text, Meta())
+    assert (issue.meta.date, issue.meta.year, from_text) == ("2019-10-27", 2019, {"date": "2019-10-27"})
+    assert parse_text_report(text, Meta(year=2020))[0].meta.date is None  # the editor's year stands
+    # a day the calendar lacks dates nothing; a date inside the text is no dateline
+    assert parse_text_report(text.replace("10月27日", "2月30日"), Meta())[0].meta.date is None
+    body = "在纪念李大钊同志诞辰130周年座谈会上的讲话\n　　1927年4月6日，李大钊同志在北京被捕入狱。\n"
+    assert parse_text_report(body, Meta())[0].meta.date is None
+    assert iso_date("2024年2月29日") == "2024-02-29" and iso_date("2023年2月29日") is None
 
 
 def test_sidecar_and_command_line_override_the_text():

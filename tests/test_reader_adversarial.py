@@ -29,15 +29,15 @@ SEED = int(os.environ.get("FUZZ_SEED", "20261201"))
 SHAPE_SIZE = 40_000 if CI else 10_000  # characters of the hostile run
 MUTANTS_PER_FILE = 250 if CI else 3
 HANG_S = 10.0  # per input, wall clock: far above any honest parse of these sizes
-SHAPE_CPU_FLOOR_S = 0.4  # a shape may always take this long (imports are warm)
-# ... or this many times the corpus text of the same size.  Runs of marks and spaces
-# cost about what corpus text does since typography.normalise_map handles runs in
-# bulk, and corpus text itself parses about twice as fast as it did; the slowest shapes
-# are thousands of short lines (a 40,000-character shape of "[[[" lines is 10,000 lines,
-# corpus text 700): about 5-7× at this size, the reader's per-line work, so 10× keeps
-# a margin for a loaded CI machine
-SHAPE_CPU_RATIO = 10
-ENTRIES_10K_CPU_S = 8.0  # the 10,000-entry issue, CPU seconds (benchmark: wall < 5 s)
+SHAPE_CPU_FLOOR_S = 0.15  # a shape may always take this long (imports are warm)
+# ... or this many times the corpus text of the same size.  Since the reader reads each
+# distinct line once and short articles skip the passes that cannot apply, the slowest
+# shapes at this size are about 2-3× (many 目录 entries, 1,000 one-line articles: about
+# 3-5×; thousands of one-mark lines about 2-3×); 8× keeps a margin for a loaded machine
+# and still catches a pass that turns quadratic
+SHAPE_CPU_RATIO = 8
+FUZZY_EXCESS_CPU_S = 1.5  # 10,000 entries each found by fuzzy matching, over the same issue all exact
+ENTRIES_10K_CPU_S = 5.0  # the 10,000-entry issue, CPU seconds (issue 12: < 5 s; about 1.7-2.7 s now)
 SHAPE_RETRIES = 2  # a shape over the limit is run again, best time counts (noisy machines)
 SCALING_MAX = 8.0  # the slowest shapes at 4× the size: linear is ~4, quadratic 16
 
@@ -133,8 +133,8 @@ def test_seeded_mutants_of_every_corpus_file(watchdog):
 
 def test_ten_thousand_contents_entries_none_exact_cost_little_more_than_exact_ones():
     """Fuzzy matching is bounded (fuzzy.py's bigram index): 10,000 目录 entries, each
-    printed in the body with one word changed, parse in about the time of the same
-    issue with every title exact (scoring every candidate of each window made it 45 s
+    printed in the body with one word changed, parse in little more than the time of the
+    same issue with every title exact (scoring every candidate of each window made it 45 s
     against 5 s).  The benchmark prints the absolute time against the issue's 5 s
     (scripts/benchmark.py --only adversarial)."""
     from publisher.model import Meta
@@ -151,8 +151,10 @@ def test_ten_thousand_contents_entries_none_exact_cost_little_more_than_exact_on
 
     exact, _ = cpu_of(False)
     fuzzy_cpu, issue = cpu_of(True)
-    assert fuzzy_cpu < 1.5 * exact, f"10,000 entries: fuzzy {fuzzy_cpu:.2f} s CPU vs exact {exact:.2f} s"
-    # issue 12 asks < 5 s; about 3 s of CPU here, so a loaded machine keeps a margin
+    # the fuzzy pass's own cost: what 1.5× allowed when the exact parse took 3 s (it now takes
+    # about 1.6-2.2 s, so a ratio would shrink the allowance as the rest of the reader gets faster)
+    assert fuzzy_cpu - exact < FUZZY_EXCESS_CPU_S, f"10,000 entries: fuzzy {fuzzy_cpu:.2f} s CPU vs exact {exact:.2f} s"
+    # issue 12 asks < 5 s; about 2 s of CPU here, so a loaded machine keeps a margin
     assert fuzzy_cpu < ENTRIES_10K_CPU_S, f"10,000 entries: {fuzzy_cpu:.2f} s CPU"
     assert len(issue.articles) == 10_000
     fuzzy = sum(1 for w in issue.warnings if w.code == "R201")

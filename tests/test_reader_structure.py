@@ -757,6 +757,18 @@ def test_dateline_under_a_speech_headline_is_a_note_of_its_head():
     assert not is_note("（2019年10月27日电）") and not is_note("2019年10月27日，我们召开大会。")
 
 
+def test_a_launch_statement_is_the_editors_own():
+    # corpus-wild 101: issue 1 opens with its 发刊词 (a column of that name, signed 编者)
+    from publisher.reader.articles import article_kind
+
+    opening = ["多年来，我们就有一个心愿：通过主要由最高人民法院审理的典型案例，加强对全国法院刑事审判工作的指导。"]
+    assert article_kind("发刊词", "发刊词", opening, False) == "editorial"
+    assert article_kind("", "创刊词", opening, False) == "editorial"  # titled by its genre, in no column
+    assert article_kind("创刊号特稿", "春天来了", opening, False) == "article"  # 创刊 alone names no editorial
+    assert article_kind("", "发刊词的写法", opening, False) == "article"
+    assert read_issue(corpus_file("101_")).articles[0].kind == "editorial"
+
+
 def test_a_work_report_delivered_to_a_congress_is_a_report():
     # corpus-wild 104: 政府工作报告 opens with 各位代表： but is a report, not a speech
     from publisher.reader.articles import article_kind

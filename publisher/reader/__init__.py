@@ -22,23 +22,47 @@ blocks, or its signature), or named by a warning.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
-from ..metadata import load_meta
+from ..gcpause import paused
+from ..metadata import YEARS, load_meta
 from ..model import Column, Issue, Meta, Warning
 from ..textio import DECODE_CODES, read_input
+from ..typography import DATELINE_RE
 from .articles import read_articles
 from .contents import find_contents
-from .debris import blank_out, find_debris, running_meta
+from .debris import blank_out, find_debris, iso_date, running_meta
 from .layout import Layout, detect_layout, normalise
 from .lines import split_lines
+from .note_roles import mark_note_roles
 from .single import read_single
 
 __all__ = ["read_issue", "read_issue_report", "parse_text", "parse_text_report", "unaccounted_lines"]
 
 # Meta fields the text itself may fill when neither the sidecar nor the command line does.
 TEXT_META_FIELDS = ("magazine", "issue_label", "date")
+
+
+_LABEL_YEAR = re.compile(r"\s*(\d{4})\s*年")
+
+
+def label_year(label: str | None) -> int | None:
+    """The year an issue label opens with: ``1999年第1期`` → 1999 (101's label is all
+    the date its text gives); None for a label without one or a year out of range."""
+    m = _LABEL_YEAR.match(label or "")
+    return int(m.group(1)) if m and YEARS[0] <= int(m.group(1)) <= YEARS[1] else None
+
+
+def dateline_date(article) -> str | None:
+    """The ISO date of the dateline opening a piece (a note ``（2019年10月27日）`` as its
+    first block: a speech's or a statement's date), or None."""
+    b = article.blocks[0] if article.blocks else None
+    if b is None or b.type != "note" or not DATELINE_RE.match(b.text.strip()):
+        return None
+    return iso_date(b.text)
 
 
 def read_issue(path: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Issue:
@@ -83,7 +107,13 @@ def parse_text_report(text: str, meta: Meta | None = None) -> tuple[Issue, Layou
     """Parse decoded issue text: (issue, its layout, the meta fields filled from the text).
 
     The text's own masthead, issue label and date (front matter, source line, cover,
-    running heads) fill only what the given ``meta`` (sidecar, command line) leaves empty."""
+    running heads) fill only what the given ``meta`` (sidecar, command line) leaves empty.
+    The cyclic garbage collector is paused meanwhile (publisher/gcpause.py)."""
+    with paused():
+        return _parse_text_report(text, meta)
+
+
+def _parse_text_report(text: str, meta: Meta | None) -> tuple[Issue, Layout, dict[str, str]]:
     meta = meta if meta is not None else Meta()
     raw_lines = split_lines(text)
     layout = detect_layout(text, raw_lines)
@@ -99,12 +129,18 @@ def parse_text_report(text: str, meta: Meta | None = None) -> tuple[Issue, Layou
         meta = replace(meta, **from_text)
         if "date" in from_text and meta.year is None:
             meta = replace(meta, year=int(from_text["date"][:4]))
+    if meta.year is None and (year := label_year(meta.issue_label)):
+        meta = replace(meta, year=year)
     contents = find_contents(lines)
     warnings: list[Warning] = list(debris_warnings)
     columns: list[Column] = []
     if contents is None:
         arts, w = read_single(lines)
         warnings.extend(w)
+        when = dateline_date(arts[0]) if len(arts) == 1 and not (meta.date or meta.year) else None
+        if when:  # one piece dated under its headline (105's （2019年10月27日）): the text's date
+            from_text["date"] = when
+            meta = replace(meta, date=when, year=int(when[:4]))
         columns.append(Column(name="", articles=arts))
     else:
         warnings.extend(contents.warnings)
@@ -122,11 +158,26 @@ def parse_text_report(text: str, meta: Meta | None = None) -> tuple[Issue, Layou
         for art in col.articles:
             n += 1
             art.id = f"a{n:02d}"
-    warnings.sort(key=lambda w: (w.line is None, w.line or 0))
+            mark_note_roles(art.blocks)
+    warnings = _in_line_order(warnings)
     issue = Issue(meta=meta, columns=columns, warnings=warnings)
     if contents is not None:
         issue.contents_source = [contents.first, contents.last]
     return issue, layout, from_text
+
+
+def _in_line_order(warnings: list[Warning]) -> list[Warning]:
+    """The warnings by line, those naming no line last, each group in its own order
+    (what a stable sort on ``(line is None, line)`` gives, without a Python key call
+    per warning: a text of many dropped lines has tens of thousands)."""
+    lined = [w for w in warnings if w.line is not None]
+    lined.sort(key=_LINE)
+    if len(lined) < len(warnings):
+        lined.extend([w for w in warnings if w.line is None])
+    return lined
+
+
+_LINE = attrgetter("line")
 
 
 def unaccounted_lines(issue: Issue, text: str) -> list[int]:

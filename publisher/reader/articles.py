@@ -51,14 +51,16 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from .. import typography as ty
 from ..model import Article, Author, Warning
 from . import bylines, newspaper
+from .blocks import build_blocks
 from .contents import Contents, TocEntry
 from .fuzzy import build_index
 from .lines import SourceLine
-from .shape import collapse_spaces, ends_sentence, key, similarity, strip_markup, title_like
+from .shape import Bigrams, collapse_spaces, ends_sentence, key, similarity, strip_markup, title_like
 
 FUZZY_WINDOW = 400  # candidates looked at per unmatched entry (keeps matching linear)
 FUZZY_ACCEPT = 0.6  # lowest similarity accepted as a match
@@ -80,7 +82,10 @@ _SUBTITLE = re.compile(r"^(?:——|—|－－|--|──|－|―)\s*(?=\S)")
 _DASH_SPLIT = re.compile(r"(?:(?<!\s)\s++)?(?:——|—|--)\s*")  # white space from its run's start: linear
 
 # Article kinds.  Each table names the case that motivates it.
-EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论")  # 卷首语
+EDITORIAL_COLUMN_HINTS = ("卷首", "编者按", "开卷", "刊首", "社论", "本刊评论",  # 卷首语
+                          "发刊词", "创刊词", "复刊词")  # corpus-wild 101: the 发刊词 column opening issue 1
+# A piece titled by its genre is the editors' own: 101's 发刊词 (in a column of that name).
+EDITORIAL_TITLES = frozenset(("发刊词", "创刊词", "复刊词", "卷首语", "刊首语", "编者按", "编者的话", "致读者"))
 LITERARY_COLUMN_HINTS = ("文艺", "文苑", "副刊", "印象", "散文", "诗", "文学", "随笔", "风物", "书香")  # 洙水文艺, 帅乡印象
 SPEECH_TITLE_WORDS = ("讲话", "致辞", "发言", "演讲", "讲稿", "报告会上")  # 在……动员大会上的讲话
 REPORT_TITLE_WORDS = ("调研报告", "调查报告", "考察报告", "工作报告", "调研记", "综述")  # 关于……的调研报告 (not bare 报告: 二十大报告)
@@ -96,7 +101,7 @@ class Match:
     score: float = 1.0
 
 
-@dataclass
+@dataclass(slots=True)  # one per article: made, read and changed thousands of times in a long issue
 class Draft:
     """An article before blocks are built."""
 
@@ -119,27 +124,27 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     """(column name, article) pairs in reading order, and the warnings."""
     text = _stripped(lines)
     n = len(lines)
-    in_toc = [contents.covers(sl.number) for sl in lines]
-    toc_start = next(i for i in range(n) if in_toc[i])
-    toc_end = max(i for i in range(toc_start, n) if in_toc[i]) + 1 if toc_start < n else n
+    first_no, last_no = contents.first, contents.last
+    in_toc = [first_no <= sl.number <= last_no for sl in lines]  # contents.covers, asked of every line
+    toc_start = in_toc.index(True)
+    toc_end = n - in_toc[::-1].index(True)  # after the last line in the block
 
     # candidates: title-shaped lines outside the block, in order
-    cands = [i for i in range(n) if not in_toc[i] and title_like(text[i], TITLE_MAX)]
+    cands = [i for i, (t, toc) in enumerate(zip(text, in_toc)) if t and not toc and title_like(t, TITLE_MAX)]
     ckeys = {i: match_key(text[i]) for i in cands}
     is_cand = set(cands)
     nxt: dict[int, int] = {}  # candidate → next non-blank line if it is an adjacent candidate
-    for i in cands:
-        j = i + 1
-        while j < n and not text[j] and not in_toc[j]:
-            j += 1
-        if j < n and j in is_cand and not in_toc[j] and j - i <= 3:
-            nxt[i] = j
     single_pos: dict[str, list[int]] = {}
     pair_pos: dict[str, list[int]] = {}
     for i in cands:
-        single_pos.setdefault(ckeys[i], []).append(i)
-        if i in nxt:
-            pair_pos.setdefault(ckeys[i] + ckeys[nxt[i]], []).append(i)
+        ki = ckeys[i]
+        single_pos.setdefault(ki, []).append(i)
+        j = i + 1
+        while j < n and not text[j] and not in_toc[j]:
+            j += 1
+        if j - i <= 3 and j in is_cand:  # (a candidate is a line outside the block)
+            nxt[i] = j
+            pair_pos.setdefault(ki + ckeys[j], []).append(i)
 
     warnings: list[Warning] = []
     entries = contents.entries
@@ -147,24 +152,25 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
 
     # 1. exact pass
     prev = -1
+    tables = ((single_pos, False), (pair_pos, True))
     for k, e in enumerate(entries):
         best: tuple[int, list[int]] | None = None
-        for ek, table, is_pair in [(x, t, p) for x in _entry_keys(e) for t, p in ((single_pos, False), (pair_pos, True))]:
-            pos = table.get(ek)
-            if not pos:
-                continue
-            p = bisect.bisect_right(pos, prev)
-            if p < len(pos):
-                i = pos[p]
-                idx = [i, nxt[i]] if is_pair else [i]
-                if best is None or i < best[0]:
-                    best = (i, idx)
+        for ek in _entry_keys(e):
+            for table, is_pair in tables:
+                pos = table.get(ek)
+                if not pos:
+                    continue
+                p = bisect.bisect_right(pos, prev)
+                if p < len(pos):
+                    i = pos[p]
+                    if best is None or i < best[0]:
+                        best = (i, [i, nxt[i]] if is_pair else [i])
         if best is not None:
             matches[k] = Match(e, best[1], 1.0)
             prev = best[1][-1]
 
     # 2. fuzzy pass between anchors; only candidates sharing a bigram can score (fuzzy.py)
-    grams = build_index([ckeys[i] for i in cands], {o: ckeys[i] + ckeys[nxt[i]] for o, i in enumerate(cands) if i in nxt})
+    grams = None  # built when the first entry is left over (every entry exact: never)
     next_anchor = [n] * (len(entries) + 1)  # first exact anchor after entry k
     for k in range(len(entries) - 1, -1, -1):
         mk = matches[k]
@@ -177,21 +183,24 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
             continue
         nxt_anchor = next_anchor[k + 1]
         ek = match_key(e.title)
-        eks = _entry_keys(e)
+        eks = _entry_keys(e)  # eks[0] is ek
+        bgs = [Bigrams(x) for x in eks]  # each key's bigrams counted once for all its candidates
         start = bisect.bisect_right(cands, prev)
         best_score, best_idx = 0.0, None
+        if grams is None:
+            grams = build_index([ckeys[i] for i in cands], {o: ckeys[i] + ckeys[nxt[i]] for o, i in enumerate(cands) if i in nxt})
         for o in grams.query(ek, start, start + FUZZY_WINDOW):
             c = cands[o]
             if c >= nxt_anchor:
                 break
             options = [[c]]
-            if c in nxt and nxt[c] < nxt_anchor and _score(ek, ckeys[nxt[c]]) < FUZZY_ACCEPT:
+            if c in nxt and nxt[c] < nxt_anchor and _score(ek, ckeys[nxt[c]], bgs[0]) < FUZZY_ACCEPT:
                 # a pair only where its second line alone is no match (a stray line
                 # such as "此复" above a fused title must not join it)
                 options.append([c, nxt[c]])
             for idx in options:
                 ck = "".join(ckeys[i] for i in idx)
-                s = max(_score(x, ck) for x in eks)  # the title, or fused with its subtitle / issuer
+                s = max(_score(x, ck, b) for x, b in zip(eks, bgs))  # the title, or fused with its subtitle / issuer
                 if s > best_score + 1e-9:
                     best_score, best_idx = s, idx
         if best_idx is not None and best_score >= FUZZY_ACCEPT:
@@ -241,13 +250,13 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
 
     floor = -1
     for d in drafts:
+        p = above(d.start, floor)
         if len(d.title_idx) == 1:
-            p = above(d.start, floor)
             if p is not None and p in is_cand and key(text[p]) not in column_keys and _is_kicker(text[p], text[d.start]):
                 d.start = p
                 d.title_idx = [p] + d.title_idx
-        p = above(d.start, floor)
-        if p is not None and key(text[p]) in column_keys:
+                p = above(p, floor)  # (else the line above is the one just looked at)
+        if p is not None and column_keys and key(text[p]) in column_keys:
             d.start = p
             warnings.append(Warning("R212", f"column name {text[p]!r} repeated above the headline: dropped", lines[p].number))
         floor = d.title_idx[-1]
@@ -301,7 +310,7 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
     # 3b. articles the 目录 does not list: a headline with a byline naming a role or
     # an organisation, after running text, inside a matched article
     children: dict[int, list[Draft]] = {}
-    splits = [(d, found) for d in drafts if not d.unlisted and (found := _unlisted_in(text, in_toc, is_cand, d))]
+    splits = [(d, found) for d in drafts if not d.unlisted and (found := _unlisted_in(text, in_toc, is_cand, d, cands))]
     # a listed newspaper page: stories signed by reporters under its unsigned headline are its sections
     splits = [(d, f) for d, f in splits if not newspaper.stories_under_unsigned_head(text, d.title_idx, f)]
     n_split = sum(len(f) for _, f in splits)
@@ -403,13 +412,18 @@ def read_articles(lines: list[SourceLine], contents: Contents) -> tuple[list[tup
         art.page = e.page
         out.append((e.column, art))
         warnings.extend(w)
-        for kid in sorted(children.get(id(d), []), key=lambda x: x.start):
+        kids = children.get(id(d))
+        for kid in sorted(kids, key=_start) if kids else ():
             art, w = build_article(lines, kid, toc_title=None, toc_authors=[], stripped=text)
             if kid.before_contents:
                 art.kind = "editorial"
             out.append((kid.column or d.column, art))  # an unnamed one joins the column it follows
             warnings.extend(w)
     return out, warnings
+
+
+def _start(d: Draft) -> int:
+    return d.start
 
 
 def _read_without_contents(lines: list[SourceLine], in_toc: list[bool]) -> tuple[list[Article], list[Warning]]:
@@ -419,11 +433,20 @@ def _read_without_contents(lines: list[SourceLine], in_toc: list[bool]) -> tuple
     return read_single([SourceLine(sl.number, "") if in_toc[i] else sl for i, sl in enumerate(lines)])
 
 
-def _unlisted_in(text: list[str], in_toc: list[bool], is_cand: set[int], d: Draft) -> list[tuple[int, int]]:
-    """(start, end) of unlisted articles inside draft ``d``, in order; one linear pass."""
+def _unlisted_in(
+    text: list[str], in_toc: list[bool], is_cand: set[int], d: Draft, cands: list[int] | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) of unlisted articles inside draft ``d``, in order; one linear pass.
+    ``cands``: the members of ``is_cand`` in order, if known."""
     starts: list[int] = []
     seen_running = False
     i = (d.title_idx[-1] + 1) if d.title_idx else d.start
+    if cands is not None:
+        # every unlisted article starts at a candidate: none inside the draft, none to find
+        # (an article of one paragraph: the next candidate is the next article's headline)
+        c = bisect.bisect_left(cands, i)
+        if c == len(cands) or cands[c] >= d.end:
+            return []
     while i < d.end:
         t = text[i]
         if not t or in_toc[i]:
@@ -487,9 +510,11 @@ def _entry_keys(e: TocEntry) -> list[str]:
     ``# 最高人民法院关于…的解释``: corpus-wild 101)."""
     title = e.title
     keys = [match_key(title)]
-    main = _DASH_SPLIT.split(title, maxsplit=1)[0]
+    main = _DASH_SPLIT.split(title, maxsplit=1)[0] if "—" in title or "--" in title else title
     if main != title and len(key(main)) >= 2:
         keys.append(match_key(main))
+    if not (e.subtitle or e.issuer):
+        return keys  # (most entries: nothing printed apart to fuse)
     sub = match_key(e.subtitle) if e.subtitle else ""
     issuer = match_key(e.issuer) if e.issuer else ""
     for extra in ((keys[0] + sub) if sub else "", (issuer + keys[0]) if issuer else "", (issuer + keys[0] + sub) if issuer and sub else ""):
@@ -502,8 +527,9 @@ FUSED_WINDOW_ACCEPT = 0.7  # a fused line's title part with a glyph lost (OCR) s
 FUSED_MIN = 8  # shortest entry key accepted as the tail of a longer body line
 
 
-def _score(entry_key: str, cand_key: str) -> float:
-    s = similarity(entry_key, cand_key)
+def _score(entry_key: str, cand_key: str, bigrams: Bigrams | None = None) -> float:
+    """``bigrams``: ``Bigrams(entry_key)``, when the caller scores the entry many times."""
+    s = bigrams.similarity(cand_key) if bigrams is not None else similarity(entry_key, cand_key)
     short, long_ = sorted((entry_key, cand_key), key=len)
     if short and short in long_ and len(short) >= 0.6 * len(long_):
         s = max(s, 0.85)  # one is the other plus a kicker or a subtitle
@@ -551,9 +577,12 @@ def join_title(parts: list[str], toc_title: str | None) -> str:
     目录 does not have).  Without a 目录 title every space and line break is kept as one
     space (the headline's parts).
     """
-    raw = " ".join(collapse_spaces(p) for p in parts if p)
-    if toc_title is None:
-        return ty.normalise_title(raw)
+    if len(parts) == 1:  # (most headlines: one line)
+        raw = collapse_spaces(parts[0]) if parts[0] else ""
+    else:
+        raw = " ".join([collapse_spaces(p) for p in parts if p])
+    if toc_title is None or " " not in raw:
+        return ty.normalise_title(raw)  # (no space: nothing to keep or drop)
     toc = collapse_spaces(toc_title)
     keep = {(toc[i - 1], toc[i + 1]) for i in range(1, len(toc) - 1) if toc[i] == " "}
 
@@ -561,29 +590,35 @@ def join_title(parts: list[str], toc_title: str | None) -> str:
         a, b = m.group(1), m.group(2)
         return a + (" " if (a, b) in keep else "")
 
-    return ty.normalise_title(re.sub(r"(\S) +(?=(\S))", repl, raw))
+    return ty.normalise_title(_SPACE_BETWEEN.sub(repl, raw))
+
+
+_SPACE_BETWEEN = re.compile(r"(\S) +(?=(\S))")
 
 
 def is_salutation(text: str) -> bool:
+    if "：" not in text and ":" not in text:
+        return False  # a salutation ends with its colon
     t = collapse_spaces(strip_markup(text))
-    return len(t) <= 30 and bool(_SALUTATION.match(t))
+    return len(t) <= 30 and t.endswith(("：", ":")) and bool(_SALUTATION.match(t))
 
 
 def article_kind(
     column: str, title: str, body_first: list[str], before_contents: bool, reporters: bool = False, body_lines: list[str] | None = None
 ) -> str:
     """editorial / literary / speech / report / article, by column, title and opening."""
-    if any(h in column for h in EDITORIAL_COLUMN_HINTS):
+    if column and _EDITORIAL_COLUMN_RE.search(column) or collapse_spaces(title) in EDITORIAL_TITLES:  # (collapse_spaces strips)
         return "editorial"
-    if any(h in column for h in LITERARY_COLUMN_HINTS):
+    if column and _LITERARY_COLUMN_RE.search(column):
         return "literary"
-    if any(w in title for w in SPEECH_TITLE_WORDS):
+    if _SPEECH_TITLE_RE.search(title):
         return "speech"
     # a report is one by its title even when it is delivered (政府工作报告: 各位代表：)
-    if any(w in title for w in REPORT_TITLE_WORDS):
+    if _REPORT_TITLE_RE.search(title):
         return "report"
-    if any(is_salutation(t) for t in body_first[:2]):
-        return "speech"
+    for t in body_first[:2]:
+        if is_salutation(t):
+            return "speech"
     if reporters:
         return "report"
     if before_contents and not column:
@@ -593,8 +628,21 @@ def article_kind(
     return "article"
 
 
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for ``any(w in text for w in words)`` (the tables above)."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+_EDITORIAL_COLUMN_RE = _any_of(EDITORIAL_COLUMN_HINTS)
+_LITERARY_COLUMN_RE = _any_of(LITERARY_COLUMN_HINTS)
+_SPEECH_TITLE_RE = _any_of(SPEECH_TITLE_WORDS)
+_REPORT_TITLE_RE = _any_of(REPORT_TITLE_WORDS)
+
+
 def _mostly_short_lines(body: list[str]) -> bool:
     """A poem printed without a literary column: most lines short and unpunctuated."""
+    if len(body) < 4:
+        return False  # (fewer than four lines, blank or not)
     lines = [t for t in body if t]
     if len(lines) < 4:
         return False
@@ -611,8 +659,6 @@ def build_article(
 ) -> tuple[Article, list[Warning]]:
     """Head (kicker, title, subtitle, bylines), tail signature, then blocks via R2's
     build_blocks.  ``stripped``: ``strip_markup`` of every line, if already known."""
-    from .blocks import build_blocks  # R2's module: imported late so structure code loads without it
-
     warnings: list[Warning] = list(d.warnings)
     text = stripped[d.start : d.end] if stripped is not None else _stripped(lines[d.start : d.end])
     base = d.start
@@ -621,7 +667,7 @@ def build_article(
     title_parts: list[str] = []
     subtitle = None
 
-    tidx = list(d.title_idx)
+    tidx = d.title_idx  # (only read here)
     if len(tidx) == 2:
         first, second = text[tidx[0] - base], text[tidx[1] - base]
         if _SUBTITLE.match(second):
@@ -633,7 +679,9 @@ def build_article(
             title_parts = [first, second]
     elif len(tidx) == 1:
         title_parts = [text[tidx[0] - base]]
-        fused = _split_fused(text[tidx[0] - base], d.entry) if d.entry is not None else None
+        e = d.entry
+        # (only an entry with a subtitle or an issuer can be printed fused with it)
+        fused = _split_fused(text[tidx[0] - base], e) if e is not None and (e.subtitle or e.issuer) else None
         if fused is not None:
             # one body line holding what the 目录 prints apart: issuer + title + subtitle
             kicker, title_parts, subtitle = fused[0] or kicker, [fused[1]], fused[2] or subtitle
@@ -664,6 +712,8 @@ def build_article(
             # the subtitle the 目录 gives, printed under the title without its dash
             subtitle = t
             consumed.add(pos)
+        elif bylines.cannot_be_byline(t):
+            break  # running text (a sentence mark, no label): none of the tests below takes it
         elif (found := bylines.writer_byline(t)) is not None:
             authors = bylines.merge_authors(authors, found)
             consumed.add(pos)
@@ -678,8 +728,8 @@ def build_article(
             people = bylines.parse_byline(t)
             if people is None:
                 # a role on one line and the name on the next ("中共某县委书记" / "张三")
-                nxt_pos = next((q for q in range(pos + 1, min(d.end, pos + 3)) if text[q - base]), None)
-                if nxt_pos is not None and bylines.is_office(t):
+                nxt_pos = next((q for q in range(pos + 1, min(d.end, pos + 3)) if text[q - base]), None) if bylines.is_office(t) else None
+                if nxt_pos is not None:
                     people = bylines.parse_byline(f"{t} {text[nxt_pos - base]}")
                     if people and all(p.role == t for p in people):
                         authors = bylines.merge_authors(authors, people)
@@ -692,23 +742,36 @@ def build_article(
             authors = bylines.merge_authors(authors, people)
             consumed.add(pos)
         pos += 1
-    reporters = reporters or any(a.role and a.role.endswith(REPORTER_ROLES) for a in authors)
+    if authors and not reporters:
+        reporters = any(a.role and a.role.endswith(REPORTER_ROLES) for a in authors)
 
     # tail: a signature alone on the last line, or closing the last paragraph
     body_start = (tidx[-1] + 1) if tidx else d.start
-    body = [lines[i] for i in range(body_start, d.end) if i not in consumed]
-    last = max((k for k, sl in enumerate(body) if sl.text.strip()), default=None)
+    # the body lines and their stripped texts, side by side
+    if body_start < base or (consumed and max(consumed) >= body_start):  # head lines taken (subtitle, bylines)
+        body_idx = [i for i in range(body_start, d.end) if i not in consumed]
+        body = [lines[i] for i in body_idx]
+        body_text = [text[i - base] if i >= base else strip_markup(lines[i].text) for i in body_idx]
+    else:
+        body = lines[body_start : d.end]
+        body_text = text[body_start - base :]
+    last = None  # the last non-blank line
+    for k in range(len(body) - 1, -1, -1):
+        if body_text[k] or body[k].text.strip():  # (a line with stripped text is not blank)
+            last = k
+            break
     if last is not None:
-        sig = bylines.signature_line(body[last].text)
+        sig = bylines.signature_line(body[last].text, body_text[last])
         if sig:
             authors = bylines.merge_authors(authors, sig)
-            body = body[:last] + body[last + 1 :]
+            del body[last], body_text[last]
         else:
             split = bylines.split_signature(body[last].text)
             if split:
                 rest, names = split
                 authors = bylines.merge_authors(authors, names)
                 body[last] = SourceLine(body[last].number, rest, body[last].last)
+                body_text[last] = strip_markup(rest)  # the line rewritten: stripped anew
     if not authors:
         authors = [Author(a.name, a.role) for a in toc_authors]
     else:
@@ -716,20 +779,18 @@ def build_article(
 
     title = join_title(title_parts, toc_title)
     column = d.column
-    # lines[i].number == i + 1; a line rewritten above (signature removed) is stripped anew
-    body_text = [text[sl.number - 1 - base] if sl is lines[sl.number - 1] else strip_markup(sl.text) for sl in body]
-    opening = [t for t in body_text if t][:2]
+    opening = list(islice(filter(None, body_text), 2))  # the first two non-blank lines
     # the kind may show in the subtitle: "——在全县经济工作会议上的讲话"
     kind = article_kind(column, title + (subtitle or ""), opening, d.before_contents, reporters, body_text)
     blocks, bw = build_blocks(body, kind)
-    blocks = newspaper.captions_into_stories(newspaper.join_broken_credits(blocks))
     warnings.extend(bw)
-    # section bylines and reporters' signatures (本报记者 李茂颖, （本报记者程焕采访整理）) and
-    # closing credits (（撰稿：单位 姓名 审编：…）: the writers; the editor stays a credit)
-    authors = bylines.merge_authors(authors, newspaper.section_authors(blocks))
-    authors = bylines.merge_authors(authors, newspaper.closing_credit_authors(blocks))
-    nonblank = [sl for sl in lines[d.start : d.end] if sl.text.strip()]
-    source = [nonblank[0].number, nonblank[-1].end] if nonblank else None
+    if _has_credits(blocks):  # each step below reads credits blocks (a story head's byline, a signature)
+        blocks = newspaper.captions_into_stories(newspaper.join_broken_credits(blocks))
+        # section bylines and reporters' signatures (本报记者 李茂颖, （本报记者程焕采访整理）) and
+        # closing credits (（撰稿：单位 姓名 审编：…）: the writers; the editor stays a credit)
+        authors = bylines.merge_authors(authors, newspaper.section_authors(blocks))
+        authors = bylines.merge_authors(authors, newspaper.closing_credit_authors(blocks))
+    source = _source_span(lines, d.start, d.end)
     if not blocks:
         warnings.append(Warning("R208", f"article {title!r} has no body text", lines[d.start].number if d.start < len(lines) else None))
     art = Article(
@@ -742,6 +803,27 @@ def build_article(
         source=source,
     )
     return art, warnings
+
+
+def _has_credits(blocks: list) -> bool:
+    for b in blocks:
+        if b.type == "credits":
+            return True
+    return False
+
+
+def _source_span(lines: list[SourceLine], start: int, end: int) -> list[int] | None:
+    """[first, last] input line of the non-blank lines in ``lines[start:end]``, or None."""
+    end = min(end, len(lines))
+    k = start
+    while k < end and not lines[k].text.strip():
+        k += 1
+    if k >= end:
+        return None
+    j = end - 1
+    while not lines[j].text.strip():  # stops at k at the latest
+        j -= 1
+    return [lines[k].number, lines[j].end]
 
 
 def _split_fused(line: str, e: TocEntry) -> tuple[str | None, str, str | None] | None:

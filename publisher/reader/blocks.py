@@ -30,6 +30,7 @@ line (003), text hard-wrapped at a column with indented first lines or without
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 
@@ -47,33 +48,50 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
         return [], warnings
     literary = kind == "literary"
     classes: dict[tuple, tuple[str, str | None]] = {}  # a line read once: what _classify reads of it → its class
+    ends: dict[int, int] = {}  # a line standing for several input lines (reader.unwrap) → its last one
     for it in items:
         k = (it.text, it.image, tuple(it.bold), it.md_level, it.marker)
         got = classes.get(k)
         if got is None:
-            _classify(it, literary)
-            classes[k] = (it.cls, it.family)
-        else:
-            it.cls, it.family = got
-    for k, it in enumerate(items):  # after classifying: the title's own class must not undo it
+            if len(it.text) <= SHORT_CLASSIFIED:
+                got = classes[k] = _class_of(*k, literary)
+            else:
+                _classify(it, literary)
+                got = classes[k] = (it.cls, it.family)
+        it.cls, it.family = got
+        if it.last > it.number:
+            ends[it.number] = it.last
+    for k, it in enumerate(items) if parts else ():  # after classifying: the title's own class must not undo it
         if it.number in parts and k + 1 < len(items):
             it.cls, it.family = "heading", "part"  # 1 / its title: one part head
             items[k + 1].cls, items[k + 1].family = "part_title", None
-    if not literary:
-        newspaper.mark_page(items)
-    captions.mark_sign_off(items)
-    headings.decide_families(items)
+    # The classes present, read once: each pass below acts on lines of some classes and
+    # is skipped when the article has none.  No pass makes a line "text" or "numbered"
+    # (they only go), and after classifying only the newspaper pass makes a "credit"
+    # line, so the set is read again only after that pass marks something.
+    present = {it.cls for it in items}
+    if not literary and newspaper.mark_page(items):
+        present = {it.cls for it in items}
+    text = "text" in present
+    if text:
+        captions.mark_sign_off(items)
+    if "numbered" in present:
+        headings.decide_families(items)
     headings.mark_labels(items)
-    captions.mark_credit_pairs(items)
-    verse.mark_runs(items, literary)
-    _mark_plain_headings(items, literary)
-    _mark_flush_captions(items)
-    captions.mark_layout_captions(items)
+    if "credit" in present:
+        captions.mark_credit_pairs(items)
+    # read by the flush captions and the assembler: no pass from here on adds a line or
+    # changes an indent or a gap
+    indent_layout = uses_indent(items)
+    if text:
+        verse.mark_runs(items, literary)
+        _mark_plain_headings(items, literary)
+        _mark_flush_captions(items, indent_layout)
+        captions.mark_layout_captions(items)
     levels = headings.assign_levels(items)
-    blocks = _assemble(items, levels, warnings)
+    blocks = _assemble(items, levels, warnings, indent_layout)
     # a line that stands for several input lines (hard-wrapped print lines joined by
     # reader.unwrap): the block it ends covers them all
-    ends = {it.number: it.last for it in items if it.last > it.number}
     for b in blocks if ends else ():
         if b.source and b.source[1] in ends:
             b.source = [b.source[0], ends[b.source[1]]]
@@ -85,21 +103,22 @@ def build_blocks(lines: list[SourceLine], kind: str) -> tuple[list[Block], list[
 
 def _classify(it: Item, literary: bool) -> None:
     t = it.text
+    credit_like = captions.may_be_credit(t)  # else none of the credit, caption and salutation tests accepts it
     if it.image:
         it.cls = "caption_layout"  # ![石门村的数字大屏](a.jpg)
     elif newspaper.is_editors_sign(t):
         it.cls = "note"  # ——编  者
-    elif captions.is_editor_credit(t):
+    elif credit_like and captions.is_editor_credit(t):
         it.cls = "credits"  # 版式设计：… / 责任编辑：…
     elif captions.is_note(t):
         it.cls = "note"
-    elif captions.is_salutation(t):
+    elif credit_like and captions.is_salutation(t):
         it.cls = "salutation"
-    elif captions.is_credits(t):
+    elif credit_like and captions.is_credits(t):
         it.cls = "credits"
-    elif captions.credit_only(t):
+    elif credit_like and captions.credit_only(t):
         it.cls = "credit"
-    elif captions.split_credit(t)[1] is not None:
+    elif credit_like and captions.split_credit(t)[1] is not None:
         it.cls = "caption"
     else:
         fam = headings.family(t)
@@ -126,6 +145,18 @@ def _classify(it: Item, literary: bool) -> None:
             it.cls = "text"
 
 
+SHORT_CLASSIFIED = 200  # a line this long or shorter: its class kept in the cache shared by every article
+
+
+@functools.lru_cache(maxsize=8192)
+def _class_of(text: str, image: bool, bold: tuple, md_level: int | None, marker: str, literary: bool) -> tuple[str, str | None]:
+    """``(cls, family)`` that ``_classify`` gives a line (what it reads of the line is
+    these arguments, so a line recurring across articles is classified once)."""
+    it = Item(0, text, list(bold), md_level, marker, image=image)
+    _classify(it, literary)
+    return it.cls, it.family
+
+
 def _bold_lead(it: Item) -> bool:
     """``**实体经济不断壮大。**…`` : a bold clause ending in a stop opens a paragraph
     (a bold word at the start of a line may continue the previous one)."""
@@ -138,6 +169,8 @@ def _mark_plain_headings(items: list[Item], literary: bool) -> None:
     """Short standalone lines with no punctuation between prose: headings
     (``走进豆垅村`` in a literary piece)."""
     n = len(items)
+    if n < 2:
+        return  # a heading needs a line after it
     limit = headings.PLAIN_HEADING_MAX_LITERARY if literary else headings.PLAIN_HEADING_MAX
     # longer subheads (以制造业兴县带动产业发展实现新突破) are headings when the article
     # prints several of them: a family of standalone lines is evidence, one is not
@@ -174,12 +207,13 @@ def _plain_heading_at(items: list[Item], i: int, limit: int) -> bool:
     return True
 
 
-def _mark_flush_captions(items: list[Item]) -> None:
+def _mark_flush_captions(items: list[Item], indent_layout: bool | None = None) -> None:
     """Paragraphs opened by indents: a flush, closed, caption-shaped line right after
     a closed paragraph and before an indented line (or a heading, or the end) is a
     caption set between paragraphs, not a wrapped last line — unless the paragraph
-    before it ran to the wrap column (the width of lines cut mid-sentence)."""
-    if not uses_indent(items):
+    before it ran to the wrap column (the width of lines cut mid-sentence).
+    ``indent_layout``: ``uses_indent(items)`` when the caller has it already."""
+    if not (uses_indent(items) if indent_layout is None else indent_layout):
         return
     n = len(items)
     # the wrap column: widths of lines cut mid-sentence with a flush line after them
@@ -239,6 +273,8 @@ def uses_indent(items: list[Item]) -> bool:
     indentation, not punctuation, then tells where paragraphs start.  The signal
     holds when some lines are indented and some unindented lines follow a line
     directly (wrapped continuations)."""
+    if len(items) <= INDENT_MIN:
+        return False  # INDENT_MIN indented lines and INDENT_MIN wrapped ones need one more line
     indented = sum(1 for it in items if it.indent)
     wrapped = sum(1 for it in items[1:] if not it.indent and it.gap == 0)
     return indented >= INDENT_MIN and wrapped >= INDENT_MIN and indented < len(items)
@@ -259,6 +295,8 @@ def wrap_width(items: list[Item]) -> int | None:
     """Text hard-wrapped at a fixed column without indentation: many lines that
     run straight into the next line have the same width.  Returns that width
     (a line this wide continues into the next one even after a 。)."""
+    if len(items) < WRAP_MIN_LINES:
+        return None  # fewer lines than the width needs
     widths = Counter(visual_width(it.text) for it in items if it.gap_after == 0 and it.cls == "text" and not it.in_verse)
     if not widths:
         return None
@@ -302,6 +340,13 @@ def _han_full_stop(raw: str) -> bool:
     return len(raw) > 1 and raw[-1] == "." and "\u4e00" <= raw[-2] <= "\u9fff"
 
 
+# Headings and paragraphs, made one a line in a list of numbered heads or an issue of
+# one-line articles, pass Block's fields by position (a third cheaper than by keyword)
+# in this order, which the import checks.
+_BLOCK_ORDER = ("type", "text", "level", "lines", "emphasis", "credit", "source")
+if tuple(f.name for f in dataclasses.fields(Block))[: len(_BLOCK_ORDER)] != _BLOCK_ORDER:
+    raise ImportError(f"reader.blocks passes model.Block's fields by position as {_BLOCK_ORDER}: its fields changed")
+
 W_NOT_JOINED = "R164"
 W_DUPLICATE = "R165"
 
@@ -311,10 +356,19 @@ W_DUPLICATE = "R165"
 _heading_text = functools.lru_cache(maxsize=4096)(ty.normalise_title)
 
 
-def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning] | None = None) -> list[Block]:
+def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning] | None = None, indent_layout: bool | None = None) -> list[Block]:
+    if len(items) == 1 and items[0].cls in ("text", "numbered", "lead") and not items[0].in_verse:
+        it = items[0]  # one line of text: one paragraph (what _assemble_lines makes of it)
+        return [_paragraph_of(it.text, it.bold, it.number, it.number)]
+    return _assemble_lines(items, levels, warnings, indent_layout)
+
+
+def _assemble_lines(items: list[Item], levels: dict[str, int], warnings: list[Warning] | None = None, indent_layout: bool | None = None) -> list[Block]:
+    """``indent_layout``: ``uses_indent(items)`` when the caller has it already."""
     blocks: list[Block] = []
     para: _Para | None = None
-    indent_layout = uses_indent(items)
+    if indent_layout is None:
+        indent_layout = uses_indent(items)
     width = None if indent_layout else wrap_width(items)
     # every line opened by an indent and no wrap column: each line is a paragraph the
     # layout opened; it is never joined onto the one before (only a line that cannot
@@ -354,7 +408,8 @@ def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning]
                     pending.append(block)
                 i = j
                 continue
-        flush()
+        if para is not None or pending:
+            flush()
         if it.in_verse:
             j = i
             while j < n and items[j].in_verse and items[j].verse_id == it.verse_id:
@@ -382,9 +437,7 @@ def _assemble(items: list[Item], levels: dict[str, int], warnings: list[Warning]
                 text = head_label.text.rstrip("：: ") + text
                 first = head_label.number
                 head_label = None
-            blocks.append(
-                Block(type="heading", text=_heading_text(text), level=levels.get(it.family or "plain", 1), source=[first, last])
-            )
+            blocks.append(Block("heading", _heading_text(text), levels.get(it.family or "plain", 1), None, [], None, [first, last]))
             i = j
             continue
         if it.cls == "heading_label" and i + 1 < n and items[i + 1].cls == "heading":
@@ -456,15 +509,21 @@ def _caption_block(items: list[Item], i: int, blocks: list[Block]) -> tuple[Bloc
 
 
 def _paragraph(p: _Para) -> Block:
-    raw = p.text
+    return _paragraph_of(p.text, p.bold, p.first, p.last)
+
+
+def _paragraph_of(raw: str, bold: list[tuple[int, int]], first: int, last: int) -> Block:
+    """The paragraph of raw text ``raw`` with bold ranges ``bold`` (in ``raw``), lines first..last."""
     text, origins = ty.normalise_map(raw)
-    ranges = [ty.map_range(origins, s, e) for s, e in p.bold]
+    ranges = [ty.map_range(origins, s, e) for s, e in bold]
     ranges += headings.lead_ranges(text)
-    return Block(type="paragraph", text=text, emphasis=_merge(ranges, len(text)), source=[p.first, p.last])
+    return Block("paragraph", text, None, None, _merge(ranges, len(text)), None, [first, last])
 
 
 def _merge(ranges: list[tuple[int, int]], n: int) -> list[list[int]]:
     out: list[list[int]] = []
+    if not ranges:
+        return out
     for s, e in sorted((max(0, s), min(n, e)) for s, e in ranges):
         if e <= s:
             continue

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .. import typography as ty
 from . import bylines
@@ -62,10 +61,24 @@ CAPTION_MAX = 80
 CAPTION_WORD_MAX = 60  # a line this short with 图为 is a caption whatever its spacing
 
 
+# What is_editor_credit, is_salutation, is_credits, credit_only and split_credit need:
+# a colon or a slash after a label or an addressee, or a photo's word (摄, 图, 照片).
+_CREDIT_CHARS = re.compile("[：:/／摄图]|照片")
+
+
+def may_be_credit(text: str) -> bool:
+    """False when none of the credit, caption and salutation tests can accept ``text``
+    (one search for the five)."""
+    return _CREDIT_CHARS.search(text) is not None
+
+
 def is_note(text: str) -> bool:
-    if EDITOR_NOTE_RE.match(text):
+    if "编者按" in text and EDITOR_NOTE_RE.match(text):
         return len(text) <= EDITOR_NOTE_MAX
-    return len(text) <= NOTE_MAX and bool(NOTE_RE.match(text)) or bool(END_MARK_RE.match(text) or DATELINE_RE.match(text))
+    if len(text) <= NOTE_MAX and NOTE_RE.match(text):
+        return True
+    # an end mark and a dateline are bracketed: a line opening otherwise is neither
+    return text[:1] in ("（", "(") and bool(END_MARK_RE.match(text) or DATELINE_RE.match(text))
 
 
 def mark_sign_off(items) -> None:
@@ -75,7 +88,7 @@ def mark_sign_off(items) -> None:
     n = len(items)
     for i in range(n - 1, max(-1, n - 4), -1):
         it = items[i]
-        if it.cls == "text" and DATE_LINE_RE.match(it.text):
+        if it.cls == "text" and "年" in it.text and DATE_LINE_RE.match(it.text):
             it.cls = "note"
             prev = items[i - 1] if i > 0 else None
             if (
@@ -90,12 +103,14 @@ def mark_sign_off(items) -> None:
 
 
 def is_salutation(text: str) -> bool:
-    return bool(SALUTATION_RE.match(text))
+    return text.endswith(("：", ":")) and bool(SALUTATION_RE.match(text))
 
 
 def is_credits(text: str) -> bool:
     """Two or more labelled credits (``文/陈晓 插图/王磊``), with any label ``bylines`` knows,
     or a writers' credit alone (``（撰稿：单位 姓名``, the first line of one the page broke)."""
+    if not _LABEL_MARKS.search(text):
+        return False  # every label is followed by / or : (the three tests below)
     return (
         len(CREDITS_RE.findall(" " + text)) >= 2
         or len(text) <= 200 and len(bylines.credit_labels(text)) >= 2
@@ -105,6 +120,10 @@ def is_credits(text: str) -> bool:
 
 # A writers' credit: （撰稿：北京市第一中级人民法院 王明 — names and units only.
 WRITER_CREDIT_RE = re.compile(r"^[（(]?\s*(?:撰稿|执笔|撰文|作者)\s*[：:]\s*[^，。！？；：:,.!?;]{2,80}$")
+
+
+# The marks after a credit label (CREDITS_RE, bylines' labels, WRITER_CREDIT_RE).
+_LABEL_MARKS = re.compile("[/／:：]")
 
 
 def is_writer_credit(text: str) -> bool:
@@ -118,7 +137,7 @@ EDITOR_CREDIT_RE = re.compile(
 
 
 def is_editor_credit(text: str) -> bool:
-    return bool(EDITOR_CREDIT_RE.match(text))
+    return ("：" in text or ":" in text) and bool(EDITOR_CREDIT_RE.match(text))
 
 
 def credits_text(text: str) -> str:
@@ -129,7 +148,14 @@ def credits_text(text: str) -> str:
     return ty.normalise_title(t)
 
 
+# Every credit names a photo (摄, 供图, 图, 摄影, 图片, 照片): a line with none of
+# these is no credit (one search instead of the patterns).
+_CREDIT_WORD = re.compile("[摄图]|照片")
+
+
 def credit_only(text: str) -> str | None:
+    if not _CREDIT_WORD.search(text):
+        return None
     for rx in CREDIT_ONLY_RES:
         m = rx.match(text)
         if m:
@@ -139,7 +165,7 @@ def credit_only(text: str) -> str | None:
 
 def split_credit(text: str) -> tuple[str, str | None]:
     """(caption text, credit) for ``…。 ■唐俊 摄``; (text, None) without a credit."""
-    if len(text) > CAPTION_MAX + 30:
+    if len(text) > CAPTION_MAX + 30 or not _CREDIT_WORD.search(text):
         return text, None
     for rx in INLINE_CREDIT_RES:
         m = rx.match(text)
@@ -151,7 +177,7 @@ def split_credit(text: str) -> tuple[str, str | None]:
 def _caption_shaped(text: str) -> bool:
     if len(text) > CAPTION_MAX:
         return False
-    stops = sum(1 for c in text if c in "。！？")
+    stops = text.count("。") + text.count("！") + text.count("？")
     return stops <= 2 and not text.endswith(("：", ":", "，", "、"))
 
 
@@ -159,9 +185,12 @@ def paragraph_gap(items) -> int:
     """The number of blank lines that usually separates paragraphs in this
     article: the commonest gap before long lines (captions are short), else the
     smallest gap seen."""
-    gaps = Counter(it.gap for it in items[1:] if len(it.text) > 40)
+    gaps: dict[int, int] = {}  # (a plain count: a Counter costs more than the short articles' loop)
+    for it in items[1:]:
+        if len(it.text) > 40:
+            gaps[it.gap] = gaps.get(it.gap, 0) + 1
     if gaps:
-        return gaps.most_common(1)[0][0]
+        return max(gaps, key=gaps.__getitem__)  # the commonest, the first seen of equals (as most_common)
     rest = [it.gap for it in items[1:]]
     return min(rest) if rest else 1
 
@@ -170,21 +199,27 @@ def mark_layout_captions(items) -> None:
     """Captions that stand alone: more blank lines around them than around the
     article's paragraphs, short, not a continuation of an open paragraph; or a
     short line followed by a credit line; or a short line with 图为."""
-    mode = paragraph_gap(items)
+    mode = None  # paragraph_gap(items), made when a line with a gap of 2 or more first needs it
     n = len(items)
     for i, it in enumerate(items):
-        if it.cls != "text" or it.in_verse or not _caption_shaped(it.text):
+        if it.cls != "text" or it.in_verse:
+            continue
+        nxt = items[i + 1] if i + 1 < n else None
+        if it.gap < 2 and (nxt is None or nxt.cls != "credit") and "图" not in it.text:
+            continue  # every test below needs a credit line after it, 图, or 2 blank lines before it
+        if not _caption_shaped(it.text):
             continue
         prev = items[i - 1] if i > 0 else None
-        nxt = items[i + 1] if i + 1 < n else None
         # strong signals: a credit line follows, or 图为 — even between the two
         # halves of a split paragraph (the assembler keeps the paragraph open)
         if nxt is not None and nxt.cls == "credit":
             it.cls = "caption_layout"
             continue
-        if CAPTION_WORD_RE.search(it.text) and len(it.text) <= CAPTION_WORD_MAX:
+        if "图" in it.text and CAPTION_WORD_RE.search(it.text) and len(it.text) <= CAPTION_WORD_MAX:  # (every word has 图)
             it.cls = "caption_layout"
             continue
+        if mode is None and (it.gap >= 2 or it.gap_after >= 2):
+            mode = paragraph_gap(items)  # (every test below reads it after a gap >= 2 only)
         wide_before = it.gap >= 2 and it.gap > mode
         wide_after = nxt is None or nxt.cls in ("heading", "caption", "credit") or (it.gap_after >= 2 and it.gap_after > mode)
         # layout signal after an open paragraph: only a closed line with wide gaps

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from ..model import Warning
 from .bylines import is_org, parse_people
 from .lines import SourceLine
-from .shape import collapse_spaces, ends_sentence, han_count, key, strip_markup, title_like
+from .shape import collapse_spaces, ends_sentence, has_two_han, key, strip_markup, title_like
 
 # The heading of the block: "CONTENTS 目 录", "目录", "目 录", "目次", "本期目录",
 # "【目录】", "Contents".  Matched after Markdown markers and brackets are removed.
@@ -66,7 +66,8 @@ _CASE_NUMBER = re.compile(r"^\s*第\s*\d+\s*号\s*$")
 # A bullet in the raw line: "- 标题" (Markdown list); numbered lists are not entries.
 _BULLET = re.compile(r"^\s*[-*+•]\s+")
 # A list marker the layout put before an entry ("- 26 …", "• 标题 …… 3").
-_LIST_MARKER = re.compile(r"^[-*+•·▪●◆]\s+")
+_LIST_MARKS = "-*+•·▪●◆"
+_LIST_MARKER = re.compile(f"^[{re.escape(_LIST_MARKS)}]\\s+")
 
 # Running taglines and furniture that print exports drop into the 目录 block.
 # Each pattern names the case that motivates it.
@@ -133,13 +134,39 @@ def is_heading(text: str) -> bool:
 
 
 def is_noise(text: str) -> bool:
+    if len(text) > LONG_LINE:
+        return _is_noise_long(text)
+    return bool(_NOISE.search(text)) or is_heading(text)
+
+
+# The block reader looks a few lines ahead and back, so it asks of one line several
+# times; for a long line (a hostile 100 KB one: each search a pass over it) the
+# answers are kept for the last few.
+LONG_LINE = 256
+
+
+@lru_cache(maxsize=16)
+def _is_noise_long(text: str) -> bool:
     return bool(_NOISE.search(text)) or is_heading(text)
 
 
 def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
     """``(page, title, author)`` if the line is a 目录 entry: a title with a page number,
     or a bulleted title without one (page None)."""
-    t = _LIST_MARKER.sub("", strip_markup(text))
+    if len(text) > LONG_LINE:
+        return _parse_entry_long(text)
+    return _parse_entry(text)
+
+
+@lru_cache(maxsize=16)
+def _parse_entry_long(text: str) -> tuple[int | None, str, str | None] | None:
+    return _parse_entry(text)
+
+
+def _parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
+    t = strip_markup(text)
+    if t[:1] in _LIST_MARKS:
+        t = _LIST_MARKER.sub("", t)
     if not t:
         return None
     page = None
@@ -149,11 +176,11 @@ def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
         title, page = m.group(1), int(m.group(2))
     else:
         m = _PAGE_FIRST.match(t)
-        if m and han_count(m.group(2)) >= 2:
+        if m and has_two_han(m.group(2)):
             page, title = int(m.group(1)), m.group(2)
         else:
             m = _PAGE_LAST_SPACE.match(t)
-            if m and han_count(m.group(1)) >= 2:
+            if m and has_two_han(m.group(1)):
                 title, page = m.group(1), int(m.group(2))
     if title is None and _BULLET.match(text) and title_like(t, 60):
         # "- 春耕正当时 / 山石": a Markdown list of titles without page numbers
@@ -166,12 +193,12 @@ def parse_entry(text: str) -> tuple[int | None, str, str | None] | None:
     if title[0] in "/／":
         # "/刘洋 陈思远 …… 13": author and page of a title on the line above
         author = collapse_spaces(title[1:])
-        return (page, "", author) if han_count(author) >= 2 else None
-    parts = _AUTHOR_SPLIT.split(title, maxsplit=1)
+        return (page, "", author) if has_two_han(author) else None
+    parts = _AUTHOR_SPLIT.split(title, maxsplit=1) if "/" in title or "／" in title else (title,)  # (the split needs one)
     if len(parts) == 2 and parts[0].strip():
         title, author = parts[0].strip(), parts[1].strip()
     title = _fix_angle(collapse_spaces(title))
-    if han_count(title) < 2 or len(title) > 80 or "。" in title or ends_sentence(title):
+    if len(title) > 80 or "。" in title or not has_two_han(title) or ends_sentence(title):
         return None
     return page, title, (collapse_spaces(author) if author else None)
 
@@ -229,7 +256,7 @@ def parse_table_row(text: str, header: dict[str, int] | None = None) -> tuple[in
     if header:
         title, pg = cell("title"), cell("page")
         m = _DIGITS.match(pg or "")
-        if not title or han_count(title) < 2 or not m:
+        if not title or not has_two_han(title) or not m:
             return None
         author, column = cell("author"), cell("column")
         return int(m.group(1)), collapse_spaces(title), (collapse_spaces(author) if author else None), column
@@ -245,7 +272,7 @@ def _row_by_shape(t: str) -> tuple[int | None, str, str | None, str | None] | No
         m = _DIGITS.match(c)
         if m and page is None:
             page = int(m.group(1))
-        elif han_count(c) >= 2:
+        elif has_two_han(c):
             texts.append(c)
             if page is not None and len(texts) >= 3:
                 break  # later cells change nothing
@@ -272,7 +299,7 @@ def _is_table_noise(text: str) -> bool:
 
 def _looks_like_column(text: str) -> bool:
     t = collapse_spaces(text)
-    if not t or len(t) > 30 or ends_sentence(t) or han_count(t) < 2:
+    if not t or len(t) > 30 or ends_sentence(t) or not has_two_han(t):
         return False
     return True
 
@@ -296,7 +323,9 @@ def find_contents(lines: list[SourceLine]) -> Contents | None:
     A cover's 要目 block (``本期要目``: a few highlights) is taken only if no 目录
     follows it (corpus-wild 101 prints both; the 目录 is the full list)."""
     n = len(lines)
-    heads = [k for k in range(n) if lines[k].text.strip() and is_heading(lines[k].text)]
+    texts = [sl.text for sl in lines]
+    heading = {t: bool(t.strip()) and is_heading(t) for t in set(texts)}  # each distinct line asked once
+    heads = [k for k, t in enumerate(texts) if heading[t]]
     is_head = set(heads)  # asked again below: each line is tested once
     is_cover = {k: bool(_COVER_HEADING.search(strip_markup(lines[k].text))) for k in heads}
     # the last heading that is not a cover's: a 要目 before it is skipped
@@ -308,7 +337,7 @@ def find_contents(lines: list[SourceLine]) -> Contents | None:
                 i += 1
                 continue
             c, stop = _read_block(lines, i)
-            w = _read_wrapped_block(lines, i)
+            w = _read_wrapped_block(lines, i, _with_pages(c) if c is not None else 0)
             if w is not None and (c is None or _with_pages(w) > _with_pages(c)):
                 # a 目录 printed as wrapped lines (OCR of a scan) reads more entries
                 c = w
@@ -435,16 +464,17 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
             prev_blank = True
             i += 1
             continue
-        header = table_header(raw)
+        table = "|" in raw  # a header, a row and a separator row each hold one
+        header = table_header(raw) if table else None
         if header is not None:
             columns_header = header
-        row = parse_table_row(raw, columns_header) if header is None else None
+        row = parse_table_row(raw, columns_header) if table and header is None else None
         if row is not None:
             page, title, author, row_column = row
             if row_column:
                 column = _column_name(row_column)
             parsed = (page, title, author)
-        elif header is not None or _is_table_noise(raw):
+        elif header is not None or table and _is_table_noise(raw):
             pending_noise.append(lines[i])
             prev_blank = False
             i += 1
@@ -470,14 +500,14 @@ def _read_block(lines: list[SourceLine], h: int) -> tuple[Contents | None, int]:
         elif parsed is not None:
             page, title, author = parsed
             m = _BRACKET_COLUMN.match(title)
-            if m and han_count(m.group(2)) >= 2 and not _CASE_NUMBER.match(m.group(1)):
+            if m and has_two_han(m.group(2)) and not _CASE_NUMBER.match(m.group(1)):
                 # "【卷首语】坚持首位战略 …… 1": the column named on the entry's line
                 column, title = collapse_spaces(m.group(1)), m.group(2).strip()
             if column not in columns:
                 columns.append(column)
             entries.append(TocEntry(title=title, page=page, column=column, author=author, lines=[lines[i].number]))
             commit(i)
-        elif s[0] in "/／" and last is not None and last.author is None and han_count(s) >= 2:
+        elif s[0] in "/／" and last is not None and last.author is None and has_two_han(s):
             last.author = collapse_spaces(s[1:])
             last.lines.append(lines[i].number)
             commit(i)
@@ -571,11 +601,12 @@ def _with_pages(c: Contents) -> int:
     return sum(1 for e in c.entries if e.page is not None)
 
 
-def _read_wrapped_block(lines: list[SourceLine], h: int) -> Contents | None:
-    """The block under the heading at ``h`` read as wrapped print lines (``toc_lines``)."""
+def _read_wrapped_block(lines: list[SourceLine], h: int, beat: int = 0) -> Contents | None:
+    """The block under the heading at ``h`` read as wrapped print lines (``toc_lines``),
+    if that gives more than ``beat`` entries with a page."""
     from .toc_lines import read_wrapped
 
-    got = read_wrapped(lines, h)
+    got = read_wrapped(lines, h, beat)
     if got is None:
         return None
     found, last, warnings = got

@@ -21,7 +21,7 @@ one file's strings.
 """
 from __future__ import annotations
 
-import functools
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -59,6 +59,8 @@ DATABASE_FIELDS = frozenset(
 )
 
 _TOKEN_SPLIT = re.compile(r"[\s\u3000\u00a0【】\[\]|｜/:：]+")
+# A character neither in a button word nor a separator: a line holding one is no button line.
+_NOT_BUTTON = re.compile(r"[^\s\u3000\u00a0【】\[\]|｜/:：" + re.escape("".join(sorted(set("".join(BUTTON_WORDS))))) + "]")
 _FACT_RE = re.compile(r"^([\u4e00-\u9fff]{2,4})[：:]\s*(.{0,40})$")
 _BRACKET_FIELD_RE = re.compile(r"^【([\u4e00-\u9fff]{2,6})】\s*(.{0,80})$")
 _HTML_RE = re.compile(r"^(?:\s*(?:</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|<!--.*?-->|&nbsp;))+\s*$")
@@ -85,17 +87,18 @@ def iso_date(text: str) -> str | None:
     if not m:
         return None
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if not (1900 <= y <= 2200 and 1 <= mo <= 12 and 1 <= d <= 31):
+    try:
+        day = datetime.date(y, mo, d)  # a day the calendar has (not 2019-02-30)
+    except ValueError:
         return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    return day.isoformat() if 1900 <= y <= 2200 else None
 
 
 def front_matter_span(lines: list[SourceLine]) -> tuple[int, int] | None:
     """Indexes [first, last] of a YAML front matter block opening the input, or None."""
-    idx = [i for i, sl in enumerate(lines) if sl.text.strip()]
-    if not idx or lines[idx[0]].text.strip() != "---":
+    first = next((i for i, sl in enumerate(lines) if sl.text.strip()), None)  # the first non-blank line
+    if first is None or lines[first].text.strip() != "---":
         return None
-    first = idx[0]
     for j in range(first + 1, min(len(lines), first + FRONT_MATTER_MAX)):
         t = lines[j].text.strip()
         if t == "---":
@@ -113,7 +116,6 @@ def _yaml_value(v: str) -> str:
     return v.strip()
 
 
-@functools.lru_cache(maxsize=4096)  # bounded: the same furniture line recurs
 def is_button_line(text: str) -> bool:
     """A line made only of web buttons / switch pieces: ``下载``, ``【字号：``, ``】``,
     ``下载 打印 全屏 收藏 【字号：大 中 小】``."""
@@ -122,6 +124,8 @@ def is_button_line(text: str) -> bool:
         return False
     if t in ("】", "【", "]", "["):
         return True
+    if _NOT_BUTTON.search(t):
+        return False  # a token holding it is no button word
     tokens = [x for x in _TOKEN_SPLIT.split(t) if x]
     if not tokens:
         return False
@@ -162,8 +166,12 @@ def find_debris(lines: list[SourceLine]) -> tuple[set[int], list[Warning], TextM
                 mark(i, W_FRONT_MATTER, f"front matter read as metadata, not text: {t[:60]!r}")
             else:
                 mark(i, W_FRONT_MATTER, f"front matter fence dropped: {t!r}")
-    nonblank = [i for i, sl in enumerate(lines) if sl.text.strip() and i not in drop]
-    head = nonblank[:HEAD_ZONE]
+    head: list[int] = []  # the first HEAD_ZONE non-blank lines
+    for i, sl in enumerate(lines):
+        if sl.text.strip() and i not in drop:
+            head.append(i)
+            if len(head) == HEAD_ZONE:
+                break
     # the head zone ends at the first line of running text
     for k, i in enumerate(head):
         if _is_prose(lines[i].text.strip()):
@@ -198,19 +206,23 @@ def find_debris(lines: list[SourceLine]) -> tuple[set[int], list[Warning], TextM
             mark(i, W_SOURCE_LINE, f"source line read as metadata (masthead, date): {t!r}")
             continue
     # after the last line of running text: bare labels, buttons, HTML
-    tail: list[int] = []
-    for i in reversed(nonblank):
-        if i in drop:
+    furniture: dict[str, bool] = {"": False}  # a tail of many lines repeats them: each distinct one is read once
+    seen = furniture.get
+    texts = [sl.text for sl in lines]
+    for i in range(len(texts) - 1, -1, -1):  # (a blank line is neither prose nor furniture)
+        if drop and i in drop:
             continue
-        if _is_prose(lines[i].text.strip()):
-            break
-        tail.append(i)
-    for i in tail:
-        t = lines[i].text.strip()
-        if t.rstrip("：:") in TAIL_LABELS and t.rstrip("：:") != t or is_button_line(t):
-            mark(i, W_WEB_FURNITURE, f"web page furniture dropped: {t!r}")
-    for i in nonblank:
-        if i not in drop and "<" in lines[i].text and _HTML_RE.match(lines[i].text):
+        raw = texts[i]
+        is_furniture = seen(raw)
+        if is_furniture is None:
+            t = raw.strip()
+            if len(t) >= PROSE_MIN and _is_prose(t):
+                break
+            is_furniture = furniture[raw] = t.rstrip("：:") in TAIL_LABELS and t.rstrip("：:") != t or is_button_line(t)
+        if is_furniture:
+            mark(i, W_WEB_FURNITURE, f"web page furniture dropped: {raw.strip()!r}")
+    for i in [i for i, sl in enumerate(lines) if "<" in sl.text]:  # no tag without it
+        if i not in drop and _HTML_RE.match(lines[i].text):
             mark(i, W_HTML, f"HTML remnant dropped: {lines[i].text.strip()[:60]!r}")
     warnings.sort(key=lambda w: w.line or 0)
     return drop, warnings, meta
@@ -218,6 +230,8 @@ def find_debris(lines: list[SourceLine]) -> tuple[set[int], list[Warning], TextM
 
 def blank_out(lines: list[SourceLine], drop: set[int]) -> list[SourceLine]:
     """The lines with the dropped ones left blank (line numbers unchanged)."""
+    if not drop:
+        return list(lines)
     return [SourceLine(sl.number, "") if i in drop else sl for i, sl in enumerate(lines)]
 
 
@@ -242,14 +256,18 @@ def running_meta(lines: list[SourceLine]) -> TextMeta:
     out = TextMeta()
     counts: dict[str, int] = {}
     first_seen: dict[str, int] = {}
+    if not any("期" in sl.text for sl in lines):
+        return out  # no issue label without it
     nonblank = [i for i, sl in enumerate(lines) if sl.text.strip()]
-    for k, i in enumerate(nonblank):
-        t = _bare(lines[i].text)
-        if len(t) > ISSUE_LINE_MAX:
-            continue
-        m = _ISSUE_LABEL_RE.search(t)
-        if m:
-            label = re.sub(r"\s+", "", m.group(1))
+    labels: dict[str, str | None] = {}  # line → the label it prints (a running head recurs)
+    for k in [k for k, i in enumerate(nonblank) if "期" in lines[i].text]:  # no issue label without it
+        raw = lines[nonblank[k]].text
+        if raw not in labels:
+            t = _bare(raw)
+            m = _ISSUE_LABEL_RE.search(t) if len(t) <= ISSUE_LINE_MAX else None
+            labels[raw] = re.sub(r"\s+", "", m.group(1)) if m else None
+        label = labels[raw]
+        if label:
             counts[label] = counts.get(label, 0) + 1
             first_seen.setdefault(label, k)
     if not counts:

@@ -6,6 +6,8 @@ import functools
 import re
 from collections import defaultdict
 
+from .. import typography as ty
+
 CN_NUM = "一二三四五六七八九十百零〇两"
 
 # Numbering families, highest rank first (conventional order in Chinese official
@@ -132,36 +134,43 @@ def decide_families(items) -> None:
     followed by its section's text).  Families with at least half heading votes
     are heading families (more than half the votes); their heading-shaped
     members become headings."""
+    # what the votes read, once per item (a vote reads only members of its own family,
+    # whose classes change after all their votes are cast)
+    fams = [it.family if it.cls == "numbered" else None for it in items]  # a member's family, else None
+    if not any(fams):
+        return  # no numbered line: nothing to decide
+    texts = [it.text for it in items]
     members: dict[str, list[int]] = defaultdict(list)
-    for i, it in enumerate(items):
-        if it.cls == "numbered" and it.family:
-            members[it.family].append(i)
+    for i, f in enumerate(fams):
+        if f:
+            members[f].append(i)
     n = len(items)
+    shaped: dict[str, bool] = {}  # text → heading_shaped (a member's text recurs in a long list)
+    long_head: dict[str, bool] = {}
     for fam, idxs in members.items():
         votes = []
         for i in idxs:
-            it = items[i]
-            nxt = items[i + 1] if i + 1 < n else None
-            prev = items[i - 1] if i > 0 else None
-            shaped = heading_shaped(it.text)
-            followed_by_sibling = nxt is not None and nxt.family == fam and nxt.cls == "numbered"
-            # the last item of an enumeration (…；（二）…的。) closes the list it is in
-            in_list = prev is not None and prev.family == fam and prev.cls == "numbered" and (
-                prev.text[-1:] in CLAUSE_ENDS
-            )
-            votes.append(
-                shaped
-                and nxt is not None
-                and not in_list
-                and not (followed_by_sibling and it.text[-1:] in SENTENCE_STOP)
-            )
+            t = texts[i]
+            v = shaped.get(t)
+            if v is None:
+                v = shaped[t] = heading_shaped(t)
+            if v and i + 1 < n:
+                # the last item of an enumeration (…；（二）…的。) closes the list it is in
+                in_list = i > 0 and fams[i - 1] == fam and texts[i - 1][-1:] in CLAUSE_ENDS
+                followed_by_sibling = fams[i + 1] == fam
+                v = not in_list and not (followed_by_sibling and t[-1:] in SENTENCE_STOP)
+            else:
+                v = False
+            votes.append(v)
         if fam == "bracket" or sum(votes) * 2 > len(votes):
             for i, v in zip(idxs, votes):
-                t = items[i].text
+                t = texts[i]
                 # in a heading family a longer member with no stop at all is a
                 # heading too (not a paragraph to be continued by the next line)
-                long_head = len(t) <= LONG_HEADING_MAX and not any(c in "。！？；!?;：:" for c in t)
-                if v or long_head and i + 1 < n:
+                lh = long_head.get(t)
+                if lh is None:
+                    lh = long_head[t] = len(t) <= LONG_HEADING_MAX and not any(c in "。！？；!?;：:" for c in t)
+                if v or lh and i + 1 < n:
                     items[i].cls = "heading"
 
 
@@ -187,6 +196,8 @@ def assign_levels(items) -> dict[str, int]:
             if fam not in order:
                 order.append(fam)
             last_fam = fam
+    if not order and not seen_plain:
+        return {}  # no heading
     fams = sorted(order, key=lambda f: RANK.get(f, 50))
     if seen_plain:
         if first_plain_after is None:
@@ -202,28 +213,67 @@ def assign_levels(items) -> dict[str, int]:
 PART_NUMBER_RE = re.compile(r"^[#*\s]*(\d{1,2})[*\s]*$")
 PART_TITLE_MAX = 30
 PART_MIN = 2
+# Each part is its number, its title and a longer line after it (three distinct lines:
+# a bare number is never a title or the line after one), and a closed line stands
+# before the first: fewer lines than this hold no PART_MIN parts.
+PART_LINES_MIN = 1 + 3 * PART_MIN
+
+
+# A line that can be a bare part number once stripped (digits among only #, *, ■ and
+# white space): the few lines ``part_numbers`` reads, found by one search of the text.
+_PART_LINE_RE = re.compile(r"^(?:[#*■]|[^\S\n])*\d{1,2}(?:[#*■]|[^\S\n])*$", re.MULTILINE)
 
 
 def part_numbers(lines) -> set[int]:
-    """Line numbers of bare part numbers (one linear pass over ``SourceLine`` s)."""
-    from .. import typography as ty
+    """Line numbers of bare part numbers (``SourceLine`` s; linear: the lines shaped
+    like one are found by one search, and only they and their neighbours are read)."""
+    if len(lines) < PART_LINES_MIN:
+        return set()  # too few lines to hold PART_MIN parts
 
-    texts = [(sl.number, sl.text.strip().strip("#*■ \u3000").strip()) for sl in lines]
-    texts = [(n, t) for n, t in texts if t]
+    def bare(j: int) -> str:
+        return lines[j].text.strip().strip("#*■ \u3000").strip()
+
+    joined = "\n".join([sl.text for sl in lines])
+    rows: list[int] = []  # indexes of the lines shaped like a part number
+    if joined.count("\n") == len(lines) - 1:
+        row = pos = 0
+        for m in _PART_LINE_RE.finditer(joined):
+            row += joined.count("\n", pos, m.start())
+            pos = m.start()
+            rows.append(row)
+    else:  # a line holding a line break (never from split_lines): each line read alone
+        rows = [j for j in range(len(lines)) if PART_NUMBER_RE.match(bare(j))]
+    if len(rows) < PART_MIN:
+        return set()
+
     out: list[int] = []
     expect = 1
-    for k in range(1, len(texts) - 2):
-        m = PART_NUMBER_RE.match(texts[k][1])
+    for j in rows:
+        m = PART_NUMBER_RE.match(bare(j))
         if not m or int(m.group(1)) != expect:
             continue
-        title, after = texts[k + 1][1], texts[k + 2][1]
-        if not ty.is_closed(texts[k - 1][1]) or PART_NUMBER_RE.match(title):
+        near: list[str] = []  # the non-blank line before, then the two after
+        i = j - 1
+        while i >= 0 and not (t := bare(i)):
+            i -= 1
+        if i < 0:
+            continue  # the first line
+        near.append(t)
+        i = j + 1
+        while i < len(lines) and len(near) < 3:
+            if t := bare(i):
+                near.append(t)
+            i += 1
+        if len(near) < 3:
+            continue  # no title and text after it
+        before, title, after = near
+        if not ty.is_closed(before) or PART_NUMBER_RE.match(title):
             continue
         if not (2 <= len(title) <= PART_TITLE_MAX) or any(c in "。！？；!?;" for c in title[:-1]):
             continue
         if title[-1] in "，、：:,;；" or len(after) <= len(title):
             continue
-        out.append(texts[k][0])
+        out.append(lines[j].number)
         expect += 1
     return set(out) if len(out) >= PART_MIN else set()
 
@@ -238,9 +288,10 @@ def mark_labels(items) -> None:
     it stands above are one heading (the label item gets cls ``heading_label``)."""
     n = len(items)
     for i in range(n - 2):
-        it, nxt, after = items[i], items[i + 1], items[i + 2]
-        if it.cls not in ("text", "numbered", "lead", "heading") or not LABEL_ONLY_RE.match(it.text):
-            continue
+        it = items[i]
+        if not it.text.startswith("【") or it.cls not in ("text", "numbered", "lead", "heading") or not LABEL_ONLY_RE.match(it.text):
+            continue  # (a label opens with 【: the one test most lines need)
+        nxt, after = items[i + 1], items[i + 2]
         if nxt.cls not in ("text", "heading") or nxt.in_verse or not plain_heading_shaped(nxt.text, LABELLED_HEADING_MAX):
             continue
         if after.cls not in ("text", "lead", "numbered") or len(after.text) <= len(nxt.text):
@@ -252,9 +303,9 @@ def mark_labels(items) -> None:
 def joins_heading(it, nxt, after) -> bool:
     """A heading broken over two lines: the second part is short, has no sentence
     punctuation, is not a structure of its own, and body text follows it."""
-    if it.text[-1:] in _PUNCT and it.text[-1:] not in "，、":
-        return False
     if not (nxt.cls == "text" or nxt.cls == "heading" and nxt.family == "plain" and not nxt.marker):
+        return False  # (first: in a run of numbered headings, the one test each needs)
+    if it.text[-1:] in _PUNCT and it.text[-1:] not in "，、":
         return False
     if nxt.in_verse or nxt.gap > 1:
         return False
@@ -278,6 +329,8 @@ def lead_ranges(text: str) -> list[tuple[int, int]]:
     * series leads inside the paragraph (…。二是…。 三是…。) when the series
       starts with 一 / 第一 in the same paragraph."""
     out: list[tuple[int, int]] = []
+    if not _LEAD_CHARS.search(text):
+        return out  # no character any lead or series member starts with
     series = list(SERIES_RE.finditer(text))
     in_series = len(series) >= 2 and any((m.group(1) or m.group(2)) == "一" for m in series)
     # members of a series end at ；too (一是…；二是…；三是…。)
@@ -308,6 +361,11 @@ def lead_ranges(text: str) -> list[tuple[int, int]]:
             if end is not None and end < len(text):
                 out.append((m.start(), end))
     return out
+
+
+# Every character a lead (LEAD_START_RE, RUNIN_RE, BRACKET_LEAD_RE) or a series member
+# (SERIES_RE) can start with: a text holding none has no lead.
+_LEAD_CHARS = re.compile(rf"[{CN_NUM}（\dA-H第首其再最【]")
 
 
 def _clause_end(text: str, start: int, stops: str = SENTENCE_STOP, limit: int = LEAD_MAX) -> int | None:

@@ -84,22 +84,41 @@ class Layout:
         return "layout: " + "; ".join(parts)
 
 
+_MD_OPENS = "#>-*+"
+_FOLLOWED_BY_BLANK = re.compile(r"[^\n]\n(?=\n)")  # the end of a non-blank line that a blank line follows
+
+
+def _md_line(t: str) -> bool:
+    """A line Markdown reads as a heading, a quote or a list item (_MD_LINE_RE), its
+    opening character looked at first: the pattern needs one of these or a digit."""
+    s = t.strip()
+    c = s[:1]
+    return bool(c) and (c in _MD_OPENS or c.isdecimal()) and _MD_LINE_RE.match(s) is not None
+
+
 def _indented(raw: str) -> bool:
     return raw[:1] in INDENT_CHARS
 
 
 def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
     """The layout of decoded ``text`` split into ``lines`` (pure; the text is only
-    looked at for its line ends)."""
+    looked at for its line ends).  Each distinct line is looked at once: what is
+    counted is how many lines have a shape, and a repeated line has it each time."""
     fm = front_matter_span(lines)
-    body = lines[fm[1] + 1 :] if fm else lines
-    idx = [i for i, sl in enumerate(body) if sl.text.strip()]
-    n = len(idx)
+    texts = [sl.text for sl in lines]
+    every = Counter(texts)
+    body = Counter(texts[fm[1] + 1 :]) if fm else every
+    filled = {t: c for t, c in body.items() if t.strip()}  # the non-blank lines, in order of first use
+    n = sum(filled.values())
     paragraphs, width = "blank", None
     if n:
-        followed = sum(1 for i in idx[:-1] if i + 1 < len(body) and not body[i + 1].text.strip())
-        indented = sum(1 for i in idx if _indented(body[i].text))
-        width = print_width([body[i].text for i in idx])
+        # a non-blank line followed by a blank one, the last non-blank line aside: the
+        # lines are right-stripped (split_lines), so a blank one is empty and shows in
+        # the joined text as a line end directly after another
+        joined = "\n".join(texts[fm[1] + 1 :] if fm else texts).rstrip("\n")
+        followed = len(_FOLLOWED_BY_BLANK.findall(joined))
+        indented = sum(c for t, c in filled.items() if _indented(t))
+        width = _print_width(filled)
         if indented >= INDENT_ALL_SHARE * n:
             paragraphs, width = "indent-all", None  # whether or not blank lines separate the paragraphs
         elif width is not None:
@@ -108,16 +127,16 @@ def detect_layout(text: str, lines: list[SourceLine]) -> Layout:
             paragraphs = "blank"
         else:
             paragraphs = "indent" if indented >= INDENT_SHARE * n else "lines"
-    md_lines = sum(1 for sl in body if _MD_LINE_RE.match(sl.text.strip()) or ("*" in sl.text or "_" in sl.text) and _MD_BOLD_RE.search(sl.text))
+    md_lines = sum(c for t, c in body.items() if _md_line(t) or ("*" in t or "_" in t) and _MD_BOLD_RE.search(t))
     return Layout(
         paragraphs=paragraphs,
         width=width,
         crlf="\r\n" in text,
         nbsp="\u00a0" in text,
         markdown=md_lines >= 2,
-        md_escapes=sum(len(MD_ESCAPE_RE.findall(sl.text)) for sl in lines if "\\" in sl.text),  # the pattern needs a backslash
+        md_escapes=sum(len(MD_ESCAPE_RE.findall(t)) * c for t, c in every.items() if "\\" in t),  # the pattern needs a backslash
         front_matter=(lines[fm[0]].number, lines[fm[1]].number) if fm else None,
-        html=sum(1 for sl in lines if ("<" in sl.text or "&" in sl.text) and _HTML_TAG_RE.search(sl.text)),  # a tag or an entity
+        html=sum(c for t, c in every.items() if ("<" in t or "&" in t) and _HTML_TAG_RE.search(t)),  # a tag or an entity
     )
 
 
@@ -125,14 +144,30 @@ def print_width(texts: list[str]) -> int | None:
     """The printed line width (characters) of hard-wrapped ``texts`` (non-blank raw
     lines), or None: many lines run to one width (in half-em units, indent included:
     a first line's indent fills its width too) and most of those end no sentence."""
-    widths = [visual_width(t) for t in texts]
-    common = Counter(w for w in widths if w >= 2 * WRAP_MIN_WIDTH).most_common(1)
+    return _print_width(Counter(texts))
+
+
+def _print_width(counts: dict[str, int]) -> int | None:
+    """``print_width`` of the lines counted in ``counts`` (text → how many times, in
+    order of first use: the commonest width's ties go to the first one used)."""
+    # a line counts for the width (2 * WRAP_MIN_WIDTH or more) or as full (FULL_SLACK
+    # short of it at the most) only if it is that wide; a line of n characters is at
+    # most 2n half-ems wide, so the shorter ones are not measured
+    shortest = WRAP_MIN_WIDTH - FULL_SLACK // 2
+    widths = {t: visual_width(t) for t in counts if len(t) >= shortest}
+    common = Counter()
+    for t, x in widths.items():
+        if x >= 2 * WRAP_MIN_WIDTH:
+            common[x] += counts[t]
     if not common:
         return None
-    w = common[0][0]
-    full = [t for t, x in zip(texts, widths) if w - FULL_SLACK <= x <= w + 2]
-    run_on = sum(1 for t in full if t.strip()[-1] not in SENTENCE_ENDS)
-    if len(full) >= WRAP_MIN_LINES and len(full) >= WRAP_SHARE * len(texts) and run_on >= WRAP_RUN_ON * len(full):
+    w = common.most_common(1)[0][0]
+    full = run_on = 0
+    for t, x in widths.items():
+        if w - FULL_SLACK <= x <= w + 2:
+            full += counts[t]
+            run_on += counts[t] if t.strip()[-1] not in SENTENCE_ENDS else 0
+    if full >= WRAP_MIN_LINES and full >= WRAP_SHARE * sum(counts.values()) and run_on >= WRAP_RUN_ON * full:
         return (w + 1) // 2
     return None
 

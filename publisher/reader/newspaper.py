@@ -100,13 +100,16 @@ def stories_under_unsigned_head(text: list[str], title_idx: list[int], kids: lis
     return True
 
 
-def mark_page(items) -> None:
-    """Mark story heads, an editors' note signed ——编者 and a caption list (linear)."""
+def mark_page(items) -> bool:
+    """Mark story heads, an editors' note signed ——编者 and a caption list (linear).
+    True when it marked an item (the caller then reads the classes again)."""
     n = len(items)
     first_head = None
+    marked = False
     i = 0
-    while i < n:
-        k = _story_head(items, i)
+    while i < n - 2:  # a story head is a subhead, a byline and its text: three lines at least
+        # a head opens with a kicker (text, note, lead) or its subhead (text, heading)
+        k = _story_head(items, i) if items[i].cls in _HEAD_OPENS else None
         if k is None:
             i += 1
             continue
@@ -121,30 +124,50 @@ def mark_page(items) -> None:
         people = story_byline(items[by].text) or []
         items[by].cls = "credits"
         items[by].text = byline_text(people)
+        marked = True
         i = by + 1
-    _mark_editors_note(items, first_head if first_head is not None else n)
-    _mark_caption_list(items)
-    _mark_reporter_signatures(items)
+    # each pass below acts only on lines holding some character (编 of the sign, 图 of a
+    # caption number, the bracket closing a signature): one look at all the text skips
+    # those an article cannot use (the passes only ever take characters out of a line)
+    joined = "\n".join([it.text for it in items])
+    if "编" in joined:
+        marked |= _mark_editors_note(items, first_head if first_head is not None else n)
+    if "图" in joined:
+        marked |= _mark_caption_list(items)
+    if "）" in joined or ")" in joined:
+        marked |= _mark_reporter_signatures(items)
+    return marked
 
 
-def _mark_reporter_signatures(items) -> None:
+def _mark_reporter_signatures(items) -> bool:
     """A story closed by its reporter's signature (``（本报记者程焕采访整理）``, alone on its
     line or closing the story's last paragraph) keeps it as a ``credits`` item of its own:
-    never a paragraph, never glued to the next story (one pass; a split adds one item)."""
+    never a paragraph, never glued to the next story (one pass; a split adds one item).
+    True when it marked one."""
+    marked = False
     k = 0
     while k < len(items):
         it = items[k]
+        if "）" not in it.text and ")" not in it.text:
+            k += 1  # both signature shapes close a bracket
+            continue
         if it.cls in ("text", "lead") and bylines.reported_line(it.text):
             it.cls = "credits"
             it.text = bylines.unpad(it.text)
+            marked = True
         elif it.cls in ("text", "lead") and (cut := bylines.split_reported(it.text)) is not None:
             body, sig, _ = cut
             it.text = body
             it.bold = [(s, min(e, len(body))) for s, e in it.bold if s < len(body)]
             items.insert(k + 1, replace(it, text=bylines.unpad(sig), bold=[], gap=0, cls="credits", family=None))
             it.gap_after = 0
+            marked = True
             k += 1
         k += 1
+    return marked
+
+
+_HEAD_OPENS = frozenset(("text", "note", "lead", "heading"))
 
 
 def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
@@ -152,7 +175,7 @@ def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
     n = len(items)
     kicker = None
     j = i
-    if is_kicker(items[j].text) and items[j].cls in ("text", "note", "lead"):
+    if items[j].cls in ("text", "note", "lead") and is_kicker(items[j].text):
         kicker = j
         j += 1
     if j + 2 > n:
@@ -172,31 +195,38 @@ def _story_head(items, i: int) -> tuple[int | None, int, int] | None:
     return kicker, j, j + 1
 
 
-def _mark_editors_note(items, limit: int) -> None:
-    """The paragraphs before a ``——编者`` sign-off (ahead of the first story) are notes."""
+def _mark_editors_note(items, limit: int) -> bool:
+    """The paragraphs before a ``——编者`` sign-off (ahead of the first story) are notes
+    (True when it marked them)."""
     for s in range(min(limit, len(items))):
-        if is_editors_sign(items[s].text) and items[s].cls in ("text", "note"):
+        if "编" in items[s].text and is_editors_sign(items[s].text) and items[s].cls in ("text", "note"):
             if all(items[k].cls == "text" for k in range(s)):
                 for k in range(s + 1):
                     items[k].cls = "note"
                     items[k].text = collapse_spaces(items[k].text) if k == s else items[k].text
-            return
+                return True
+            return False
+    return False
 
 
-def _mark_caption_list(items) -> None:
-    """``图片说明：`` / ``图①：…`` / credit line: captions with credits."""
+def _mark_caption_list(items) -> bool:
+    """``图片说明：`` / ``图①：…`` / credit line: captions with credits (True when it
+    marked one)."""
+    marked = False
     n = len(items)
     for i, it in enumerate(items):
-        if it.cls not in ("text", "caption", "caption_layout") or not CAPTION_NUMBER_RE.match(it.text):
+        if it.cls not in ("text", "caption", "caption_layout") or not it.text.startswith("图") or not CAPTION_NUMBER_RE.match(it.text):
             continue
         if i > 0 and CAPTION_LIST_LABEL_RE.match(items[i - 1].text) and items[i - 1].cls == "text":
             items[i - 1].cls = "caption_label"
         it.text = CAPTION_NUMBER_RE.sub("", it.text, count=1)
         it.cls = "caption"
+        marked = True
         nxt = items[i + 1] if i + 1 < n else None
         if nxt is not None and _credit_line(nxt.text) and not CAPTION_NUMBER_RE.match(nxt.text):
             nxt.cls = "credit"
             nxt.text = credit_text(nxt.text)
+    return marked
 
 
 def _credit_line(text: str) -> bool:

@@ -32,11 +32,13 @@ _MARKUP_CHARS = re.compile(r"[#>\-*+•·▪●◆■□_ \t\u3000\u00a0]")
 
 def strip_markup(text: str) -> str:
     """The line without Markdown heading/list/emphasis markers and outer white space."""
+    if not text:
+        return text  # a blank line (a third of most texts)
     if not _MARKUP_CHARS.search(text):
         return text.strip()
     if len(text) > LONG_LINE:
         return _strip_long(text)
-    return _strip(text)
+    return _strip_short(text)
 
 
 def _strip(text: str) -> str:
@@ -46,12 +48,19 @@ def _strip(text: str) -> str:
 
 
 # The stages ask for the stripped form of one line dozens of times; for a long line
-# (a hostile 100 KB one: 40 calls, 0.3 s) the answer is kept for the last few.
+# (a hostile 100 KB one: 40 calls, 0.3 s) the answer is kept for the last few, for a
+# short one (three substitutions) for the last few thousand: a text of one marked-up
+# line repeated (25,000 ``***`` lines) strips it once, not once per line and stage.
 LONG_LINE = 256
 
 
 @lru_cache(maxsize=16)
 def _strip_long(text: str) -> str:
+    return _strip(text)
+
+
+@lru_cache(maxsize=4096)
+def _strip_short(text: str) -> str:
     return _strip(text)
 
 
@@ -78,13 +87,37 @@ def han_count(text: str) -> int:
     return len(HAN_RE.findall(text))
 
 
+# Two Han characters anywhere (what ``han_count(text) >= 2`` asks): the search stops
+# at the second one instead of listing every character of the line.
+_TWO_HAN = re.compile(f"[{HAN}][^{HAN}]*[{HAN}]")
+
+
+def has_two_han(text: str) -> bool:
+    """``han_count(text) >= 2``, answered at the second Han character."""
+    return _TWO_HAN.search(text) is not None
+
+
 def is_han(ch: str) -> bool:
     return bool(ch) and bool(HAN_RE.match(ch))
 
 
+_SENTENCE_ENDS = SENTENCE_END + "。！？!?…"
+
+
 def ends_sentence(text: str) -> bool:
+    if len(text) > LONG_LINE:
+        return _ends_sentence(text)
+    return _ends_sentence_short(text)
+
+
+def _ends_sentence(text: str) -> bool:
     t = text.rstrip("”’\"'）)」』 ")
-    return bool(t) and t[-1] in SENTENCE_END + "。！？!?…"
+    return bool(t) and t[-1] in _SENTENCE_ENDS
+
+
+# bounded, and short lines only (a cache keeps its keys alive): the article reader
+# asks it of every line twice, and a line may recur thousands of times
+_ends_sentence_short = lru_cache(maxsize=4096)(_ends_sentence)
 
 
 def title_like(text: str, max_len: int = 60) -> bool:
@@ -95,7 +128,12 @@ def title_like(text: str, max_len: int = 60) -> bool:
     """
     if not text or len(text) > max_len:
         return False
-    if han_count(text) < 2:
+    return _title_like(text)
+
+
+@lru_cache(maxsize=4096)  # bounded, keys no longer than a title: asked of every line of an article
+def _title_like(text: str) -> bool:
+    if not has_two_han(text):
         return False
     t = text.rstrip("”’\"'」』 ")
     if not t:
@@ -114,20 +152,38 @@ def similarity(a: str, b: str) -> float:
     Linear in the lengths; tolerant of a replaced word (清廉/勤廉) and of a
     missing or extra part.
     """
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    if len(a) < 2 or len(b) < 2:
-        return 1.0 if a == b else 0.0
-    ga: dict[str, int] = {}
-    for i in range(len(a) - 1):
-        g = a[i : i + 2]
-        ga[g] = ga.get(g, 0) + 1
-    common = 0
-    for i in range(len(b) - 1):
-        g = b[i : i + 2]
-        if ga.get(g, 0) > 0:
-            ga[g] -= 1
-            common += 1
-    return 2.0 * common / (len(a) - 1 + len(b) - 1)
+    return Bigrams(a).similarity(b)
+
+
+class Bigrams:
+    """:func:`similarity` of one key ``a`` against many keys ``b``: the bigrams of ``a``
+    are counted once, not once per candidate (the fuzzy pass scores each left-over entry
+    against every candidate sharing a gram with it)."""
+
+    __slots__ = ("key", "_counts")
+
+    def __init__(self, a: str):
+        self.key = a
+        counts: dict[str, int] = {}
+        for i in range(len(a) - 1):
+            g = a[i : i + 2]
+            counts[g] = counts.get(g, 0) + 1
+        self._counts = counts
+
+    def similarity(self, b: str) -> float:
+        """Dice coefficient of the character bigrams of the key and ``b``."""
+        a = self.key
+        if not a or not b:
+            return 0.0
+        if a == b:
+            return 1.0
+        if len(a) < 2 or len(b) < 2:
+            return 0.0
+        ga = self._counts.copy()
+        common = 0
+        for i in range(len(b) - 1):
+            g = b[i : i + 2]
+            if ga.get(g, 0) > 0:
+                ga[g] -= 1
+                common += 1
+        return 2.0 * common / (len(a) - 1 + len(b) - 1)

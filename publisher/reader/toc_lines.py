@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from ..model import Warning
 from .bylines import ORG_SUFFIXES, parse_people
 from .lines import SourceLine
-from .shape import HAN, collapse_spaces, han_count, strip_markup
+from .shape import HAN, collapse_spaces, han_count, has_two_han, strip_markup
 
 WRAP_SLACK = 2  # a printed line this many characters shorter than the typical one is still full
 MAX_GAP = 8  # content lines without a page before the block is taken to have ended
@@ -50,27 +50,39 @@ MIN_ENTRIES = 3  # fewer page-bearing entries than this is not a wrapped 目录 
 # quadratic on a long run of leader dots (issue 12: hostile 目录 lines).
 _LEADER_CHARS = ".。·•…⋯_"
 _TRAIL_PAGE = re.compile(r"(\d{1,3})$")
+_UNREAD = object()  # a page end not read yet (_strip_end's default)
 
 
-class _End:
-    r"""What a match of ``^(head)\s*(?:leader\s*)?(page)$`` gives: ``group(1)``, ``group(2)``."""
+class _End(tuple):
+    r"""What a match of ``^(head)\s*(?:leader\s*)?(page)$`` gives: ``group(1)``, ``group(2)``
+    (a tuple of the groups: made by C code, read every line of a 目录)."""
 
-    def __init__(self, *groups: str):
-        self._g = groups
+    __slots__ = ()
 
     def group(self, k: int) -> str:
-        return self._g[k - 1]
+        return self[k - 1]
 
 
 def _page_end(s: str) -> _End | None:
     """``(head, page)`` of a line ending in a page number, after a leader if any."""
-    m = _TRAIL_PAGE.search(s)
-    if not m:
-        return None
-    head = s[: m.start()].rstrip()
+    if s.endswith("\n"):
+        m = _TRAIL_PAGE.search(s)  # ($ stands before a final newline)
+        if not m:
+            return None
+        start, page = m.start(), m.group(1)
+    else:
+        # the last 1–3 decimal digits (what the pattern's leftmost match takes), read
+        # from the end instead of searched for from the start
+        k = len(s)
+        while k > 0 and s[k - 1].isdecimal() and len(s) - k < 3:
+            k -= 1
+        if k == len(s):
+            return None
+        start, page = k, s[k:]
+    head = s[:start].rstrip()
     if head and head[-1] in _LEADER_CHARS:
         head = head.rstrip(_LEADER_CHARS).rstrip()
-    return _End(head, m.group(1))
+    return _End((head, page))
 
 
 def _leader_end(s: str) -> _End | None:
@@ -89,7 +101,7 @@ def _leader_end(s: str) -> _End | None:
     else:
         return None
     head = s[: len(s) - cut].rstrip()
-    return _End(head) if head else None
+    return _End((head,)) if head else None
 # OCR readings of —— opening a subtitle; "一" only where other subtitles show a dash
 _DASH_OPEN = re.compile(r"^(?:——|—|－－|--|──|－|―|-)\s*(?=\S)")
 _ONE_OPEN = re.compile(r"^一(?=\S)")
@@ -97,6 +109,7 @@ _ONE_OPEN = re.compile(r"^一(?=\S)")
 _CASE_NO = re.compile(r"^[\[［〔【(（]?\s*第\s*\d+\s*号\s*[\]］〕】)）]?\s*")
 # a bracketed label: a column ("【案例】", "〔法律、法规〕")
 _LABEL = re.compile(r"^[【〔\[［]([^】〕\]］]{2,24})[】〕\]］]$")
+_LABEL_OPENS = "【〔[［"  # the first characters _LABEL accepts
 # a document title starts like this: a line starting so is never a continuation
 DOCUMENT_STARTS = ("关于", "关於", "關於", "《")
 # issuing bodies printed as group labels over document titles (corpus-wild 101:
@@ -132,8 +145,10 @@ def _fix_brackets(t: str) -> str:
 
 
 def _label(raw: str, s: str) -> str | None:
+    if not s or s[0] not in _LABEL_OPENS:
+        return None
     m = _LABEL.match(s)
-    if m and han_count(m.group(1)) >= 2 and not _CASE_NO.fullmatch(s):
+    if m and has_two_han(m.group(1)) and not _CASE_NO.fullmatch(s):
         return collapse_spaces(m.group(1))
     return None
 
@@ -142,7 +157,7 @@ def _plain_label(s: str, following: str | None, dash_seen: bool, strip_end=None)
     """A column label printed without brackets or heading marks (``案例`` between
     entries): a short line opening no entry of its own, in a block whose entries carry
     dash subtitles; a short title is followed by its subtitle or carries its page."""
-    if not dash_seen or following is None or len(s) > PLAIN_LABEL_MAX or han_count(s) < 2 or _is_issuer(s):
+    if not dash_seen or following is None or len(s) > PLAIN_LABEL_MAX or not has_two_han(s) or _is_issuer(s):
         return None
     strip_end = strip_end or _strip_end
     if strip_end(s)[2] or _DASH_OPEN.match(s) or _ONE_OPEN.match(following) or _DASH_OPEN.match(following):
@@ -156,9 +171,11 @@ def _running(s: str) -> bool:
     return len(s) > 60 or "。" in s
 
 
-def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], int, list[Warning]] | None:
+def read_wrapped(lines: list[SourceLine], h: int, beat: int = 0) -> tuple[list[WrappedEntry], int, list[Warning]] | None:
     """Entries of a wrapped 目录 under the heading at index ``h``, the index of its last
-    line and its warnings; None if the lines there are not such a block."""
+    line and its warnings; None if the lines there are not such a block, or if it
+    cannot give more than ``beat`` entries with a page (the line-per-entry reading of
+    the block gave that many: the caller keeps the reading with more)."""
     from .contents import is_heading
     from .contents import is_noise as _is_noise  # contents imports this module lazily
 
@@ -172,10 +189,10 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             v = noise_of[t] = _is_noise(t)
         return v
 
-    def strip_end(t: str) -> tuple[str, int | None, bool, bool]:
+    def strip_end(t: str, m=_UNREAD) -> tuple[str, int | None, bool, bool]:
         v = end_of.get(t)
         if v is None:
-            v = end_of[t] = _strip_end(t)
+            v = end_of[t] = _strip_end(t, m)
         return v
 
     n = len(lines)
@@ -184,6 +201,7 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
     items: list[tuple[int, str]] = []  # (index, stripped text) of non-blank lines
     last_end = None
     gap = 0
+    paged = 0  # lines that can give an entry its page (phase 2 takes it from strip_end)
     i = h + 1
     while i < n:
         s = strip_markup(lines[i].text)
@@ -191,15 +209,29 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             if _running(s) or is_heading(s):
                 break
             items.append((i, s))
-            if _label(lines[i].text, s) is None and (_page_end(s) and han_count(s) >= 2 or _leader_end(s)):
+            ends = False
+            if _label(lines[i].text, s) is None:
+                pe = _page_end(s)
+                v = strip_end(s, pe)
+                # "ends in a page, or in a leader whose page was lost": where strip_end's
+                # page reading fails (as it does short of two Han characters) its
+                # ``ended`` is the leader test
+                ends = bool(pe and has_two_han(s)) or v[2]
+            if ends:
                 last_end = len(items)
                 gap = 0
+                paged += v[1] is not None
             else:
                 gap += 1
                 if gap > MAX_GAP:
                     break
         i += 1
     if last_end is None:
+        return None
+    # each entry with a page takes it from one line whose strip_end gives a page (and
+    # that line ends the extent): at most ``paged`` of them, so a block that cannot
+    # reach MIN_ENTRIES, or the count the caller already has, is not read further
+    if paged < MIN_ENTRIES or paged <= beat:
         return None
     items = items[:last_end]
     content = [s for _, s in items if _label("", s) is None and not is_noise(s)]
@@ -261,8 +293,9 @@ def read_wrapped(lines: list[SourceLine], h: int) -> tuple[list[WrappedEntry], i
             continue
         lab = _label(lines[idx].text, s)
         if lab is None and not logical and not cont:
-            following = next((t for _, t in items[pos + 1 : pos + 4] if not is_noise(t)), None)
-            lab = _plain_label(s, following, dash_seen, strip_end)
+            if dash_seen:  # (a plain label is read only in a block with dash subtitles)
+                following = next((t for _, t in items[pos + 1 : pos + 4] if not is_noise(t)), None)
+                lab = _plain_label(s, following, dash_seen, strip_end)
         if lab is not None:
             if logical:
                 finish(None)
@@ -303,12 +336,14 @@ _HEAD_END = re.compile(f"[{HAN}》>）)\\].…]$")
 _HAN_END = re.compile(f"[{HAN}]$")
 
 
-def _strip_end(s: str) -> tuple[str, int | None, bool, bool]:
+def _strip_end(s: str, m=_UNREAD) -> tuple[str, int | None, bool, bool]:
     """``(text, page, ended, glued)``: the line without its leader and page; ``ended``
     if it closes an entry (a page, or a leader whose page was lost); ``glued`` if the
-    page follows Han text directly (``黄太云68``: an author fused with the page)."""
-    m = _page_end(s)
-    if m and han_count(m.group(1)) >= 2 and _HEAD_END.search(m.group(1).rstrip()):
+    page follows Han text directly (``黄太云68``: an author fused with the page).
+    ``m``: ``_page_end(s)``, if already read."""
+    if m is _UNREAD:
+        m = _page_end(s)
+    if m and _HEAD_END.search(m.group(1).rstrip()) and has_two_han(m.group(1)):  # (the cheaper test first)
         head = m.group(1)
         glued = len(head) + len(m.group(2)) == len(s) and bool(_HAN_END.search(head))
         return _fix_brackets(head.rstrip(" .。·•…⋯_")), int(m.group(2)), True, glued

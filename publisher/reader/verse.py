@@ -25,6 +25,8 @@ MIN_SPACED_LINES_OTHER = 6
 MAX_RUN_GAP = 3
 # Short lines set one under the other right after a line ending in ： (古人云：)
 MIN_INTRODUCED_LINES = 2
+# The shortest run of any kind.
+MIN_RUN = min(MIN_CLASSICAL_LINES, MIN_FREE_LINES, MIN_FREE_LINES_LITERARY, MIN_SPACED_LINES, MIN_SPACED_LINES_OTHER, MIN_INTRODUCED_LINES)
 
 
 def classical_len(text: str) -> int:
@@ -61,6 +63,8 @@ def mark_runs(items, literary: bool) -> None:
     length) or free (enough lines, at least two lines in a row without a blank,
     most lines without a final stop)."""
     n = len(items)
+    if n < MIN_RUN:
+        return  # no run of verse is this short
     i = 0
     vid = 0
     while i < n:
