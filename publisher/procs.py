@@ -11,7 +11,9 @@
 * :func:`terminate_like_interrupt` — SIGTERM to the command raises :class:`Terminated`
   (a KeyboardInterrupt) in the main process, so it unwinds like Ctrl-C: workers
   terminated, temp files and scratch folders removed.  In any other process (a
-  fork that inherited the handler) it keeps SIGTERM's default meaning.
+  fork that inherited the handler) it keeps SIGTERM's default meaning.  Neither SIGTERM
+  nor SIGINT unwinds in the middle of an import: the signal is delivered again once it
+  is over (an exception inside a native extension's initialisation aborts the process).
 * Temp names carry the pid of the process that made them (:func:`tagged_prefix`);
   :func:`sweep_stale` removes those whose process is dead (a SIGKILL leaves them), and
   nothing else.
@@ -51,21 +53,57 @@ class Terminated(KeyboardInterrupt):
 _handler_pid: int | None = None
 
 
+DEFER_SECONDS = 0.02
+
+
+def _importing(frame) -> bool:
+    """Is a module being imported (an import machinery frame on the stack)?"""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _defer(signum: int, frame) -> bool:
+    """Re-deliver ``signum`` shortly if it came while a module was being imported.
+
+    An exception raised inside a native extension's initialisation (pikepdf's nanobind
+    enums run Python code as they are made) is fatal: nanobind aborts the process
+    (SIGABRT, nothing cleaned up).  So the unwind waits until the import is over.
+    """
+    if not _importing(frame):
+        return False
+    t = threading.Timer(DEFER_SECONDS, os.kill, (os.getpid(), signum))
+    t.daemon = True
+    t.start()
+    return True
+
+
 def _on_sigterm(signum, frame) -> None:
     if os.getpid() != _handler_pid:  # a forked child inherited the handler: die as SIGTERM means
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
         return
-    raise Terminated()
+    if not _defer(signum, frame):
+        raise Terminated()
+
+
+def _on_sigint(signum, frame) -> None:
+    if os.getpid() == _handler_pid and _defer(signum, frame):
+        return
+    raise KeyboardInterrupt()
 
 
 def terminate_like_interrupt() -> None:
-    """Make SIGTERM unwind this (main) process like SIGINT does."""
+    """Make SIGTERM unwind this (main) process like SIGINT does; neither unwinds inside an import."""
     global _handler_pid
     if threading.current_thread() is not threading.main_thread():
         return
     _handler_pid = os.getpid()
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
 
 
 def _set_pdeathsig(sig: int) -> bool:

@@ -8,6 +8,7 @@ next run's sweep has run (temp names carry the pid of the process that made them
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,16 @@ import pytest
 from conftest import ROOT, SAMPLE
 
 OLD = b"%PDF-1.7\n% the previous output, to be kept intact\n%%EOF\n"
+
+
+def _long_sample(times: int) -> str:
+    """The sample with its longest paragraph printed ``times`` times: the sample alone is
+    typeset in about half a second once the worker is up, and a fast machine finished the
+    build before the signal came (CI saw the new PDF in place of the old).  1,000 copies
+    keep a worker busy for about 3 s; the test signals it 0.4 s after it appears."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    longest = max(text.splitlines(), key=len)
+    return text.replace(longest, "\n\n".join([longest] * times), 1)
 
 
 def _group(pgid: int) -> list[int]:
@@ -88,7 +99,10 @@ def test_build_pdf_stopped(tmp_path, sig):
     tmp.mkdir()
     old = outdir / "sample-issue.pdf"
     old.write_bytes(OLD)
-    rc, err, alive = _run(["build", SAMPLE, "--pdf", "-o", outdir], _env(tmp), 1, sig)
+    src = tmp_path / "sample-issue.txt"
+    src.write_text(_long_sample(1000), encoding="utf-8")
+    shutil.copyfile(SAMPLE.with_suffix(".toml"), src.with_suffix(".toml"))  # its sidecar: no warnings
+    rc, err, alive = _run(["build", src, "--pdf", "-o", outdir], _env(tmp), 1, sig)
     assert alive == [], f"processes left: {alive}"
     assert rc == CODES[sig], err
     if sig != signal.SIGKILL:
@@ -113,7 +127,7 @@ def test_anthology_stopped(tmp_path, sig):
         d.mkdir()
     out = outdir / "book.pdf"
     out.write_bytes(OLD)
-    text = SAMPLE.read_text(encoding="utf-8")
+    text = _long_sample(400)  # about 2 s of typesetting per pair of workers
     inputs = []
     for k, (a, b) in enumerate(("的之", "是系", "在于")):  # distinct issues
         p = folder / f"i{k}.txt"
@@ -131,3 +145,41 @@ def test_anthology_stopped(tmp_path, sig):
         sweep_temp_files(out)
     assert _leftovers(outdir, tmp) == []
     assert out.read_bytes() == OLD
+
+
+IMPORT_SIGNALLED = """
+import os, signal, sys, time
+sys.path.insert(0, sys.argv[1])
+from publisher.procs import Terminated, terminate_like_interrupt
+terminate_like_interrupt()
+try:
+    import signalled_module  # its top level signals this process, then goes on for 0.2 s
+except KeyboardInterrupt as e:
+    print("unwound inside the import", type(e).__name__)
+    sys.exit(1)
+try:
+    time.sleep(5)
+except KeyboardInterrupt as e:
+    print("after", signalled_module.DONE, type(e).__name__)
+    sys.exit(0)
+print("never delivered")
+sys.exit(2)
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=lambda s: signal.Signals(s).name)
+def test_no_unwind_inside_an_import(tmp_path, sig):
+    """CI once saw SIGTERM land while pikepdf was being imported: the exception raised inside
+    nanobind's enum creation aborted the process (SIGABRT, exit -6).  A signal that comes during
+    an import is delivered again once the import is over (procs._defer)."""
+    (tmp_path / "signalled_module.py").write_text(
+        "import os, time\n"
+        f"os.kill(os.getpid(), {int(sig)})\n"
+        "t = time.monotonic()\n"
+        "while time.monotonic() - t < 0.2:\n"
+        "    pass\n"
+        "DONE = True\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", IMPORT_SIGNALLED, str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=30)
+    name = "Terminated" if sig == signal.SIGTERM else "KeyboardInterrupt"
+    assert (out.returncode, out.stdout.strip()) == (0, f"after True {name}"), out.stderr
