@@ -6,7 +6,7 @@ regular file (not a device such as ``/dev/zero``, not a FIFO: it is opened
 non-blocking and checked with ``fstat`` on the open descriptor), at most
 :data:`MAX_BYTES` long; its bytes must be an image Pillow reads as JPEG, PNG, GIF or
 WebP (what both an EPUB reader and WeasyPrint show), of at most :data:`MAX_PIXELS`
-pixels.  Markup (an SVG, whatever its file is named) is refused: an SVG is a
+pixels, and its image data must reach its end (not truncated: JPEG, GIF, WebP; PNG's verify checks it).  Markup (an SVG, whatever its file is named) is refused: an SVG is a
 document that references other files and addresses, and the renderer would fetch
 them.  A failure is a :class:`PublisherError` of one line.
 
@@ -87,6 +87,76 @@ def _is_markup(data: bytes) -> bool:
     return head[:4] in (b"\xff\xfe<\x00", b"\xfe\xff\x00<") or head[:2] in (b"<\x00", b"\x00<")
 
 
+def jpeg_scan_ends(data: bytes) -> bool:
+    """Does the JPEG's image data reach its end (EOI) marker?  Pillow's ``verify`` does not
+    decode a JPEG, so a truncated one (a download cut short) would pass and be embedded in
+    the PDF as it is.  The segments before the first scan (SOS) are skipped by their lengths
+    (an EXIF thumbnail holds a JPEG of its own, EOI included); in the scan data a 0xFF byte
+    is always stuffed or a restart marker, so an EOI after it is the image's end."""
+    i, n = 2, len(data)
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill bytes
+            i += 1
+            continue
+        if marker == 0xD9:
+            return False  # EOI before any scan
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # no length
+            i += 2
+            continue
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:
+            return data.find(b"\xff\xd9", i + 2 + length) >= 0
+        i += 2 + length
+    return False
+
+
+def gif_blocks_end(data: bytes) -> bool:
+    """Do the GIF's blocks run whole to its trailer (0x3B)?  ``verify`` reads only the
+    header, and WeasyPrint lets Pillow load a cut image (grey rows, no error), so a GIF
+    cut short is found by walking its blocks (GIF89a: header, screen descriptor and
+    colour table, then extensions and images of length-prefixed sub-blocks)."""
+    n = len(data)
+
+    def sub_blocks(i: int) -> int:  # the index after a chain of sub-blocks, or -1
+        while i < n:
+            size = data[i]
+            i += 1 + size
+            if size == 0:
+                return i if i <= n else -1
+        return -1
+
+    if n < 13:
+        return False
+    i = 13 + (3 << ((data[10] & 7) + 1) if data[10] & 0x80 else 0)
+    while 0 <= i < n:
+        kind = data[i]
+        if kind == 0x3B:
+            return True
+        if kind == 0x21:  # extension: label, sub-blocks
+            i = sub_blocks(i + 2)
+        elif kind == 0x2C:  # image: descriptor, local colour table, LZW code size, sub-blocks
+            if i + 10 > n:
+                return False
+            flags = data[i + 9]
+            i += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+            i = sub_blocks(i + 1)
+        else:
+            return False
+    return False
+
+
+def webp_riff_whole(data: bytes) -> bool:
+    """Does the WebP file hold all the bytes its RIFF header says it has?"""
+    return len(data) >= 12 and len(data) >= 8 + int.from_bytes(data[4:8], "little")
+
+
+# Pillow's verify does not find these cut short (see jpeg_scan_ends): format → test.
+COMPLETE = {"JPEG": jpeg_scan_ends, "GIF": gif_blocks_end, "WEBP": webp_riff_whole}
+
+
 def check_image(path: Path | str, *, what: str = "cover image", max_bytes: int = MAX_BYTES,
                 max_pixels: int = MAX_PIXELS) -> Checked:
     """Read and check the image at ``path`` (see the module's docstring)."""
@@ -116,4 +186,38 @@ def check_image(path: Path | str, *, what: str = "cover image", max_bytes: int =
                              f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
     if fmt not in FORMATS:  # pragma: no cover - Image.open was limited to FORMATS
         raise PublisherError(f"{what} {path}: {fmt} is not a JPEG, PNG, GIF or WebP image")
+    if fmt in COMPLETE and not COMPLETE[fmt](data):
+        raise PublisherError(f"{what} {path}: a truncated {'WebP' if fmt == 'WEBP' else fmt} "
+                             f"(its image data stops before its end)")
     return Checked(path=path, data=data, format=fmt, width=w, height=h)
+
+
+def to_srgb(im, icc: bytes | None):
+    """``im`` in sRGB (the e-book's photos, and the screen PDF's: WeasyPrint drops an
+    image's profile): a photo tagged with another profile (Adobe RGB, Display P3…) is
+    converted by Little CMS before its profile is stripped, so its colours stay; an
+    untagged one, or one whose profile Little CMS cannot use, is taken as sRGB."""
+    if not icc or im.mode not in ("RGB", "RGBA", "CMYK"):
+        return im
+    from PIL import ImageCms
+
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if is_srgb(src):
+            return im
+        mode = "RGBA" if im.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(im, src, ImageCms.createProfile("sRGB"), outputMode=mode)
+    except (OSError, ValueError, ImageCms.PyCMSError):
+        return im
+
+
+def is_srgb(profile) -> bool:
+    """Is the ICC profile (bytes, or an ImageCms profile) an sRGB one, by its description
+    (``sRGB IEC61966-2.1``, ``sRGB built-in``)?  A profile Little CMS cannot read is not."""
+    from PIL import ImageCms
+
+    try:
+        p = ImageCms.ImageCmsProfile(io.BytesIO(profile)) if isinstance(profile, bytes) else profile
+        return "srgb" in (ImageCms.getProfileDescription(p) or "").lower().replace(" ", "")
+    except (OSError, ValueError, ImageCms.PyCMSError):
+        return False

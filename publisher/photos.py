@@ -15,6 +15,13 @@ in this order:
 4. ``order``: the photos left, in file-name order, with the captions left that carry
    no number of their own, in reading order.
 
+A photo no caption describes is placed by the editor only, as a figure
+(``Block(type="figure")``, alt text required, no caption): the Markdown source's
+``![alt](images/05.jpg)`` on a line of its own, or the sidecar's
+``"05.jpg" = { after = "a03:4", alt = "…" }`` (after the 4th block of a03; ``a03`` is
+its end, ``a03:0`` its start, other text a block's opening words): :func:`place_figures`,
+before the captions are tied, so no caption takes a placed photo.
+
 What is left over is a warning: R401 a photo no caption takes, R402 a caption without
 a photo (only when the issue has photos at all).  :func:`match` is pure (names in,
 ties out); :func:`attach` lists the folder and applies the ties to an issue.  Image
@@ -28,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Block, Issue, Warning
+from .model import Article, Block, Issue, Warning
 
 # File name endings taken as photos (an SVG is listed so that it is refused by name).
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".tif", ".tiff", ".bmp")
@@ -139,11 +146,15 @@ def match(captions: list[CaptionRef], files: list[str], table: dict[str, object]
             take(c, name, "source")
     for name in sorted(table or {}, key=natural_key):  # 2. the sidecar's [images] table
         v = (table or {})[name]
+        if isinstance(v, dict) and "after" in v:
+            continue  # a photo no caption takes: place_figures
         ref, alt = (v, None) if isinstance(v, str) else (v.get("caption", ""), v.get("alt"))
         c, why = _resolve_ref(str(ref), captions)
         if c is None:
             out.problems.append(f"[images] {name!r} = {ref!r}: {why}")
             continue
+        if c.key in taken and taken[c.key].image == name:
+            continue  # the source ties the same photo (a source written by parse --to markdown)
         if c.key in taken:
             out.problems.append(f"[images] {name!r}: caption {c.key} already has {taken[c.key].image} "
                                 f"({taken[c.key].how})")
@@ -171,6 +182,97 @@ def match(captions: list[CaptionRef], files: list[str], table: dict[str, object]
     out.lone_images = list(free_files)
     out.lone_captions = [c.key for c in captions if c.key not in taken]
     return out
+
+
+# --- photos no caption takes, placed by the editor as figures ------------------------
+
+
+def _opening(b: Block) -> str:
+    return " ".join((b.lines[0] if b.type == "verse" and b.lines else b.text).split())
+
+
+def resolve_after(ref: str, issue: Issue) -> tuple[tuple[Article, int] | None, str]:
+    """Where ``after = ref`` places a photo: (article, n) for after the article's n-th
+    block (figures not counted; 0: before the first), or None and why.
+
+    ``a03`` is the end of article a03, ``a03:4`` after its 4th block, ``a03:0`` before
+    its first; any other text is the opening words of one block of the issue."""
+    arts = {a.id: a for a in issue.articles}
+    aid, colon, num = ref.partition(":")
+    if aid in arts and (not colon or (num.isascii() and num.isdigit())):
+        a = arts[aid]
+        count = sum(1 for b in a.blocks if b.type != "figure")
+        n = count if not colon else int(num)
+        if n > count:
+            return None, f"article {aid} has {count} blocks, not {n} (figures not counted)"
+        return (a, n), ""
+    words = " ".join(ref.split())
+    found = []
+    for a in issue.articles:
+        k = 0
+        for b in a.blocks:
+            if b.type == "figure":
+                continue
+            k += 1
+            if _opening(b).startswith(words):
+                found.append((a, k))
+    if len(found) == 1:
+        return found[0], ""
+    if not found:
+        return None, "no block is that (use an article id a03, a03:4 for after its 4th block, or a block's opening words)"
+    return None, (f"{len(found)} blocks open so ({', '.join(f'{a.id}:{k}' for a, k in found[:4])}): "
+                  f"give more words or a03:4")
+
+
+def figure_key(a: Article, b: Block) -> str:
+    """``a03+4``: the figure after the 4th block of a03 (figures not counted)."""
+    n = 0
+    for x in a.blocks:
+        if x is b:
+            return f"{a.id}+{n}"
+        if x.type != "figure":
+            n += 1
+    raise ValueError("not a block of that article")
+
+
+def place_figures(issue: Issue, files: list[str], table: dict[str, object] | None,
+                  prefix: str) -> tuple[list[Tie], list[str]]:
+    """The figures of the issue (``Block(type="figure")``): those the source wrote, then
+    one for each ``[images]`` entry ``{ after = …, alt = … }`` naming a photo of
+    ``files`` the source does not place, inserted after its block (several after one
+    block: in file-name order).  Returns (ties, problems); a tie's ``caption`` is the
+    figure's key (:func:`figure_key`)."""
+    problems: list[str] = []
+    placed = {b.image for a in issue.articles for b in a.blocks if b.type == "figure" and b.image}
+    hows: dict[int, str] = {}
+    for name in sorted(table or {}, key=natural_key):
+        v = (table or {})[name]
+        if not (isinstance(v, dict) and "after" in v):
+            continue
+        if prefix + name in placed:
+            continue  # the source places it (a source written by parse --to markdown)
+        if name not in files:
+            problems.append(f"[images] {name!r}: no such photo in the images folder")
+            continue
+        where, why = resolve_after(str(v["after"]), issue)
+        if where is None:
+            problems.append(f"[images] {name!r}: after = {v['after']!r}: {why}")
+            continue
+        a, n = where
+        i, k = 0, 0
+        while i < len(a.blocks) and k < n:  # past the n-th block that is no figure
+            k += a.blocks[i].type != "figure"
+            i += 1
+        while i < len(a.blocks) and a.blocks[i].type == "figure":  # and past the figures after it
+            i += 1
+        fig = Block(type="figure", image=prefix + name, alt=str(v.get("alt") or ""))
+        a.blocks.insert(i, fig)
+        placed.add(fig.image)
+        hows[id(fig)] = "sidecar"
+    ties = [Tie(figure_key(a, b), b.image[len(prefix):] if b.image.startswith(prefix) else b.image,
+                hows.get(id(b), "source"), b.alt)
+            for a in issue.articles for b in a.blocks if b.type == "figure" and b.image]
+    return ties, problems
 
 
 def caption_refs(issue: Issue) -> list[tuple[CaptionRef, Block]]:
@@ -225,6 +327,7 @@ class Report:
     lone_images: list[str] = field(default_factory=list)
     lone_captions: list[str] = field(default_factory=list)
     prefix: str = ""  # the folder relative to the issue's (images/)
+    figures: list[Tie] = field(default_factory=list)  # photos placed without a caption
 
 
 def attach(issue: Issue) -> Report:
@@ -241,14 +344,19 @@ def attach(issue: Issue) -> Report:
         lead = Path(issue.meta.cover_photo)
         files = [f for f in files if (folder / f).resolve() != lead.resolve()]
     refs = caption_refs(issue)
-    if not files and not issue.meta.image_ties and not any(r.image for r, _ in refs):
+    has_figures = any(b.type == "figure" for a in issue.articles for b in a.blocks)
+    if not files and not issue.meta.image_ties and not has_figures and not any(r.image for r, _ in refs):
         return Report(folder=folder)
     base = issue_folder(issue)
     prefix = ""
     if folder is not None:
-        rel = os.path.relpath(folder.resolve(), base)
+        rel = os.path.relpath(os.path.abspath(folder), base)  # a symlinked folder keeps its name
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+    figures, figure_problems = place_figures(issue, files, issue.meta.image_ties, prefix)
+    as_figures = {prefix + t.image for t in figures}
+    files = [f for f in files if prefix + f not in as_figures]  # no caption takes a placed figure's photo
     ties = match([r for r, _ in refs], files, issue.meta.image_ties, prefix)
+    ties.problems[:0] = figure_problems
     blocks = {r.key: (r, b) for r, b in refs}
     for t in ties.ties:
         _, b = blocks[t.caption]
@@ -259,24 +367,34 @@ def attach(issue: Issue) -> Report:
     for p in ties.problems:
         issue.warnings.append(Warning("R403", p))
     for name in ties.lone_images:
-        issue.warnings.append(Warning("R401", f"photo {prefix}{name}: no caption takes it (not placed; "
-                                               f"tie it in the sidecar's [images] or the Markdown source)"))
+        issue.warnings.append(Warning("R401", f"photo {prefix}{name}: no caption takes it (not placed; tie it to a "
+                                               f"caption, or place it without one, in the sidecar's [images] "
+                                               f"or the Markdown source)"))
     if files:
         for key in ties.lone_captions:
             r, _ = blocks[key]
             issue.warnings.append(Warning("R402", f"caption {key} without a photo: {r.text[:30]!r}", r.line))
     return Report(folder=folder, ties=ties.ties, lone_images=ties.lone_images, lone_captions=ties.lone_captions,
-                  prefix=prefix)
+                  prefix=prefix, figures=figures)
 
 
 def report_lines(issue: Issue, report: Report) -> list[str]:
     """What ``parse`` prints of the photos: every tie and how it was made."""
-    if not report.ties and not report.lone_images:
+    if not report.ties and not report.lone_images and not report.figures:
         return []
     out = [f"photos ({report.prefix or report.folder}): {len(report.ties)} placed, {len(report.lone_images)} without a caption, "
-           f"{len(report.lone_captions)} caption(s) without a photo"]
+           f"{len(report.lone_captions)} caption(s) without a photo"
+           + (f", {len(report.figures)} placed without a caption" if report.figures else "")]
     for t in report.ties:
         out.append(f"  {t.caption:<8} ← {report.prefix}{t.image}  ({t.how})")
+    for t in report.figures:  # a03+4: after the 4th block of a03
+        out.append(f"  {t.caption:<8} ← {report.prefix}{t.image}  ({t.how}, no caption)")
+    base = issue_folder(issue)
+    sizes = {b.image: size for b in tied_blocks(issue) if (size := shown_size(base / b.image)) is not None}
+    if sizes:
+        from .pdf.photos import dpi_warnings  # the width the PDF sets each photo at
+
+        out.extend("  " + line for line in dpi_warnings(issue, sizes=sizes))
     return out
 
 
@@ -297,7 +415,8 @@ def placed_width(width_px: int, height_px: int, block_w: float, block_h: float) 
 
 
 def tied_blocks(issue: Issue) -> list[Block]:
-    return [b for a in issue.articles for b in a.blocks if b.type == "caption" and b.image]
+    """The blocks that show a photo: captions tied to one, and figures (no caption)."""
+    return [b for a in issue.articles for b in a.blocks if b.type in ("caption", "figure") and b.image]
 
 
 def load(issue: Issue) -> dict[str, "Checked"]:
@@ -314,6 +433,13 @@ def load(issue: Issue) -> dict[str, "Checked"]:
     return out
 
 
+def _turned_quarter(im) -> bool:
+    try:
+        return im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except Exception:  # a damaged EXIF block turns nothing
+        return False
+
+
 def oriented_size(checked: "Checked") -> tuple[int, int]:
     """The photo's width × height as shown: EXIF orientation 5–8 turns it a quarter."""
     import io
@@ -321,20 +447,36 @@ def oriented_size(checked: "Checked") -> tuple[int, int]:
     from PIL import Image
 
     with Image.open(io.BytesIO(checked.data)) as im:
-        try:
-            o = im.getexif().get(0x0112, 1)
-        except Exception:
-            o = 1
-    return (checked.height, checked.width) if o in (5, 6, 7, 8) else (checked.width, checked.height)
+        turned = _turned_quarter(im)
+    return (checked.height, checked.width) if turned else (checked.width, checked.height)
 
 
-def print_warnings(issue: Issue, photos: dict[str, "Checked"], block_w_mm: float, block_h_mm: float) -> list[str]:
-    """One line per photo that would print below PRINT_DPI at its placed size (R404)."""
+def shown_size(path: Path) -> tuple[int, int] | None:
+    """:func:`oriented_size` from the file's header alone (for ``parse``, which checks no
+    photo's bytes: ``build`` does), or None when it cannot be read as an image."""
+    from PIL import Image
+
+    from .images import FORMATS
+
+    try:
+        with Image.open(path, formats=list(FORMATS)) as im:
+            w, h = im.size
+            return (h, w) if _turned_quarter(im) else (w, h)
+    except Exception:  # the build says what is wrong with it, in one line
+        return None
+
+
+def print_dpi(width_px: int, width_mm: float) -> float:
+    return width_px / (width_mm / 25.4)
+
+
+def print_warnings(placed: dict[str, tuple[int, int, float]]) -> list[str]:
+    """One line per photo that would print below PRINT_DPI at its placed width (R404);
+    ``placed``: ``Block.image`` → (width px, height px as shown, placed width in mm), the
+    width the PDF sets it at (pdf/photos.py: placed_widths)."""
     out = []
-    for rel, c in photos.items():
-        w, h = oriented_size(c)
-        width_mm = placed_width(w, h, block_w_mm, block_h_mm)
-        dpi = w / (width_mm / 25.4)
+    for rel, (w, h, width_mm) in placed.items():
+        dpi = print_dpi(w, width_mm)
         if dpi < PRINT_DPI:
             out.append(f"R404 photo {rel}: {w} × {h} px set {width_mm:.0f} mm wide prints at {dpi:.0f} dpi, "
                        f"below {PRINT_DPI} (a larger original prints sharper)")

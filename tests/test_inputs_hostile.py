@@ -264,7 +264,7 @@ def test_build_writes_both_outputs_or_neither(tmp_path, monkeypatch):
     out.mkdir()
     (out / "sample-issue.epub").write_bytes(b"old epub")
 
-    def pdf_fails(issue, path, print_mode):
+    def pdf_fails(issue, path, print_mode, photos):
         raise PublisherError("the PDF backend failed")
 
     monkeypatch.setattr(build, "_write_pdf", pdf_fails)

@@ -73,7 +73,10 @@ def _allowed_roots(*folders: Path) -> list[Path]:
     from publisher.fonts import font_faces
     from publisher.pdf.fonts import cache_dir
 
-    roots = [ROOT, Path(tempfile.gettempdir()), cache_dir(), Path(os.devnull), *folders]
+    from publisher.usercache import root as user_cache
+
+    # this user's cache of what publisher derives from its own files (fonts, templates)
+    roots = [ROOT, Path(tempfile.gettempdir()), cache_dir(), user_cache(), Path(os.devnull), *folders]
     # Process state and IPC, not content: the workers' memory watch reads /proc/PID/stat
     # and /proc/self/status, multiprocessing's semaphores live in /dev/shm.
     roots += [Path("/proc"), Path("/dev/shm")]
@@ -402,6 +405,9 @@ def test_anthology_fetches_nothing(watched, tmp_path):
         toml.write_text(toml.read_text(encoding="utf-8").replace("number = 2", f"number = {n}")
                         .replace("第2期", f"第{n}期"), encoding="utf-8")
         inputs.append(str(src))
+    from publisher.anthology import front
+
+    front._anthology_css.cache_clear()  # its sheet read under the hook, whatever ran before in this process
     before = len(url_fetcher().refused)
     buf = io.StringIO()
     with contextlib.redirect_stderr(buf), contextlib.redirect_stdout(buf):

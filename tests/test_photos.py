@@ -25,13 +25,16 @@ from publisher.photos import CaptionRef, caption_number, file_number, match
 
 ARTICLE_TEXT = "青溪县坚持把乡村建设摆在重要位置，统筹推进道路、供水、电网和通信设施建设，群众的获得感不断增强。" * 3
 
-SOURCE = f"""---
+# The front matter of the photo issues made here (test_photos_figures.py too).
+FRONT_MATTER = """---
 publisher-source: 1
 magazine: "青溪画刊"
 issue_label: "2024年第3期"
 date: "2024-05-01"
 ---
+"""
 
+SOURCE = FRONT_MATTER + f"""
 # 乡村影像
 
 ## 美丽乡村路 {{#a01 .article}}
@@ -167,6 +170,8 @@ def test_the_epub_passes_epubcheck_and_ace_with_each_photo_in_a_figure_with_its_
                 continue
             text = "".join(cap.itertext())
             placed[text.split(" ")[0]] = (img.get("src"), img.get("alt"), text)
+            with Image.open(io.BytesIO(z.read("EPUB/" + img.get("src").removeprefix("../")))) as im:
+                assert (int(img.get("width")), int(img.get("height"))) == im.size  # known before it was encoded
         assert len(placed) == 6
         for name, (_, _, caption) in EXPECTED.items():
             src, alt, text = placed[caption]
@@ -245,6 +250,14 @@ def test_the_tiny_photo_is_warned_about_and_only_it(built):
     assert len(low) == 1 and "images/tiny.jpg" in low[0] and "dpi" in low[0], err
 
 
+def test_parse_shows_the_r404_the_pdf_build_says(built):
+    """parse reads the photos' headers and places them by the PDF's own rule (pdf/photos.py:
+    placed_widths): the same line as build's, beside the ties."""
+    said = [line.split(": ", 2)[2] for line in built["build"].stderr.splitlines() if "R404" in line]
+    shown = [line.strip() for line in built["parse"].stdout.splitlines() if "R404" in line]
+    assert shown == said and len(shown) == 1 and "images/tiny.jpg" in shown[0], (shown, said)
+
+
 def test_builds_are_byte_identical(built):
     for name in ("issue.epub", "issue.pdf"):
         assert (built["epub"].parent / name).read_bytes() == (built["again"] / name).read_bytes(), name
@@ -300,8 +313,15 @@ def test_unmatched_photos_and_captions_are_warnings_in_parse(tmp_path):
     assert md.count("<!-- R402") == again.count("<!-- R402") == 1 and md.count("<!-- R401") == 1
 
 
+def _jpeg(w: int = 400, h: int = 300) -> bytes:
+    buf = io.BytesIO()
+    _noise(w, h, 7).save(buf, format="JPEG", quality=90)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("name,data,says", [
     ("bad.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "not a JPEG, PNG, GIF or WebP image"),
+    ("cut.jpg", _jpeg()[:6000], "a truncated JPEG"),  # its header passes Pillow's verify
     ("vector.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "markup (SVG"),
     ("empty.png", b"", "empty file"),
 ])
@@ -349,6 +369,24 @@ def test_the_pdf_fetcher_serves_the_tied_photos_and_nothing_else(tmp_path):
     for other in ("images/stray.jpg", "issue.md"):
         with pytest.raises(ValueError, match="not served"):
             fetcher.fetch((tmp_path / other).resolve().as_uri())
+
+
+def test_the_pdf_html_names_each_photo_by_its_bytes(tmp_path):
+    """A part of an anthology is cached by its HTML (pdf/partcache.py): a photo replaced
+    under the same name must change the HTML, so the HTML names it by its digest."""
+    from publisher.pdf.photos import placements
+    from publisher.reader import read_issue
+
+    (tmp_path / "issue.md").write_text(SOURCE.split("## 小小邮局")[0], encoding="utf-8")
+    (tmp_path / "images").mkdir()
+    srcs = []
+    for colour in ("red", "blue", "red"):
+        Image.new("RGB", (40, 30), colour).save(tmp_path / "images" / "01.jpg")
+        data = (tmp_path / "images" / "01.jpg").read_bytes()
+        src = placements(read_issue(tmp_path / "issue.md"), 400.0, 600.0)["images/01.jpg"]["src"]
+        assert hashlib.sha256(data).hexdigest()[:16] in src
+        srcs.append(src)
+    assert srcs[0] != srcs[1] and srcs[0] == srcs[2]
 
 
 def test_parse_to_markdown_writes_each_tie_so_the_source_keeps_it(built):

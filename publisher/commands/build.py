@@ -26,14 +26,14 @@ def output_name(issue, input_path: Path) -> str:
     return name or "issue"
 
 
-def _write_pdf(issue, out: Path, print_mode: bool) -> Path:
+def _write_pdf(issue, out: Path, print_mode: bool, photos: dict) -> Path:
     try:
         from ..pdf import write_pdf
     except ModuleNotFoundError as e:
         if e.name and e.name.startswith("publisher.pdf"):
             raise PublisherError("the PDF backend is not available in this installation") from None
         raise
-    return write_pdf(issue, out, print_mode=print_mode)
+    return write_pdf(issue, out, print_mode=print_mode, photos=photos)
 
 
 @click.command("build")
@@ -89,6 +89,11 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
         why = identity_warning(issue) or "no magazine name, so the cover has no masthead"
         click.echo(f"publisher: {input}: {why} "
                    f"(add it to {Path(input).with_suffix('.toml').name} or pass --magazine)", err=True)
+    from ..epub.metadata import date_warning
+
+    undated = date_warning(issue, sidecar_path(input).name)
+    if undated:
+        click.echo(f"publisher: {input}: {undated}", err=True)
     if want_pdf and photos:
         from ..pdf.photos import dpi_warnings
 
@@ -103,9 +108,9 @@ def command(input: Path, want_epub: bool, want_pdf: bool, outdir: Path, print_mo
             if kind == "epub":
                 from ..epub import write_epub
 
-                write_epub(issue, tmp, embed_fonts=not no_embed_fonts)
+                write_epub(issue, tmp, embed_fonts=not no_embed_fonts, photos=photos)
             else:
-                _write_pdf(issue, tmp, print_mode)
+                _write_pdf(issue, tmp, print_mode, photos)  # the photos checked above
             if verbose:
                 click.echo(f"{kind.upper()} in {time.perf_counter() - t:.2f} s", err=True)
     for path in finals:

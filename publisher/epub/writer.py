@@ -126,17 +126,30 @@ def _font_face_css(embedded: list[tuple[FontFace, str]]) -> str:
     return "\n".join(rules) + "\n"
 
 
-def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
-    """The whole EPUB as bytes (see :func:`write_epub`)."""
+def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True, photo_cache: Path | None = None,
+                     photos: dict | None = None) -> bytes:
+    """The whole EPUB as bytes (see :func:`write_epub`); ``photo_cache``: the folder of
+    re-encoded photos kept for the next build (epub/photocache.py), none by default;
+    ``photos``: the tied photos already checked (publisher.photos.load), if they are."""
+    from .photos import Pending
+
+    # the tied photos, checked now and re-encoded in threads while the rest is made (issue 16);
+    # a build that fails leaves none of them queued
+    photos = Pending(issue, photo_cache, photos)
+    try:
+        return _build_epub_bytes(issue, embed_fonts=embed_fonts, photos=photos)
+    finally:
+        photos.close()
+
+
+def _build_epub_bytes(issue: Issue, *, embed_fonts: bool, photos) -> bytes:
     styles = {name: (STYLES_DIR / name).read_text(encoding="utf-8") for name in STYLE_FILES}
     style_hrefs = (["styles/fonts.css"] if embed_fonts else []) + [f"styles/{n}" for n in STYLE_FILES]
 
     cover = cover_image(issue)
     cover_href = f"images/cover.{cover['ext']}"
-    from .photos import prepare as prepare_photos
-
-    photos = prepare_photos(issue)  # the tied photos, checked and re-encoded (issue 16)
-    plan = documents.plan(issue, stylesheets=style_hrefs, cover={**cover, "href": cover_href}, photos=photos)
+    plan = documents.plan(issue, stylesheets=style_hrefs, cover={**cover, "href": cover_href},
+                          photos=photos.shapes())
     if not plan.docs:
         raise PublisherError("nothing to put in the EPUB: the issue has no articles")
     uid = metadata.identifier(issue)
@@ -207,7 +220,7 @@ def build_epub_bytes(issue: Issue, *, embed_fonts: bool = True) -> bytes:
     for href, data, media_type in font_items:
         item(f"font-{Path(href).stem}", href, media_type, data)
     item("cover-image", cover_href, cover["media_type"], cover["data"], ["cover-image"])
-    for ph in photos.values():
+    for ph in photos.result().values():
         item(f"photo-{Path(ph.href).stem.split('-')[-1]}", ph.href, ph.media_type, ph.data)
     spine = []
     for d in plan.docs:
@@ -247,11 +260,17 @@ def _ncx(plan: documents.Plan, uid: str, lang: str) -> bytes:
     return render("epub/toc.ncx.j2", lang=lang, uid=uid, depth=depth, title=plan.title, points=pts).encode("utf-8")
 
 
-def write_epub(issue: Issue, out_path: Path, *, embed_fonts: bool = True) -> Path:
+def write_epub(issue: Issue, out_path: Path, *, embed_fonts: bool = True, photos: dict | None = None) -> Path:
     """Write ``issue`` as an EPUB 3 file at ``out_path`` (atomically); returns the path.
 
     Two calls with the same issue give byte-identical files.  With ``embed_fonts`` the
     fonts of fonts/manifest.toml are embedded as subsets of exactly the characters each
-    sets; a character none of them covers raises PublisherError naming it.
+    sets; a character none of them covers raises PublisherError naming it.  An issue's
+    photos, once re-encoded, are kept in ``.cache/photos`` beside ``out_path``
+    (epub/photocache.py): a rebuild encodes only a new or changed one, same bytes.
+    ``photos``: the tied photos already checked (publisher.photos.load), if they are.
     """
-    return atomic_write(Path(out_path), build_epub_bytes(issue, embed_fonts=embed_fonts))
+    from .photocache import folder_for
+
+    return atomic_write(Path(out_path), build_epub_bytes(issue, embed_fonts=embed_fonts,
+                                                         photo_cache=folder_for(Path(out_path)), photos=photos))

@@ -25,8 +25,9 @@ def cache_dir() -> Path:
     that cannot be written."""
     import tempfile
 
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    for d in (Path(base) / "publisher" / "fonts", Path(tempfile.gettempdir()) / f"publisher-fonts-{os.getuid()}"):
+    from ..usercache import root
+
+    for d in (root() / "fonts", Path(tempfile.gettempdir()) / f"publisher-fonts-{os.getuid()}"):
         try:
             d.mkdir(parents=True, exist_ok=True)
             if os.access(d, os.W_OK):

@@ -334,26 +334,28 @@ def is_single(issue: Issue) -> bool:
 
 
 def part_html(issue: Issue, *, cover: bool = False, front: bool = False, contents: bool = False,
-              body: tuple[int, ...] = (), print_mode: bool = False) -> str:
+              body: tuple[int, ...] = (), print_mode: bool = False, placed: dict | None = None) -> str:
     """Part of the issue as its own HTML document (units.py): the cover, the front
     column(s) (卷首语), the contents (each entry with a column for the page number
     that the furniture prints), and/or the body columns ``body`` (indices into
-    :func:`column_views`' non-front columns)."""
+    :func:`column_views`' non-front columns).  ``placed``: the issue's
+    :func:`photo_placements`, made once for all its parts (made here if not given)."""
     cols = column_views(issue)
     rest = [c for c in cols if not c.front]
     return _render_html(issue, cols, cover=cover, front=[c for c in cols if c.front] if front else [],
                         contents=contents, body=[rest[i] for i in body], print_mode=print_mode,
-                        slots=True)
+                        slots=True, placed=placed)
 
 
-def _photos(issue: Issue, body: list, print_mode: bool = False) -> dict:
-    """The tied photos the body shows (pdf/photos.py); none without a body."""
-    if not body or not issue.source_path:
+def photo_placements(issue: Issue, print_mode: bool = False, checked: dict | None = None) -> dict:
+    """The tied photos as the body shows them (pdf/photos.placements) of the ``checked``
+    photos (photos.load; loaded if not given); none for an issue read from no file."""
+    if not issue.source_path:
         return {}
     from .photos import placements
 
     g = geometry(issue.meta.page_size)
-    return placements(issue, g.block_width, g.block_height, print_mode=print_mode)
+    return placements(issue, g.block_width, g.block_height, print_mode=print_mode, checked=checked)
 
 
 def _cover_photo(issue: Issue, print_mode: bool) -> str | None:
@@ -366,23 +368,21 @@ def _cover_photo(issue: Issue, print_mode: bool) -> str | None:
 
 
 def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: list["ColumnView"],
-                 contents: bool, body: list["ColumnView"], print_mode: bool, slots: bool = False) -> str:
+                 contents: bool, body: list["ColumnView"], print_mode: bool, slots: bool = False,
+                 placed: dict | None = None) -> str:
     cover_image = None
     if issue.meta.cover and cover:
-        from ..fetcher import allow_image
         from ..images import check_image
+        from .photos import served  # named by the digest of its bytes: the part cache sees them
 
         checked = check_image(issue.meta.cover)  # by content: one-line PublisherError
         if print_mode:  # separated into the printer's CMYK (pdfx.py): no RGB image in a print file
             from .pdfx import load_profile, print_image
 
-            # Served under a name of its own that is no file: WeasyPrint re-reads an
-            # image from its file when one is there.
             data, media = print_image(checked.data, checked.media_type, load_profile(issue.meta.print_profile))
-            where = checked.path.with_name(f"{checked.path.name}.print-{hashlib.sha256(data).hexdigest()[:16]}")
-            cover_image = allow_image(where, data, media)
+            cover_image = served(checked.path, data, media, "print")
         else:
-            cover_image = allow_image(checked.path, checked.data, checked.media_type)
+            cover_image = served(checked.path, checked.data, checked.media_type, "cover")
     for a in issue.articles:
         if not a.id:
             a.id = article_id(a)
@@ -416,7 +416,7 @@ def _render_html(issue: Issue, cols: list["ColumnView"], *, cover: bool, front: 
         new_page_per_article=meta.new_page_per_article,
         cover_image=cover_image,
         single=single,
-        photos=_photos(issue, body, print_mode),
+        photos=(photo_placements(issue, print_mode) if placed is None else placed) if body else {},  # none without a body
         cover_photo=_cover_photo(issue, print_mode) if cover and not cover_image else None,
     )
     return environment().get_template("pdf/issue.html.j2").render(**ctx)

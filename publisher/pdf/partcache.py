@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
+from .. import cachedir
 from ..errors import PublisherError
 from ..textio import atomic_write
 
@@ -48,11 +48,7 @@ class PartCache:
             return None
         if not _valid(info, data):
             return None  # damaged or not what was written: the part is set again
-        for p in (pdf, meta):
-            try:
-                os.utime(p)
-            except OSError:
-                pass
+        cachedir.touch(pdf, meta)
         self.hits += 1
         return data, info
 

@@ -36,9 +36,10 @@
 """
 from __future__ import annotations
 
-import gc
 import zlib
 from contextlib import contextmanager
+
+from ..gcpause import paused
 
 PYDYF_VERSION = "0.13.0"
 WEASYPRINT_VERSION = "70.0"
@@ -197,13 +198,4 @@ def _harfbuzz_subset_once(self, to_unicode, hinting):
     LOGGER.warning('Unable to subset "%s" with HarfBuzz', self.family)
 
 
-@contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector (re-enabled afterwards if it was on)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
+no_gc = paused  # (publisher/gcpause.py: the reader pauses it too)

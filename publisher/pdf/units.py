@@ -137,26 +137,28 @@ def plan_parts(issue: Issue, *, max_weight: float | None = None) -> list[Part]:
     return parts
 
 
-def part_source(issue: Issue, part: Part, *, print_mode: bool) -> tuple[str, str, dict[str, int]]:
+def part_source(issue: Issue, part: Part, *, print_mode: bool,
+                placed: dict | None = None) -> tuple[str, str, dict[str, int]]:
     """A part's HTML and page CSS (what it is made of: the part cache's key), and the
-    characters no manifest font has (set as 〓)."""
+    characters no manifest font has (set as 〓).  ``placed``: html.photo_placements."""
     from .fonts import replace_uncovered
 
     html = part_html(issue, cover=part.cover, front=part.front, contents=part.contents, body=part.body,
-                     print_mode=print_mode)
+                     print_mode=print_mode, placed=placed)
     html, missing = replace_uncovered(html)
     return html, part_page_css(issue, print_mode=print_mode), missing
 
 
 def render_part(issue: Issue, part: Part, *, print_mode: bool,
                 on_layout: Callable[[list[str], dict[str, int], dict[str, int], Slots], None] | None = None,
-                source: tuple[str, str, dict[str, int]] | None = None) -> PartResult:
+                source: tuple[str, str, dict[str, int]] | None = None, placed: dict | None = None) -> PartResult:
     """Typeset one part; ``on_layout(page_names, anchors, missing, slots)`` is called
-    between layout and writing.  ``source``: its :func:`part_source`, if already made."""
+    between layout and writing.  ``source``: its :func:`part_source`, if already made;
+    ``placed``: html.photo_placements, if already made."""
     from . import fontmerge, speed
     from .writer import render_document
 
-    html, css, missing = source or part_source(issue, part, print_mode=print_mode)
+    html, css, missing = source or part_source(issue, part, print_mode=print_mode, placed=placed)
     with speed.no_gc(), speed.bare_margins():
         doc = render_document(html, css, after_css=PART_OVERRIDES, cmyk=print_mode)
         names = [p._page_box.page_type.name or "" for p in doc.pages]
@@ -197,9 +199,10 @@ def number_slots(doc) -> Slots:
 
 def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: str | None,
             pad_to: int | None, on_layout, jobs: int, cache=None, max_weight: float | None = None,
-            merge_fonts: bool = True):
+            merge_fonts: bool = True, placed: dict | None = None):
     """The issue's PDF, page count, contents entries, blank pages and replaced
-    characters (writer.render_issue's work; see the module docstring)."""
+    characters (writer.render_issue's work; see the module docstring).  ``placed``:
+    html.photo_placements, made once for every part (made per part if not given)."""
     from .assemble import OutlineEntry, PlacedPart, assemble
     from .furniture import BLANK
     from .html import verso_shift
@@ -213,7 +216,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
     sources: dict[int, tuple[str, str, dict[str, int]]] = {}
     if cache is not None:
         for i, part in enumerate(parts):
-            sources[i] = part_source(issue, part, print_mode=print_mode)
+            sources[i] = part_source(issue, part, print_mode=print_mode, placed=placed)
             html, css, _ = sources[i]
             keys[i] = cache.key("part", html, css)
             hit = cache.get(keys[i])
@@ -228,7 +231,7 @@ def typeset(issue: Issue, *, first_folio: int, print_mode: bool, running_head: s
 
     def work(indices, emit):
         for i in indices:
-            r = render_part(issue, parts[i], print_mode=print_mode, source=sources.get(i),
+            r = render_part(issue, parts[i], print_mode=print_mode, source=sources.get(i), placed=placed,
                             on_layout=lambda n, a, m, sl, i=i: emit(("layout", i, n, a, m, sl)))
             if i in keys:
                 cache.put(keys[i], r.pdf, {"page_names": r.page_names, "anchors": r.anchors,

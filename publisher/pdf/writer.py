@@ -160,7 +160,7 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
                  running_head: str | None = None, pad_to: int | None = None,
                  on_layout: Callable[[int, list[TocEntry]], int | None] | None = None,
                  jobs: int | None = None, part_cache=None, part_weight: float | None = None,
-                 merge_fonts: bool = True) -> RenderedIssue:
+                 merge_fonts: bool = True, photos: dict | None = None) -> RenderedIssue:
     """Typeset ``issue`` and return the PDF bytes, page count and contents entries.
 
     ``first_folio`` is the printed number of the first page (an anthology renders each
@@ -172,6 +172,9 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     that many characters (finer parts: less to set again after an edit).
     ``merge_fonts=False`` leaves placeholder font programs in the PDF for a caller
     that embeds each face once for many issues (the anthology's merge; fontmerge.py).
+    ``photos``: the issue's tied photos already checked (photos.load, as ``build`` does
+    before writing anything); loaded here once if not given, and placed once for all
+    the parts.
 
     ``on_layout(page_count, toc)`` is called once every part is laid out and the page
     count known, before the furniture and the assembly: the anthology
@@ -182,7 +185,8 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     there; the returned ``first_folio`` says which.  The pages stay as laid out, so
     the new folio must have the same parity: otherwise units.CannotMove is raised.
     """
-    from .html import article_id
+    from .. import photos as P
+    from .html import article_id, photo_placements
     from .parallel import can_fork, default_jobs
     from .units import typeset
 
@@ -198,15 +202,23 @@ def render_issue(issue: Issue, *, first_folio: int = 1, print_mode: bool = False
     _stylesheets(print_mode)  # WeasyPrint, fonts and stylesheets loaded before any fork
     environment().get_template("pdf/issue.html.j2")  # compiled once, before any fork
     environment().get_template("pdf/furniture.html.j2")
+    # the photos read and checked once, before any fork (an issue read from no file has none)
+    checked = photos if photos is not None else P.load(issue) if issue.source_path else {}
+    placed = photo_placements(issue, print_mode, checked)  # (printing: each separated into CMYK once)
     pdf, pages, toc, blanks, missing, first_folio = typeset(issue, first_folio=first_folio, print_mode=print_mode,
                                                running_head=running_head, pad_to=pad_to,
                                                on_layout=on_layout, jobs=jobs, cache=part_cache,
-                                               max_weight=part_weight, merge_fonts=merge_fonts)
+                                               max_weight=part_weight, merge_fonts=merge_fonts,
+                                               placed=placed)
+    if not print_mode:  # a photo's own colour profile, which WeasyPrint drops (issue 16)
+        from .photos import jpeg_profiles, tag_profiles
+
+        pdf = tag_profiles(pdf, jpeg_profiles(issue, checked))
     return RenderedIssue(pdf=pdf, page_count=pages, toc=toc, first_folio=first_folio,
                          blank_pages=blanks, replaced=missing)
 
 
-def write_pdf(issue: Issue, out_path: Path, *, print_mode: bool = False) -> Path:
-    """Render ``issue`` and write it atomically to ``out_path``."""
-    rendered = render_issue(issue, print_mode=print_mode)
+def write_pdf(issue: Issue, out_path: Path, *, print_mode: bool = False, photos: dict | None = None) -> Path:
+    """Render ``issue`` and write it atomically to ``out_path`` (``photos``: see render_issue)."""
+    rendered = render_issue(issue, print_mode=print_mode, photos=photos)
     return atomic_write(Path(out_path), rendered.pdf)
