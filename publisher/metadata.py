@@ -25,6 +25,7 @@ or, instead of ``images = "…"``, a table that also ties photos to captions by 
     folder = "photos"                   # optional, as images = "…"
     "03.jpg" = "a03:2"                  # the 2nd caption of article a03
     "river.jpg" = { caption = "用美丽乡村路", alt = "村道两旁的稻田" }  # the caption opening so
+    "05.jpg" = { after = "a03:4", alt = "村口的老樟树" }  # no caption: a figure after a03's 4th block
 """
 from __future__ import annotations
 
@@ -203,9 +204,19 @@ def _image_ties(value: Any, from_cli: bool) -> dict[str, Any]:
             if not out[name]:
                 raise ValueError(f"{k!r}: an empty caption reference")
             continue
+        if isinstance(v, dict) and "after" in v and not set(v) - {"after", "alt"}:
+            # a photo no caption takes, placed after a block (publisher/photos.py: place_figures)
+            tie = {"after": _text(v["after"], from_cli), "alt": _text(v.get("alt", ""), from_cli)}
+            if not tie["after"]:
+                raise ValueError(f"{k!r}: an empty block reference in after =")
+            if not tie["alt"]:
+                raise ValueError(f"{k!r}: a photo placed without a caption needs its alt text "
+                                 f"({{ after = …, alt = \"what it shows\" }})")
+            out[name] = tie
+            continue
         if not isinstance(v, dict) or "caption" not in v or set(v) - {"caption", "alt"}:
-            raise ValueError(f"{k!r}: a caption reference (\"a03:2\" or the caption's first words) "
-                             f"or {{ caption = …, alt = … }}, not {_show(v)}")
+            raise ValueError(f"{k!r}: a caption reference (\"a03:2\" or the caption's first words), "
+                             f"{{ caption = …, alt = … }} or {{ after = …, alt = … }}, not {_show(v)}")
         tie = {"caption": _text(v["caption"], from_cli)}
         if not tie["caption"]:
             raise ValueError(f"{k!r}: an empty caption reference")

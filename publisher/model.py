@@ -17,7 +17,13 @@ Block types (``Block.type``):
                folder (``images/03.jpg``), and ``alt``: the editor's alt text for
                it (default: the caption's text).  Ties are made by
                ``publisher/photos.py`` (source, sidecar, number, order).
-``note``       ``text``: ``（作者系…）``, ``来源：…`` and the like.
+``figure``     a photo no caption describes, placed by the editor (the Markdown
+               source's ``![alt](images/05.jpg)`` or the sidecar's ``[images]``
+               ``after =``): ``image`` and ``alt`` (required), no ``text``.
+``note``       ``text``: ``（作者系…）``, ``来源：…`` and the like; ``role`` (one of
+               ``NOTE_ROLES``, else None): ``kicker`` right above a heading,
+               ``dateline`` a bracketed date opening the text, ``signoff`` a short
+               ``——编者`` or a name/date among the last two blocks.
 ``credits``    ``text``: newspaper credits (``策划 / … 文 / …``).
 ``salutation`` ``text``: ``同志们：``.
 =============  ==============================================================
@@ -42,8 +48,10 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-BLOCK_TYPES = ("paragraph", "heading", "verse", "caption", "note", "credits", "salutation")
+BLOCK_TYPES = ("paragraph", "heading", "verse", "caption", "figure", "note", "credits", "salutation")
 ARTICLE_KINDS = ("editorial", "speech", "article", "literary", "report")
+# A note's role: a section's 引题 above its heading, a date under the headline, a sign-off.
+NOTE_ROLES = ("kicker", "dateline", "signoff")
 
 
 @dataclass
@@ -57,6 +65,7 @@ class Block:
     source: list[int] | None = None
     image: str | None = None  # caption: its photo, relative to the folder
     alt: str | None = None  # caption: the photo's alt text, when the editor gives one
+    role: str | None = None  # note: one of NOTE_ROLES, how it is set (reader/note_roles.py)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
@@ -76,6 +85,8 @@ class Block:
             out["image"] = self.image
         if self.alt is not None:
             out["alt"] = self.alt
+        if self.role is not None:
+            out["role"] = self.role
         return out
 
     @classmethod
@@ -90,6 +101,7 @@ class Block:
             source=d.get("source"),
             image=d.get("image"),
             alt=d.get("alt"),
+            role=d.get("role"),
         )
 
 

@@ -243,7 +243,7 @@ def isolated_fontconfig(into: Path) -> dict[str, str]:
 
 def postscript_inks(book_path: Path) -> dict[str, tuple]:
     """The embedded fonts of a built EPUB by PostScript name (as a PDF names their
-    subsets): (cmap, glyph set, units per em)."""
+    subsets): (cmap, glyph set, units per em, PostScript name)."""
     import io
 
     from fontTools.ttLib import TTFont
@@ -253,45 +253,157 @@ def postscript_inks(book_path: Path) -> dict[str, tuple]:
         for n in z.namelist():
             if n.startswith("EPUB/fonts/") and not n.endswith("/"):
                 tt = TTFont(io.BytesIO(z.read(n)))
-                out[tt["name"].getDebugName(6)] = (tt.getBestCmap(), tt.getGlyphSet(), tt["head"].unitsPerEm)
+                ps = tt["name"].getDebugName(6)
+                out[ps] = (tt.getBestCmap(), tt.getGlyphSet(), tt["head"].unitsPerEm, ps)
     return out
 
 
-def _ink_box(font: tuple, ch: str, cache: dict) -> tuple[float, float] | None:
+# Ink extents already measured, shared by the books of a run: every book embeds a subset
+# of the same faces, and subsetting keeps a glyph's outline.  The key holds the glyph's
+# advance and left side bearing (its ink's left edge) from the subset itself, so a face
+# of the same name whose glyph differs is measured again.
+_INKS: dict = {}
+
+
+def _outline_bounds(font: tuple, ch: str, cache: dict) -> tuple[float, float, float, float] | None:
+    """The bounds (xMin, yMin, xMax, yMax, in em) of the outline of ``ch`` in ``font``."""
     from fontTools.pens.boundsPen import BoundsPen
 
     key = (id(font), ch)
     if key not in cache:
-        cmap, glyphs, upm = font
-        name, box = cmap.get(ord(ch)), None
+        cmap, glyphs, upm, ps = font
+        name, box = cmap.get(ord(ch)) if len(ch) == 1 else None, None  # a ligature is no character's glyph
         if name is not None:
-            pen = BoundsPen(glyphs)
-            glyphs[name].draw(pen)
-            if pen.bounds:
-                box = (pen.bounds[0] / upm, pen.bounds[2] / upm)
+            glyph = glyphs[name]
+            shared = (ps, ch, upm, glyph.width, glyph.lsb)
+            if shared not in _INKS:
+                pen = BoundsPen(glyphs)
+                glyph.draw(pen)
+                _INKS[shared] = tuple(v / upm for v in pen.bounds) if pen.bounds else None
+            box = _INKS[shared]
         cache[key] = box
     return cache[key]
 
 
-def read_printed_lines(pdf_path: Path, fonts: dict[str, tuple], tolerance: float = 0.02):
-    """A PDF read back with pdfplumber line by line (glyphs on one baseline, left to right).
+def _ink_box(font: tuple, ch: str, cache: dict) -> tuple[float, float] | None:
+    """The ink extent (left, right, in em from the origin) of ``ch`` in ``font``."""
+    box = _outline_bounds(font, ch, cache)
+    return (box[0], box[2]) if box else None
 
-    Returns (overlaps, foreign, starts, glyphs): neighbouring glyphs, at least one not
-    ASCII, whose ink (the outline's bounds in the embedded face that drew it, placed at
-    the glyph's origin) overlaps by more than ``tolerance`` em, as text around them; the
-    fonts that drew a non-ASCII glyph without being one of ``fonts`` (the book's
-    embedded faces), with counts; for every line set in its page's body size that is
-    neither centred nor set to the right, (offset from the text block's left edge in em,
-    first character, line text); and the number of glyphs read."""
-    import collections
+
+def _drawn_face(fonts: dict[str, tuple], ch: str, drawn: tuple, cache: dict, tolerance: float = 0.005) -> str:
+    """The embedded face whose outline of ``ch`` has the bounds of the glyph drawn (in em
+    from its origin), for a glyph the PDF draws with a font of no name; "" for none."""
+    for ps, font in sorted(fonts.items()):
+        box = _outline_bounds(font, ch, cache)
+        if box and all(abs(a - b) <= tolerance for a, b in zip(box, drawn)):
+            return ps
+    return ""
+
+
+def printed_glyphs(pdf_path: Path) -> list[list[dict]]:
+    """The glyphs of a PDF page by page, read with PDFium (pypdfium2's text page, all
+    in C): for each character drawn that is not white space, its text, the PostScript
+    name of the font that drew it (subset prefix dropped), its origin ``x0`` and
+    baseline ``y``, the end of its advance ``x1`` (the font's width of it, as pdfminer
+    takes it: PDFium's loose box reaches past the advance where the ink does) and its
+    size, all in PDF units.
+
+    PDFium names a font by its /BaseFont, which the Type 3 fonts of a Chromium print
+    lack; each font is first given the FontName of its descriptor (as pdfminer names
+    fonts), in a copy made with pikepdf."""
+    import ctypes
+    import io
+
+    import pikepdf
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    with pikepdf.open(str(pdf_path)) as src:
+        for obj in src.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font":
+                desc = obj.get("/FontDescriptor")
+                if desc is None and "/DescendantFonts" in obj:
+                    desc = obj.DescendantFonts[0].get("/FontDescriptor")
+                if desc is not None and "/FontName" in desc:
+                    obj.BaseFont = desc.FontName
+        named = io.BytesIO()
+        src.save(named)
+    pages = []
+    x, y, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+    matrix, box = raw.FS_MATRIX(), raw.FS_RECTF()
+    edges = [ctypes.c_double() for _ in range(4)]
+    name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    doc = pdfium.PdfDocument(named.getvalue())
+    try:
+        for page in doc:
+            text = page.get_textpage()
+            h, glyphs = text.raw, []
+            for i in range(raw.FPDFText_CountChars(h)):
+                code = raw.FPDFText_GetUnicode(h, i)
+                ch = chr(code)
+                if ch.isspace() or ch == "\0" or raw.FPDFText_IsGenerated(h, i) == 1:
+                    continue
+                raw.FPDFText_GetCharOrigin(h, i, x, y)
+                if glyphs and glyphs[-1]["x0"] == x.value and glyphs[-1]["y"] == y.value:
+                    # one glyph drawn for several characters (Chromium's —— ligature), which
+                    # PDFium splits in as many boxes: one glyph, to the end of its last box
+                    raw.FPDFText_GetLooseCharBox(h, i, box)
+                    glyphs[-1]["text"] += ch
+                    glyphs[-1]["x1"] = max(glyphs[-1]["x1"], box.right)
+                    continue
+                raw.FPDFText_GetMatrix(h, i, matrix)
+                n = raw.FPDFText_GetFontInfo(h, i, name, len(name), flags)
+                font = name.raw[:max(n - 1, 0)].decode("latin-1").split("+", 1)[-1]
+                em = raw.FPDFText_GetFontSize(h, i)
+                raw.FPDFFont_GetGlyphWidth(raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(h, i)), code, em, width)
+                x1 = x.value + width.value * (matrix.a ** 2 + matrix.b ** 2) ** 0.5
+                size = em * (matrix.c ** 2 + matrix.d ** 2) ** 0.5
+                glyph = {"text": ch, "font": font, "x0": x.value, "x1": x1, "y": y.value, "size": size}
+                if not font:  # a font of no name (Chromium draws a few glyphs so): its glyph's box
+                    raw.FPDFText_GetCharBox(h, i, *edges)
+                    left, right, bottom, top = (e.value for e in edges)
+                    glyph["drawn"] = ((left - x.value) / size, (bottom - y.value) / size,
+                                      (right - x.value) / size, (top - y.value) / size)
+                glyphs.append(glyph)
+            pages.append(glyphs)
+            text.close()
+            page.close()
+    finally:
+        doc.close()
+    return pages
+
+
+def printed_glyphs_pdfplumber(pdf_path: Path) -> list[list[dict]]:
+    """The same as :func:`printed_glyphs`, read with pdfplumber (pdfminer, pure Python,
+    about 20 times slower): the reference the PDFium reader is checked against."""
     import logging
 
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # Type 3 fonts have no FontBBox
-    overlaps, foreign, starts, cache = [], collections.Counter(), [], {}
     with pdfplumber.open(str(pdf_path)) as doc:
-        pages = [[c for c in p.chars if not c["text"].isspace()] for p in doc.pages]
+        return [[{"text": c["text"], "font": c["fontname"].split("+", 1)[-1], "x0": c["x0"], "x1": c["x1"],
+                  "y": c["matrix"][5], "size": c["size"]} for c in p.chars if not c["text"].isspace()]
+                for p in doc.pages]
+
+
+def read_printed_lines(pdf_path: Path, fonts: dict[str, tuple], tolerance: float = 0.02, reader=printed_glyphs):
+    """A PDF read back line by line (glyphs on one baseline, left to right), with
+    PDFium (``reader``: :func:`printed_glyphs`, or :func:`printed_glyphs_pdfplumber`).
+
+    Returns (overlaps, foreign, starts, glyphs): neighbouring glyphs, at least one not
+    ASCII, whose ink (the outline's bounds in the embedded face that drew it, placed at
+    the glyph's origin) overlaps by more than ``tolerance`` em, as text around them; the
+    fonts that drew a non-ASCII glyph without being one of ``fonts`` (the book's
+    embedded faces), with counts (a glyph drawn with a font of no name is the face's
+    whose outline has its bounds, to 0.005 em, if any); for every line set in its page's body size that is
+    neither centred nor set to the right, (offset from the text block's left edge in em,
+    first character, line text); and the number of glyphs read."""
+    import collections
+
+    overlaps, foreign, starts, cache = [], collections.Counter(), [], {}
+    pages = reader(pdf_path)
     every = [c for chars in pages for c in chars]
     if not every:
         return overlaps, foreign, starts, 0
@@ -302,10 +414,11 @@ def read_printed_lines(pdf_path: Path, fonts: dict[str, tuple], tolerance: float
         body = collections.Counter(round(c["size"], 1) for c in chars).most_common(1)[0][0]
         lines: dict = {}
         for c in chars:
-            c["font"] = c["fontname"].split("+", 1)[-1]
+            if c["font"] not in fonts and "drawn" in c:
+                c["font"] = _drawn_face(fonts, c["text"], c["drawn"], cache)
             if c["font"] not in fonts and not c["text"].isascii():
                 foreign[f'{c["font"]} {c["text"]}'] += 1
-            lines.setdefault(round(c["matrix"][5], 1), []).append(c)
+            lines.setdefault(round(c["y"], 1), []).append(c)
         for line in lines.values():
             line.sort(key=lambda c: c["x0"])
             text = "".join(c["text"] for c in line)
@@ -320,7 +433,37 @@ def read_printed_lines(pdf_path: Path, fonts: dict[str, tuple], tolerance: float
             if round(size, 1) != body:
                 continue
             lead, trail = first["x0"] - left, right - line[-1]["x1"]
-            if abs(lead - trail) < 0.5 * size or (trail < 0.5 * size and lead > 2.5 * size):
+            # (the bounds kept 0.01 em off the half-em steps of the layout, where a reader's
+            # float noise of 1e-6 pt would decide: a line ending ½ em short is not centred)
+            if abs(lead - trail) < 0.49 * size or (trail < 0.49 * size and lead > 2.51 * size):
                 continue  # a centred line (title page, headings) or a signature set right
             starts.append((round(lead / size, 3), first["text"], text[:24]))
     return overlaps, foreign, starts, len(every)
+
+
+def azw3_authors(path: Path) -> list[str]:
+    """The authors (EXTH record 100) of a Kindle AZW3/MOBI file: what calibre read as the
+    book's creators when it wrote the file ("Unknown" when it found none)."""
+    import struct
+
+    data = Path(path).read_bytes()
+    (count,) = struct.unpack_from(">H", data, 76)  # the PalmDB header, then the record list
+    assert count > 0, path
+    (rec0,) = struct.unpack_from(">I", data, 78)
+    mobi = rec0 + 16  # after the PalmDOC header
+    assert data[mobi:mobi + 4] == b"MOBI", path
+    (length,) = struct.unpack_from(">I", data, mobi + 4)
+    (encoding,) = struct.unpack_from(">I", data, mobi + 12)
+    (flags,) = struct.unpack_from(">I", data, mobi + 112)
+    if not flags & 0x40:
+        return []
+    exth = mobi + length
+    assert data[exth:exth + 4] == b"EXTH", path
+    (n,) = struct.unpack_from(">I", data, exth + 8)
+    pos, out = exth + 12, []
+    for _ in range(n):
+        kind, size = struct.unpack_from(">II", data, pos)
+        if kind == 100:
+            out.append(data[pos + 8:pos + size].decode("utf-8" if encoding == 65001 else "cp1252"))
+        pos += size
+    return out

@@ -471,6 +471,25 @@ def test_very_long_article_splits_at_top_level_headings(built):
     assert all(len(book.read(f"EPUB/{p}")) < 150_000 for p in parts)
 
 
+def test_a_sections_kicker_opens_the_document_of_its_section():
+    """A note right above a heading a long article is split at (its kicker: Block.role)
+    goes with its heading into the next document, set as a kicker, not left at the end of
+    the previous one."""
+    from epub_fixtures import long_speech_issue
+
+    issue = long_speech_issue()
+    blocks = issue.columns[2].articles[0].blocks
+    k = [i for i, b in enumerate(blocks) if b.type == "heading" and b.level == 1][1]
+    blocks.insert(k, Block("note", text="地点：县委党校礼堂", role="kicker"))
+    book = Book(io.BytesIO(build_epub_bytes(issue, embed_fonts=False)))
+    first, second = (book.xml(f"EPUB/text/{n}.xhtml") for n in ("a03", "a03-2"))
+    assert not first.xpath("//*[text()='地点：县委党校礼堂']")
+    kicker = second.xpath("//*[text()='地点：县委党校礼堂']")
+    assert kicker and kicker[0].get("class") == "note kicker"
+    heading = kicker[0].getnext()
+    assert heading is not None and heading.get("id") == "a03-s2"
+
+
 def test_subsets_keep_the_license_and_work_without_harfbuzz(monkeypatch):
     from publisher.epub import fontsubset
     from publisher.fonts import font_faces

@@ -12,7 +12,7 @@ from epub_helpers import Book, InkBoxes, extract, line_starts, overlapping_glyph
 from publisher.epub import write_epub
 from publisher.fonts import font_faces
 from publisher.model import Article, Author, Column, Issue, Meta
-from publisher.render.marks import MarkMetrics, cut, cut_class, cut_css, face_marks, retune
+from publisher.render.marks import MARKS, MarkMetrics, cut, cut_class, cut_css, face_marks, retune
 
 # Real lines of 000's 卷首语 (Kai) with a narrow quote before a mark.
 KAI_LINES = [
@@ -43,6 +43,32 @@ def test_cut_follows_each_faces_advance():
     # never into the ink: a mark whose ink reaches past the half keeps all of it
     assert cut(MarkMetrics(1.0, 0.1, 0.62), "pc") == 0.38
     assert cut(MarkMetrics(1.0, 0.3, 0.9), "pc-l") == 0.3
+
+
+@pytest.mark.parametrize("role", ["song", "kai"])
+def test_freetypes_marks_are_the_outlines_own(role):
+    """face_marks reads each glyph with FreeType; fontTools (the whole font decoded, the
+    outline's exact bounds drawn with a BoundsPen) gives the same advance and ink."""
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    face = _face(role)
+    got = face_marks(face.path, face.index)
+    with TTFont(str(face.path), fontNumber=face.index, lazy=True) as font:
+        upm, cmap, glyphs, hmtx = font["head"].unitsPerEm, font.getBestCmap(), font.getGlyphSet(), font["hmtx"]
+        want = {}
+        for ch in got:
+            pen = BoundsPen(glyphs)
+            glyphs[cmap[ord(ch)]].draw(pen)
+            lo, hi = (pen.bounds[0], pen.bounds[2]) if pen.bounds else (0, 0)
+            want[ch] = (hmtx[cmap[ord(ch)]][0] / upm, lo / upm, hi / upm)
+        # every mark the face maps, and only those
+        assert set(got) == {ch for ch in MARKS + " " if cmap.get(ord(ch), ".notdef") != ".notdef"}
+        assert len(got) > 20
+    for ch, (adv, lo, hi) in want.items():
+        m = got[ch]
+        assert m.advance == pytest.approx(adv, abs=1e-9), ch
+        assert m.ink_left == pytest.approx(lo, abs=0.002) and m.ink_right == pytest.approx(hi, abs=0.002), ch
 
 
 def test_cut_classes_and_their_css():

@@ -211,7 +211,28 @@ MISTAKES = {
                                          '::: {.caption image="../x.jpg"}', "a path inside the issue's folder"),
     "image on a note": (("::: salutation\n同志们", '::: {.salutation image="x.jpg"}\n同志们'),
                         '::: {.salutation image', "unknown attribute image= on a div"),
+    "a role that is none": (("::: salutation\n同志们：\n:::", '::: {.note role="title"}\n同志们：\n:::'),
+                            '::: {.note role="title"}', "role=title on a note: one of kicker, dateline, signoff"),
+    "a role on a salutation": (("::: salutation\n同志们", '::: {.salutation role="kicker"}\n同志们'),
+                               '::: {.salutation role', "unknown attribute role= on a div"),
 }
+
+
+def test_a_notes_role_is_written_read_and_set_as_the_editor_says():
+    """The reader marks a note's role (reader/note_roles.py); the source states it, and an
+    editor's change of it is what the book sets (corpus-wild 102's 地点 kicker)."""
+    art = Article(title="168小时 他们在一线", id="a01", blocks=[
+        Block(type="note", text="地点：云南普洱", role="kicker"),
+        Block(type="heading", text="帮村民卖山货", level=1),
+        Block(type="paragraph", text="早上7点，普洱市的扶贫干部已经出门。"),
+        Block(type="note", text="——编者", role="signoff"),
+    ])
+    md = to_markdown(Issue(meta=Meta(), columns=[Column(name="", articles=[art])]))
+    assert '::: {.note role="kicker"}\n地点：云南普洱\n:::' in md and '::: {.note role="signoff"}' in md
+    back = read_source_text(md, "issue.md")
+    assert [b.role for b in back.articles[0].blocks] == ["kicker", None, None, "signoff"]
+    edited = read_source_text(md.replace('{.note role="signoff"}', "note"), "issue.md")
+    assert edited.articles[0].blocks[-1].role is None  # a plain note now: set as a note, not right
 
 
 @pytest.mark.parametrize("name", list(MISTAKES))
@@ -450,7 +471,7 @@ def test_the_syntax_covers_every_field_of_the_model():
     from dataclasses import fields
 
     written = {
-        Block: {"type", "text", "level", "lines", "emphasis", "credit", "source", "image", "alt"},
+        Block: {"type", "text", "level", "lines", "emphasis", "credit", "source", "image", "alt", "role"},
         Author: {"name", "role"},
         Article: {"title", "id", "subtitle", "kicker", "authors", "page", "kind", "blocks", "source"},
         Column: {"name", "articles"},

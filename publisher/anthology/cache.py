@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, cachedir
 from ..errors import PublisherError
 from ..paths import FONTS_DIR, ROOT, STYLES_DIR, TEMPLATES_DIR
 from ..textio import atomic_write
@@ -244,10 +244,7 @@ class RenderCache:
 
     @staticmethod
     def _touch(e: Entry) -> None:
-        try:
-            os.utime(e.pdf_path)
-        except OSError:
-            pass
+        cachedir.touch(e.pdf_path)
 
     def prune(self, *, max_bytes: int = 2 << 30, max_age_days: float = 60, keep_fronts: int = 8) -> int:
         """Remove stale temp files, old renders not used by this build, font cuts not
@@ -333,10 +330,9 @@ def entry_dict(e: Entry) -> dict[str, Any]:
 
 # -- what the cache owns ------------------------------------------------------------
 
-MARKER = "CACHEDIR.TAG"
-_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # https://bford.info/cachedir/
+MARKER = cachedir.MARKER
 _OWNER_LINE = "# publisher anthology cache: publisher deletes only its own entries here."
-MARKER_TEXT = f"{_SIGNATURE}\n{_OWNER_LINE}\n"
+MARKER_TEXT = cachedir.marker_text(_OWNER_LINE)
 
 _HEX64 = r"[0-9a-f]{64}"
 _FONT_CUT = re.compile(r"[0-9a-f]{40}\.cut")
@@ -367,15 +363,7 @@ def _own_render(renders: Path, p: Path) -> bool:
 
 
 def is_marked(folder: Path) -> bool:
-    try:
-        p = Path(folder) / MARKER
-        if not p.is_file() or p.is_symlink():
-            return False
-        with open(p, encoding="utf-8", errors="replace") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return head.startswith(_SIGNATURE) and _OWNER_LINE in head
+    return cachedir.is_marked(folder, _OWNER_LINE)
 
 
 def open_cache(folder: Path, *, explicit: bool) -> tuple[RenderCache, str | None]:

@@ -19,6 +19,12 @@
       date = "2023-12-31"                      # PDF dates; default: the latest issue date
       name = "qingxi-2023"                     # stem of the default output file
       page_size = "16开"                        # imposed on every issue (default: theirs)
+      permit_no = "湘内资准字（2023）第001号"  # the imprint on the book-information page:
+      compiled_by = "中共青溪县委政策研究室"    #   permit_no, compiled_by, distribution and
+      printed_by = "青溪县印刷厂"               #   internal_notice default to the value every
+      copies = 500                              #   issue gives (the same in all of them);
+      distribution = "县直各单位"               #   printed_by and copies (the bound book's own
+      internal_notice = "内部资料 免费交流"     #   print run) come only from here
       issues = [
         "2023-01.txt",                          # relative to this file
         "2023-02.txt",
@@ -44,8 +50,14 @@ from ..metadata import BOOK_SCHEMA, META_SCHEMA, check_value, load_meta, normali
 from ..model import Meta
 from ..textio import read_input, read_toml
 
+# The imprint of an internal publication (issue 15: metadata.IMPRINT and the notice), set
+# on the book-information page; the keys an issue's sidecar takes, checked by its schema.
+IMPRINT_KEYS = ("permit_no", "compiled_by", "printed_by", "copies", "distribution", "internal_notice")
+# Of them, what names the publication rather than this printing: taken from the issues
+# when every one of them gives the same value.
+SHARED_IMPRINT_KEYS = ("permit_no", "compiled_by", "distribution", "internal_notice")
 BOOK_KEYS = ("title", "magazine", "year", "publisher", "date", "name", "page_size", "print_profile",
-             "paper_caliper_mm", "issues")
+             "paper_caliper_mm", *IMPRINT_KEYS, "issues")
 # The thickness of one leaf of 70–80 g/m² offset paper, the usual 合订本 paper (mm):
 # the cover spread's spine is leaves × this (cover.py).
 PAPER_CALIPER_MM = 0.1
@@ -80,6 +92,13 @@ class BookMeta:
     page_size: str
     print_profile: str | None = None  # the printer's CMYK ICC profile of --print (resolved path)
     paper_caliper_mm: float = PAPER_CALIPER_MM  # one leaf's thickness: the print cover's spine
+    # the imprint (IMPRINT_KEYS; metadata.imprint_rows reads them as from an issue's Meta)
+    permit_no: str | None = None
+    compiled_by: str | None = None
+    printed_by: str | None = None
+    copies: int | None = None
+    distribution: str | None = None
+    internal_notice: str | None = None
 
 
 @dataclass
@@ -175,8 +194,8 @@ def _load_book_file(path: Path) -> tuple[list[IssueInput], dict[str, Any]]:
         if not p.is_absolute():
             p = path.parent / p
         out.extend(_expand(p, ov, listed_in=path))
-    book = {k: check_value(k, v, str(path), BOOK_SCHEMA) for k, v in data.items()
-            if k not in ("issues", "paper_caliper_mm")}
+    book = {k: check_value(k, v, str(path), META_SCHEMA if k in IMPRINT_KEYS else BOOK_SCHEMA)
+            for k, v in data.items() if k not in ("issues", "paper_caliper_mm")}
     if "paper_caliper_mm" in data:
         book["paper_caliper_mm"] = _caliper(data["paper_caliper_mm"], path)
     if book.get("print_profile") and not Path(book["print_profile"]).is_absolute():
@@ -241,6 +260,11 @@ def load_config(inputs: list[str | Path], *, title: str | None = None,
         name = f"《{magazine}》" if magazine else ""
         title = f"{name}{year}年合订本" if year else f"{name}合订本"
     dates = sorted(m.date for m in metas if m.date)
+    imprint = {k: book.get(k) for k in IMPRINT_KEYS}
+    for k in SHARED_IMPRINT_KEYS:
+        given = {getattr(m, k) for m in metas}
+        if imprint[k] is None and len(given) == 1 and None not in given and "" not in given:
+            imprint[k] = given.pop()
     meta = BookMeta(
         title=str(title),
         magazine=magazine,
@@ -251,5 +275,6 @@ def load_config(inputs: list[str | Path], *, title: str | None = None,
         page_size=page_size,
         print_profile=book.get("print_profile") or None,
         paper_caliper_mm=float(book.get("paper_caliper_mm", PAPER_CALIPER_MM)),
+        **imprint,
     )
     return AnthologyConfig(issues=issues, book=meta, metas=metas)

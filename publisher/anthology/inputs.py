@@ -38,13 +38,15 @@ def issue_files(path: Path, meta: Meta, source: bytes,
     path = Path(path)
     named: list[str] = []  # photos a source's captions name, relative to its folder
     text = _source_text(source)
-    if text is not None and "image" in text:  # a caption may name its photo: read as written
+    if text is not None and ("image" in text or "![" in text):  # a caption or figure may name its photo
         try:
             from ..reader import read_issue
 
             issue = read_issue(path, overrides or None)
             meta = issue.meta
-            named = sorted({b.image for a in issue.articles for b in a.blocks if b.type == "caption" and b.image})
+            from ..photos import tied_blocks
+
+            named = sorted({b.image for b in tied_blocks(issue)})
         except PublisherError:
             pass  # a bad source: its render says why, with its text in the key
     out: list[tuple[str, Path]] = [("sidecar", sidecar_path(path))]

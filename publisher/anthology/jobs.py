@@ -51,7 +51,6 @@ class Task:
     out_root: str  # the worker writes the PDF (its .json beside it) at cache.render_path(out_root, key)
     speculative: bool = False
     parts_dir: str = ""  # where typeset parts of issues are kept (pdf/partcache.py)
-    inputs: str = ""  # digest of the files the render reads besides the text (inputs.inputs_digest)
 
 
 # The reader and renderer the workers call; set before the pool forks (tests swap in
@@ -125,10 +124,11 @@ def run_task(task: Task) -> dict[str, Any]:
 
             # Each typeset part of the issue is kept: after an edit only the part that
             # holds it is set again, and an issue that moves in the book only gets new
-            # furniture (pdf/units.py, pdf/partcache.py).  A part's HTML names a photo or
-            # a cover by its path, not its bytes: the issue's photos and cover (their
-            # digest) salt its parts, so a replaced photo is never set from an old part.
-            kwargs["part_cache"] = PartCache(task.parts_dir, environment_digest() + task.inputs)
+            # furniture (pdf/units.py, pdf/partcache.py).  A part's HTML names each photo
+            # and cover by the digest of its bytes (pdf/photos.py: served), so its key
+            # sees a replaced photo by itself: no per-issue salt, and an edit to one photo
+            # or to the sidecar sets again only the parts it changes.
+            kwargs["part_cache"] = PartCache(task.parts_dir, environment_digest())
             kwargs["part_weight"] = PART_WEIGHT
         if _takes(render, "merge_fonts"):
             kwargs["merge_fonts"] = False  # the merge embeds each face once for the book

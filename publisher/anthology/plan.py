@@ -320,7 +320,7 @@ def _run(config: AnthologyConfig, cache: RenderCache, scratch: Path | None, stat
         submitted.add(render_key(ckeys[i], off))
         inp = config.issues[i]
         return jobs_mod.Task(i, str(inp.path), inp.overrides, off, print_mode, PAD_ISSUE, None, ckeys[i],
-                             str(root), speculative, str(root / "renders" / "parts"), digests[i])
+                             str(root), speculative, str(root / "renders" / "parts"))
 
     jobs_mod.set_backends(read, render)
     keeps_parts = jobs_mod.keeps_parts()

@@ -91,9 +91,8 @@ def identity_warning(issue: Issue) -> str | None:
     m = issue.meta
     if m.magazine or is_single_piece(issue):
         return None
-    undated = "" if (m.date or m.year) else ", has no date"
     return (f"no magazine name in the sidecar, the command line or the text: the e-book is titled "
-            f"“{book_title(issue)}” after the file name{undated} and the cover has no masthead")
+            f"“{book_title(issue)}” after the file name and the cover has no masthead")  # no date: metadata.date_warning
 
 
 def is_single_piece(issue: Issue) -> bool:
@@ -247,7 +246,10 @@ def plan(issue: Issue, *, stylesheets: list[str], cover: dict | None, photos: di
                 if b.type == "heading" and b.level == 1:
                     hid = f"{aid}-s{len(heads) + 1}"
                     if split and heads:  # the preamble and the first section stay with the head
-                        parts.append([])
+                        # a section's kicker (the note right above its heading) opens its document
+                        last = parts[-1][-1][0] if parts[-1] else None
+                        kicker = last is not None and last.type == "note" and last.role == "kicker"
+                        parts.append([parts[-1].pop()] if kicker else [])
                     part_href = href(aid if len(parts) == 1 else f"{aid}-{len(parts)}")
                     heads.append(NavEntry(" ".join(b.text.split()), f"{part_href}#{hid}"))
                 parts[-1].append((b, hid))

@@ -12,6 +12,10 @@ from .documents import book_title, is_single_piece, neutral_title
 
 # uuid5 namespace for publisher identifiers (uuid5 of the project's URL namespace).
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://publisher.invalid/epub-identifier")
+# dcterms:modified (EPUB 3 requires one) and the zip timestamps of an issue dated nowhere
+# (no date or year in the sidecar, the command line or the text) and built without
+# SOURCE_DATE_EPOCH: a fixed instant, never the clock or a file's mtime, so that the same
+# input gives the same bytes.  date_warning says so and how to give the real date.
 FALLBACK_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
@@ -69,8 +73,22 @@ def build_time(issue: Issue) -> dt.datetime:
     return FALLBACK_DATE
 
 
+def date_warning(issue: Issue, sidecar: str) -> str | None:
+    """The one warning for an issue dated nowhere (no date or year in the sidecar, the
+    command line or the text): what the outputs carry instead and the exact fix.
+    ``sidecar`` is the name of the input's sidecar TOML."""
+    if issue.meta.date or issue.meta.year:
+        return None
+    stamp = ("SOURCE_DATE_EPOCH's" if os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+             else f"the fixed {FALLBACK_DATE:%Y-%m-%d}")
+    return (f"no date in the sidecar, the command line or the text: the e-book has no dc:date and "
+            f"its dcterms:modified (with the PDF's dates) is {stamp}; add date = \"YYYY-MM-DD\" "
+            f"to {sidecar} or pass --date YYYY-MM-DD")
+
+
 def w3c_date(issue: Issue) -> str | None:
-    """dc:date: the issue's date as given (YYYY[-MM[-DD]]), else its year."""
+    """dc:date: the issue's date as given (YYYY[-MM[-DD]]), else its year; None (no
+    dc:date at all, nothing invented) when neither is known."""
     if issue.meta.date and re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", issue.meta.date):
         return issue.meta.date.strip()[:10]
     if issue.meta.year:

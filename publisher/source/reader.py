@@ -21,7 +21,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..errors import PublisherError
-from ..model import ARTICLE_KINDS, Article, Author, Block, Column, Issue, Meta, Warning
+from ..model import ARTICLE_KINDS, NOTE_ROLES, Article, Author, Block, Column, Issue, Meta, Warning
 from . import syntax as S
 from .syntax import SourceError, SourceLayout, is_source  # noqa: F401 (re-exported)
 
@@ -304,6 +304,15 @@ def read_source(text: str, where: str = "source") -> tuple[dict[str, tuple[Any, 
         if t.type == "paragraph_open":
             inl = tokens[i + 1]
             need_article(line, "a paragraph")
+            fig = S.FIGURE_RE.fullmatch(inl.content) if inl.content.startswith("![") else None
+            if fig is not None:  # a photo no caption describes (issue 16)
+                alt = r.plain(r.parse_inline(fig.group(1)), line)
+                if not alt.strip():
+                    r.fail(line, "a photo without a caption needs its alt text: ![what it shows](images/05.jpg)")
+                add_block(Block(type="figure", image=_image_path(r, fig.group(2), line), alt=alt,
+                                source=[line, inl.map[1]]), line, "a photo")
+                i += 3
+                continue
             text, emphasis = r.emphasised(inl.children or [], line)
             add_block(Block(type="paragraph", text=text, emphasis=emphasis,
                             source=[line, inl.map[1]]), line, "a paragraph")
@@ -349,6 +358,7 @@ def read_source(text: str, where: str = "source") -> tuple[dict[str, tuple[Any, 
                     block.image, block.alt = div_attrs.get("image"), div_attrs.get("alt")
                 else:
                     text, spans = r.inline(children, pline, (S.EMPHASIS_SPAN,))
+                    block.role = div_attrs.get("role")
                 block.text = text
                 block.emphasis = [[a, b] for _, a, b in spans]
                 add_block(block, line, f"a ::: {name} div")
@@ -398,6 +408,15 @@ def _article(r: _Reader, title: str, attrs: dict[str, str], line: int, n: int, i
 
 # A caption div's attributes: the photo it describes and its alt text (issue 16).
 CAPTION_ATTRS = ("image", "alt")
+DIV_ATTRS = {"caption": CAPTION_ATTRS, "note": ("role",)}  # the attributes a div may take
+
+
+def _image_path(r: _Reader, path: str, line: int, what: str = "") -> str:
+    """A photo's path as the source names it: inside the issue's folder."""
+    img = Path(path)
+    if img.is_absolute() or ".." in img.parts or "\\" in path:
+        r.fail(line, f"{what}{path!r}: a path inside the issue's folder (no absolute path, no ..)")
+    return path
 
 
 def _div_name(r: _Reader, t: Token, line: int) -> str:
@@ -405,7 +424,7 @@ def _div_name(r: _Reader, t: Token, line: int) -> str:
 
 
 def _div_params(r: _Reader, t: Token, line: int) -> tuple[str, dict[str, str]]:
-    """A div's name and its attributes (only a caption takes any: ``CAPTION_ATTRS``)."""
+    """A div's name and its attributes (a caption's ``CAPTION_ATTRS``, a note's role: ``DIV_ATTRS``)."""
     params = t.info.strip()
     extra: dict[str, str] = {}
     if not params:
@@ -422,16 +441,16 @@ def _div_params(r: _Reader, t: Token, line: int) -> tuple[str, dict[str, str]]:
             r.fail(line, f"a div takes one class, not {len(classes)}")
         name = classes[0]
         for k, v in attrs.items():
-            if name != "caption" or k not in CAPTION_ATTRS:
-                r.fail(line, f"unknown attribute {k}= on a div (a div takes one class"
-                             f"{'' if name != 'caption' else '; a caption also image= and alt='})")
+            if k not in DIV_ATTRS.get(name, ()):
+                also = {"caption": "; a caption also image= and alt=", "note": "; a note also role="}.get(name, "")
+                r.fail(line, f"unknown attribute {k}= on a div (a div takes one class{also})")
             if not str(v).strip():
-                r.fail(line, f"an empty {k}= on a caption")
+                r.fail(line, f"an empty {k}= on a {name}")
+            if name == "note" and str(v) not in NOTE_ROLES:
+                r.fail(line, f"role={v} on a note: one of {', '.join(NOTE_ROLES)}")
             extra[k] = str(v)
         if "image" in extra:
-            img = Path(extra["image"])
-            if img.is_absolute() or ".." in img.parts or "\\" in extra["image"]:
-                r.fail(line, f"image={extra['image']!r}: a path inside the issue's folder (no absolute path, no ..)")
+            _image_path(r, extra["image"], line, "image=")
     else:
         name = params.lstrip(".")
         if " " in name:

@@ -5,6 +5,7 @@ line is ``publisher-source: 1`` (``MARKER``).  ``docs/markdown.md`` is the refer
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..errors import PublisherError
@@ -24,6 +25,10 @@ DIVS = HEAD_DIVS + BLOCK_DIVS
 EMPHASIS_SPAN = "em"  # a run of Block.emphasis (a run-in lead)
 CREDIT_SPAN = "credit"  # a caption's credit, last on the caption's line
 ROLE_SPAN = "role"  # an author's role, first on the author's item
+# A photo no caption describes (Block type "figure"): ``![alt](images/05.jpg)``, alone on
+# its line; the path is a link destination without spaces, parentheses, <, > or \.
+FIGURE_PATH_RE = re.compile(r"[^\s()<>\\]+")
+FIGURE_RE = re.compile(r"!\[(.*)\]\(([^\s()<>\\]+)\)")
 # Heading levels: columns, articles, and an article's section headings (model levels 1–4).
 COLUMN_LEVEL = 1
 ARTICLE_LEVEL = 2

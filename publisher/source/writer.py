@@ -10,7 +10,8 @@ Layout of the file (``docs/markdown.md`` is the reference):
   right after the title; then the blocks: paragraphs (``[…]{.em}`` for emphasis),
   ``###``–``######`` section headings (levels 1–4), line blocks (``| line``, a bare ``|``
   between stanzas) for verse, ``::: note`` / ``::: credits`` / ``::: salutation`` /
-  ``::: caption`` (``[唐俊 摄]{.credit}`` last on the caption's line);
+  ``::: caption`` (``[唐俊 摄]{.credit}`` last on the caption's line); a photo without a
+  caption ``![alt](images/05.jpg)`` on a line of its own;
 * every reader warning as ``<!-- R201 message -->`` before the first element at or after
   its line.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from ..model import Article, Block, Issue, Meta, Warning
+from ..model import NOTE_ROLES, Article, Block, Issue, Meta, Warning
 from . import syntax as S
 
 
@@ -66,6 +67,8 @@ def _author(name: str, role: str | None) -> str:
 
 
 def _block(b: Block) -> list[str]:
+    if b.type == "figure":
+        return [_figure(b)]
     if b.type == "verse":
         if not b.lines:
             raise ValueError("a verse block without lines cannot be written")
@@ -91,7 +94,21 @@ def _block(b: Block) -> list[str]:
         return _div(_caption_attrs(b), [text] if text else [])
     if b.image is not None or b.alt is not None:
         raise ValueError(f"a {b.type} block with an image cannot be written")
+    if b.role is not None:
+        if b.type != "note" or b.role not in NOTE_ROLES:
+            raise ValueError(f"a {b.type} block with role {b.role!r} cannot be written")
+        return _div(f'{{.note role="{b.role}"}}', [text] if text else [])
     return _div(b.type, [text] if text else [])
+
+
+def _figure(b: Block) -> str:
+    """``![alt](images/05.jpg)``: a photo no caption describes (``S.FIGURE_RE`` reads it)."""
+    if not b.alt or not b.alt.strip():
+        raise ValueError("a figure without its alt text cannot be written")
+    if not b.image or not S.FIGURE_PATH_RE.fullmatch(b.image):
+        raise ValueError(f"a figure's image {b.image!r} cannot be written as a link "
+                         f"(no space, parenthesis, < > or \\)")
+    return f"![{S.inline(b.alt)}]({b.image})"
 
 
 def _caption_attrs(b: Block) -> str:
