@@ -37,10 +37,14 @@ def cache_dir() -> Path:
     raise PublisherError("no writable folder for the font cache (set XDG_CACHE_HOME)")
 
 
-def _extract_face(face: FontFace) -> Path:
+def _face_target(face: FontFace) -> Path:
     st = face.path.stat()
-    key = hashlib.sha256(f"{face.path}|{st.st_size}|{int(st.st_mtime)}|{face.index}".encode()).hexdigest()[:16]
-    out = cache_dir() / f"{face.path.stem}-{face.index}-{key}.otf"
+    key = hashlib.sha256(f"{face.path}|{st.st_size}|{int(st.st_mtime)}|{face.index}|raw".encode()).hexdigest()[:16]
+    return cache_dir() / f"{face.path.stem}-{face.index}-{key}.otf"
+
+
+def _extract_face(face: FontFace) -> Path:
+    out = _face_target(face)
     if out.is_file():
         return out
     from fontTools.ttLib import TTCollection
@@ -48,6 +52,12 @@ def _extract_face(face: FontFace) -> Path:
     try:
         coll = TTCollection(str(face.path), lazy=True)
         font = coll.fonts[face.index]
+        # tables copied as they are, never decompiled: the CFF of a CJK face is ~20 MB
+        # and decompiling it cost ~45 MB more at peak (a cold cache put the anthology's
+        # parent over its 400 MB bound); head keeps the collection's own date, so the
+        # extracted file is the same bytes on every machine
+        font.recalcBBoxes = False
+        font.recalcTimestamp = False
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_suffix(f".{os.getpid()}.tmp")
         font.save(str(tmp))
@@ -64,8 +74,53 @@ def face_file(face: FontFace) -> Path:
     return face.path
 
 
+def _quote_target(path: Path) -> Path:
+    st = path.stat()
+    key = hashlib.sha256(f"{path}|{st.st_size}|{int(st.st_mtime)}|quotes".encode()).hexdigest()[:16]
+    return cache_dir() / f"quotes-{path.stem}-{key}.otf"
+
+
+def _all_prepared() -> bool:
+    """Every extracted face and quotation font already in the cache (checked by name,
+    without making any)."""
+    try:
+        made = [_face_target(f) for f in font_faces() if f.path.suffix.lower() in (".ttc", ".otc")]
+        if not all(p.is_file() for p in made):
+            return False
+        song = [face_file(f) for f in font_faces() if f.family == "Pub Song"]
+        return all(_quote_target(p).is_file() for p in song)
+    except OSError:
+        return False
+
+
+_preparing = False
+
+
+def _prepare_apart() -> None:
+    """Make the cache's fonts in a forked child, once per machine.  fontTools holds a CJK
+    face's whole CFF while it writes (~150 MB at peak); in the build's own process that
+    memory stays in the allocator and every later page is set on top of it (a cold cache
+    put the anthology's parent over its 400 MB bound).  A child that fails leaves the work
+    to this process, which then gives the error in full."""
+    global _preparing
+    if _preparing or _all_prepared():
+        return
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child's own exit code is what is checked
+        code = 1
+        try:
+            _preparing = True
+            font_face_css()
+            code = 0
+        except BaseException:
+            pass
+        os._exit(code)
+    os.waitpid(pid, 0)
+
+
 @lru_cache(maxsize=1)
 def faces() -> tuple[tuple[FontFace, Path], ...]:
+    _prepare_apart()
     return tuple((f, face_file(f)) for f in font_faces())
 
 
@@ -90,9 +145,7 @@ def _quote_font(path: Path) -> Path:
     Fontconfig (its rules match on the file path), and keeps WeasyPrint from
     loading the whole Song font a second time for four glyphs (≈ 25 MB).
     """
-    st = path.stat()
-    key = hashlib.sha256(f"{path}|{st.st_size}|{int(st.st_mtime)}|quotes".encode()).hexdigest()[:16]
-    out = cache_dir() / f"quotes-{path.stem}-{key}.otf"
+    out = _quote_target(path)
     if out.is_file():
         return out
     from fontTools import subset
