@@ -87,8 +87,8 @@ def _all_prepared() -> bool:
         made = [_face_target(f) for f in font_faces() if f.path.suffix.lower() in (".ttc", ".otc")]
         if not all(p.is_file() for p in made):
             return False
-        song = [face_file(f) for f in font_faces() if f.family == "Pub Song"]
-        return all(_quote_target(p).is_file() for p in song)
+        return all(_quote_target(q).is_file() for q in _quote_sources(
+            tuple((f, face_file(f)) for f in font_faces())).values())
     except OSError:
         return False
 
@@ -166,16 +166,25 @@ def _quote_font(path: Path) -> Path:
     return out
 
 
+def _quote_sources(prepared) -> dict[FontFace, Path]:
+    """Each narrow-quote face (Kai, Fangsong) → the Song file its four quotation marks
+    are cut from (the Song of its weight, else the first Song)."""
+    song = {face.weight: path for face, path in prepared if face.family == "Pub Song"}
+    if not song:
+        return {}
+    return {face: song.get(face.weight) or next(iter(song.values()))
+            for face, _ in prepared if face.family in _NARROW_QUOTE_FAMILIES}
+
+
 def font_face_css() -> str:
     """``@font-face`` rules for every role of the manifest (and nothing else)."""
     rules = []
-    song = {face.weight: path for face, path in faces() if face.family == "Pub Song"}
+    quotes = _quote_sources(faces())
     for face, path in faces():
         rng = ""
-        if face.family in _NARROW_QUOTE_FAMILIES and song:
+        if face in quotes:
             rng = f" unicode-range: {NOT_QUOTES};"
-            q = song.get(face.weight) or next(iter(song.values()))
-            alias = _quote_font(q)
+            alias = _quote_font(quotes[face])
             rules.append(
                 "@font-face { font-family: \"%s\"; font-weight: %d; font-style: normal; font-stretch: %s;"
                 " src: url(\"%s\"); unicode-range: %s; }"
@@ -198,13 +207,12 @@ def pdf_font_files() -> dict[str, Path]:
     with dashes: ``Pub-Song``, ``Pub-Hei-Bold``, ``Pub-Kai-Semi-Expanded`` for the
     quotation face) → the font file each is cut from."""
     out: dict[str, Path] = {}
-    song = {face.weight: path for face, path in faces() if face.family == "Pub Song"}
+    quotes = _quote_sources(faces())
     for face, path in faces():
         bold = "-Bold" if face.weight >= 700 else ""
         out[face.family.replace(" ", "-") + bold] = path
-        if face.family in _NARROW_QUOTE_FAMILIES and song:
-            q = song.get(face.weight) or next(iter(song.values()))
-            out[face.family.replace(" ", "-") + bold + "-" + QUOTE_STRETCH.title()] = _quote_font(q)
+        if face in quotes:
+            out[face.family.replace(" ", "-") + bold + "-" + QUOTE_STRETCH.title()] = _quote_font(quotes[face])
     return out
 
 
